@@ -1,0 +1,92 @@
+//! `craft`: the command line of the craft toolkit.
+//!
+//! A thin front: it parses arguments (clap derive), calls the library crates, and renders
+//! their results as a human report (tables, colour when on a terminal) or as JSON
+//! (`--format json`). It is the only crate that knows the terminal.
+//!
+//! Exit codes (documented in README.md):
+//! - `0`: the command ran and nothing reached the `--fail-on` threshold;
+//! - `1`: the command ran and a finding reached the threshold (policy failure);
+//! - `2`: usage error, or an input could not be read at all.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod output;
+mod sbom;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::process::ExitCode;
+
+/// craft: get connected devices through the EU Cyber Resilience Act and keep them there.
+#[derive(Debug, Parser)]
+#[command(name = "craft", version, about, long_about = None, after_help = EXAMPLES)]
+struct Cli {
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Do not show progress bars.
+    #[arg(long, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+const EXAMPLES: &str = "\
+Examples:
+  craft sbom check firmware.cdx.json
+  craft sbom check --only schema --fail-on error rootfs.spdx.json
+  craft sbom convert rootfs.spdx.json --to cyclonedx -o rootfs.cdx.json
+  craft sbom merge u-boot.cdx.json kernel.spdx.json rootfs.spdx.tar.zst -o product.cdx.json
+  craft sbom diff release-1.0.cdx.json release-1.1.cdx.json
+
+Exit codes: 0 ok, 1 a finding reached --fail-on, 2 usage error or unreadable input.";
+
+/// Output format of every command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Tables and text for people.
+    Human,
+    /// One JSON document on stdout, for programs.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Read, validate, convert, merge and diff SBOMs.
+    #[command(subcommand)]
+    Sbom(sbom::SbomCommand),
+}
+
+/// Global settings every command gets.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx {
+    /// Output format.
+    pub format: Format,
+    /// Hide progress.
+    pub quiet: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let ctx = Ctx {
+        format: cli.format,
+        quiet: cli.quiet,
+    };
+    let result = match cli.command {
+        Command::Sbom(cmd) => sbom::run(cmd, ctx),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            output::error(ctx, &e);
+            ExitCode::from(2)
+        }
+    }
+}

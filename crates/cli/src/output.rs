@@ -1,0 +1,68 @@
+//! Rendering helpers: JSON on stdout, errors on stderr, atomic file output, progress.
+
+use crate::{Ctx, Format};
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+use std::io::Write;
+use std::path::Path;
+
+/// Print `value` as pretty JSON on stdout.
+pub fn json<T: Serialize>(value: &T) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value).context("cannot write JSON to stdout")?;
+    writeln!(out).context("cannot write to stdout")?;
+    Ok(())
+}
+
+/// Report an error: `error: …` with its causes, or a JSON object with `--format json`.
+pub fn error(ctx: Ctx, e: &anyhow::Error) {
+    match ctx.format {
+        Format::Json => {
+            let causes: Vec<String> = e.chain().skip(1).map(ToString::to_string).collect();
+            let v = serde_json::json!({"error": e.to_string(), "causes": causes});
+            eprintln!("{v}");
+        }
+        Format::Human => {
+            use owo_colors::OwoColorize;
+            anstream::eprintln!("{} {e:#}", "error:".red().bold());
+        }
+    }
+}
+
+/// Write `bytes` to `path` atomically (temporary file in the same directory, then rename),
+/// or to stdout when `path` is `-`. A failed write never leaves a partial file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    if path == Path::new("-") {
+        let mut out = std::io::stdout().lock();
+        out.write_all(bytes).context("cannot write to stdout")?;
+        return Ok(());
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot replace `{}`", path.display()))?;
+    Ok(())
+}
+
+/// A progress bar on stderr, hidden when stderr is not a terminal, with `--quiet`, or for
+/// fewer than two items.
+pub fn progress(ctx: Ctx, len: usize, what: &str) -> ProgressBar {
+    if ctx.quiet || len < 2 {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {wide_msg}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(what.to_string());
+    bar
+}

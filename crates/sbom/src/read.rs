@@ -1,0 +1,225 @@
+//! Entry points that turn bytes or paths into a [`Loaded`] SBOM.
+
+use crate::detect::{detect, Detected};
+use crate::schema::SchemaId;
+use crate::{cyclonedx, spdx2, spdx3, yocto, Diagnostic, ReadError};
+use craft_model::Sbom;
+use serde_json::Value;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Limits applied while reading untrusted input.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions {
+    /// Largest file (or archive entry, or whole unpacked archive) accepted, in bytes.
+    pub max_size: u64,
+    /// Most entries read from one archive or directory.
+    pub max_entries: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            max_size: 1 << 30,
+            max_entries: 100_000,
+        }
+    }
+}
+
+/// One document in its JSON form, kept so that it can be validated by its official schema.
+#[derive(Debug, Clone)]
+pub struct JsonDocument {
+    /// The schema the document declares (by format and spec version), if craft ships it.
+    pub schema: Option<SchemaId>,
+    /// The JSON form (for XML and tag-value input: the lowered form).
+    pub value: Value,
+    /// Entry inside an archive or directory, when the document came from one.
+    pub entry: Option<String>,
+}
+
+/// An SBOM that was read, with what the reader noticed.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The file or directory it came from.
+    pub path: PathBuf,
+    /// The model.
+    pub sbom: Sbom,
+    /// What the reader skipped or could not interpret (never fatal).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The JSON form of every document read (one, or one per Yocto recipe document).
+    pub documents: Vec<JsonDocument>,
+}
+
+/// Read a file or a directory (a Yocto SPDX deploy directory) as an SBOM.
+pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<Loaded, ReadError> {
+    let io = |source| ReadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = fs_err::metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        return yocto::read_dir(path, opts);
+    }
+    let bytes = read_limited(path, fs_err::File::open(path).map_err(io)?, opts.max_size)?;
+    read_bytes(path, bytes, opts)
+}
+
+/// Read everything from `r`, failing once more than `limit` bytes arrive.
+pub(crate) fn read_limited(path: &Path, r: impl Read, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let mut buf = Vec::new();
+    r.take(limit + 1)
+        .read_to_end(&mut buf)
+        .map_err(|source| ReadError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    if buf.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            path: path.to_path_buf(),
+            size: buf.len() as u64,
+            limit,
+        });
+    }
+    Ok(buf)
+}
+
+/// Read an SBOM from bytes; `path` names the source in messages.
+pub fn read_bytes(path: &Path, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Loaded, ReadError> {
+    match detect(&bytes) {
+        Detected::Zstd | Detected::Tar => yocto::read_archive(path, &bytes, opts),
+        Detected::Json => {
+            let text = utf8(path, &bytes)?;
+            let value = parse_json(path, text)?;
+            from_json_value(path, value, None)
+        }
+        Detected::Xml => {
+            let text = utf8(path, &bytes)?;
+            let (value, mut diags) = cyclonedx::xml::to_json(text, path)?;
+            let mut loaded = from_json_value(path, value, None)?;
+            diags.append(&mut loaded.diagnostics);
+            loaded.diagnostics = diags;
+            Ok(loaded)
+        }
+        Detected::TagValue => {
+            let text = utf8(path, &bytes)?;
+            let (value, mut diags) = spdx2::tagvalue::to_json(text, path)?;
+            let mut loaded = from_json_value(path, value, None)?;
+            diags.append(&mut loaded.diagnostics);
+            loaded.diagnostics = diags;
+            Ok(loaded)
+        }
+        Detected::Unknown(reason) => Err(ReadError::UnknownFormat {
+            path: path.to_path_buf(),
+            reason,
+        }),
+    }
+}
+
+/// Check that `bytes` is UTF-8 (a leading BOM is skipped).
+pub(crate) fn utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, ReadError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {
+        path: path.to_path_buf(),
+        offset: e.valid_up_to(),
+    })
+}
+
+/// Parse JSON text; serde_json bounds nesting depth (128), so depth bombs fail cleanly.
+pub(crate) fn parse_json(path: &Path, text: &str) -> Result<Value, ReadError> {
+    serde_json::from_str(text).map_err(|e| ReadError::Json {
+        path: path.to_path_buf(),
+        line: e.line(),
+        column: e.column(),
+        message: strip_position(&e.to_string()),
+    })
+}
+
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// Interpret a JSON value of any known format.
+pub(crate) fn from_json_value(
+    path: &Path,
+    value: Value,
+    entry: Option<String>,
+) -> Result<Loaded, ReadError> {
+    let unknown = |reason: String| ReadError::UnknownFormat {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let Some(obj) = value.as_object() else {
+        return Err(unknown(format!(
+            "the top-level JSON value is {}, not an object",
+            json_type(&value)
+        )));
+    };
+    let (sbom, diagnostics, schema) = if obj.get("bomFormat").is_some()
+        || obj.get("specVersion").is_some() && obj.get("spdxVersion").is_none()
+    {
+        let (sbom, diags) =
+            cyclonedx::from_json(&value).map_err(|(pointer, message)| ReadError::Structure {
+                path: path.to_path_buf(),
+                pointer,
+                message,
+            })?;
+        let schema = SchemaId::for_cyclonedx(&value);
+        (sbom, diags, schema)
+    } else if obj.get("spdxVersion").is_some() || obj.get("SPDXID").is_some() {
+        let (sbom, diags) =
+            spdx2::from_json(&value).map_err(|(pointer, message)| ReadError::Structure {
+                path: path.to_path_buf(),
+                pointer,
+                message,
+            })?;
+        let schema = SchemaId::for_spdx2(&value);
+        (sbom, diags, schema)
+    } else if obj.get("@context").is_some() || obj.get("@graph").is_some() {
+        let (sbom, diags) =
+            spdx3::from_json(&value).map_err(|(pointer, message)| ReadError::Structure {
+                path: path.to_path_buf(),
+                pointer,
+                message,
+            })?;
+        let schema = SchemaId::for_spdx3(&value);
+        (sbom, diags, schema)
+    } else {
+        return Err(unknown(
+            "a JSON object without `bomFormat` (CycloneDX), `spdxVersion` (SPDX 2) or \
+             `@context` (SPDX 3)"
+                .to_string(),
+        ));
+    };
+    let diagnostics = diagnostics
+        .into_iter()
+        .map(|mut d| {
+            d.location.entry.clone_from(&entry);
+            d
+        })
+        .collect();
+    Ok(Loaded {
+        path: path.to_path_buf(),
+        sbom,
+        diagnostics,
+        documents: vec![JsonDocument {
+            schema,
+            value,
+            entry,
+        }],
+    })
+}
+
+/// The JSON type name of a value, for messages.
+pub(crate) fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

@@ -1,0 +1,10 @@
+//! Integration tests of craft-sbom: one test binary (it links once; it matters on 2 cores).
+//!
+//! Conformance and real-world tests read `../shared/corpora` (see `corpus.rs`). Where it is
+//! absent they say so loudly and skip; with `CI=true` a missing corpus fails.
+
+mod common;
+mod conformance;
+mod hostile;
+mod real_world;
+mod roundtrip;
