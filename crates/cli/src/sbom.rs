@@ -221,7 +221,7 @@ pub fn run(cmd: SbomCommand, ctx: Ctx) -> anyhow::Result<u8> {
     }
 }
 
-fn load(path: &PathBuf, opts: &ReadOptions) -> anyhow::Result<Loaded> {
+fn load(path: &std::path::Path, opts: &ReadOptions) -> anyhow::Result<Loaded> {
     read_path(path, opts).map_err(anyhow::Error::from)
 }
 
@@ -344,7 +344,15 @@ fn print_report(r: &Report, max: usize) {
         .iter()
         .filter(|(_, c)| c.failed > 0)
         .map(|(code, c)| {
-            let sev = check::rule(code).map_or(Severity::Error, |r| r.severity);
+            // The worst finding under this code decides the row (reader codes vary).
+            let sev = r
+                .findings
+                .iter()
+                .filter(|f| f.code == *code)
+                .map(|f| f.severity)
+                .max()
+                .or_else(|| check::rule(code).map(|r| r.severity))
+                .unwrap_or(Severity::Info);
             (sev, *code, c)
         })
         .collect();
@@ -434,12 +442,12 @@ fn cmd_convert(a: ConvertArgs, ctx: Ctx) -> anyhow::Result<u8> {
     };
     match ctx.format {
         // JSON summary goes to stderr when the document itself went to stdout.
-        Format::Json if a.output == PathBuf::from("-") => {
+        Format::Json if a.output.as_os_str() == "-" => {
             eprintln!("{}", serde_json::to_string(&summary)?)
         }
         Format::Json => output::json(&summary)?,
         Format::Human => {
-            if a.output != PathBuf::from("-") {
+            if a.output.as_os_str() != "-" {
                 anstream::eprintln!(
                     "wrote {} ({}, {} components)",
                     summary.output,
@@ -496,7 +504,7 @@ fn cmd_merge(a: MergeArgs, ctx: Ctx) -> anyhow::Result<u8> {
         dropped: &written.dropped,
     };
     match ctx.format {
-        Format::Json if a.output == PathBuf::from("-") => {
+        Format::Json if a.output.as_os_str() == "-" => {
             eprintln!("{}", serde_json::to_string(&s)?)
         }
         Format::Json => output::json(&s)?,

@@ -88,8 +88,20 @@ pub const RULES: &[Rule] = &[
     rule!("schema-unknown-version", Schema, Document, Error,
         "the declared format version has an official schema",
         "CycloneDX 1.2-1.7, SPDX 2.2, 2.3, 3.0.0, 3.0.1"),
+    rule!("duplicate-id", Schema, Document, Error,
+        "every element id (CycloneDX bom-ref, SPDXID) is unique in its document",
+        "CycloneDX refType; SPDX 2.3 §3.2 / §7.2"),
+    rule!("cdx-license-choice", Schema, Document, Error,
+        "a CycloneDX `licenses` list holds licences or one expression, not both",
+        "CycloneDX licenseChoice (XSD, and the JSON schema from 1.5)"),
+    rule!("xml-repeated-element", Schema, Document, Error,
+        "an XML element the XSD allows once appears once",
+        "CycloneDX XSD"),
     rule!("read-skipped", Schema, Document, Warning,
         "every field has the type its format gives it",
+        "format specification"),
+    rule!("read-other", Schema, Document, Info,
+        "other reader notes: unknown fields, dangling references, inferred subjects",
         "format specification"),
     rule!("ntia-author", Ntia, Document, Error,
         "the SBOM names its author (a person, organisation or tool)",
@@ -302,18 +314,21 @@ pub fn check(loaded: &Loaded, opts: &CheckOptions) -> Report {
                 failed: unknown,
             },
         );
-        let skipped = loaded
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == "read-skipped")
-            .count();
-        rules.insert(
-            "read-skipped",
-            RuleCount {
-                checked: n,
-                failed: skipped,
-            },
-        );
+        // Reader findings (skipped fields, duplicate ids, XSD-only violations) count under
+        // their own codes.
+        for d in &loaded.diagnostics {
+            let code = RULES
+                .iter()
+                .find(|r| r.code == d.code)
+                .map_or("read-other", |r| r.code);
+            rules
+                .entry(code)
+                .or_insert(RuleCount {
+                    checked: n,
+                    failed: 0,
+                })
+                .failed += 1;
+        }
         findings.extend(loaded.diagnostics.iter().cloned());
     }
 

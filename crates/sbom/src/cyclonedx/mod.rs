@@ -43,7 +43,15 @@ pub fn from_json(v: &Value) -> Result<(Sbom, Vec<Diagnostic>), (String, String)>
             "a CycloneDX document must be an object".into(),
         ));
     };
+    let version = root
+        .get("specVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     let mut r = Reader {
+        mixed_licenses_allowed: !matches!(
+            version,
+            "1.0" | "1.1" | "1.2" | "1.3" | "1.4" | "1.5" | "1.6"
+        ),
         w: Walker::default(),
         sbom: Sbom::default(),
         ids: HashSet::new(),
@@ -81,6 +89,8 @@ pub fn from_json(v: &Value) -> Result<(Sbom, Vec<Diagnostic>), (String, String)>
 }
 
 struct Reader {
+    /// CycloneDX 1.7 allows licences and an expression side by side.
+    mixed_licenses_allowed: bool,
     w: Walker,
     sbom: Sbom,
     ids: HashSet<String>,
@@ -224,7 +234,12 @@ impl Reader {
                 String::new()
             }
         };
-        let bom_ref = self.w.string(o, "bom-ref", at);
+        // Ids are compared exactly (no trimming): `dependencies` must find them as written.
+        let bom_ref = self
+            .w
+            .str(o, "bom-ref", at)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string);
         let id = self.unique_id(bom_ref, at);
         let mut c = Component {
             id: id.clone(),
@@ -265,6 +280,28 @@ impl Reader {
         }
         if let Some(p) = self.w.string(o, "cpe", at) {
             c.cpes.push(p);
+        }
+        // Further identities: `evidence.identity` (an object in 1.5, an array in 1.6+).
+        if let Some(ev) = self.w.object(o, "evidence", at) {
+            let ids: Vec<&Value> = match ev.get("identity") {
+                Some(Value::Array(a)) => a.iter().collect(),
+                Some(v @ Value::Object(_)) => vec![v],
+                _ => vec![],
+            };
+            for id in ids {
+                let field = id.get("field").and_then(Value::as_str);
+                let Some(value) = id.get("concludedValue").and_then(Value::as_str) else {
+                    continue;
+                };
+                let list = match field {
+                    Some("cpe") => &mut c.cpes,
+                    Some("purl") => &mut c.purls,
+                    _ => continue,
+                };
+                if !list.iter().any(|x| x == value) {
+                    list.push(value.to_string());
+                }
+            }
         }
         if let Some(s) = self.w.object(o, "swid", at) {
             if let Some(tag) = s.get("tagId").and_then(Value::as_str) {
@@ -348,9 +385,12 @@ impl Reader {
         let id = match bom_ref {
             Some(r) if self.ids.contains(&r) => {
                 self.w.diags.push(Diagnostic::new(
-                    "read-duplicate-ref",
-                    crate::Severity::Warning,
-                    format!("`bom-ref` {r:?} is used by an earlier component; renamed"),
+                    "duplicate-id",
+                    crate::Severity::Error,
+                    format!(
+                        "`bom-ref` {r:?} is used by an earlier component; every bom-ref must \
+                         be unique (read on under a new id)"
+                    ),
                     crate::Location::pointer(format!("{at}/bom-ref")),
                 ));
                 format!("{r}#dup{}", self.ids.len())
@@ -386,6 +426,17 @@ impl Reader {
     fn licenses(&mut self, o: &Map<String, Value>, at: &str, c: &mut Component) {
         let mut declared: Vec<(String, bool)> = Vec::new();
         let mut concluded: Vec<(String, bool)> = Vec::new();
+        let list = self.w.array(o, "licenses", at);
+        let has_expr = list.iter().any(|l| l.get("expression").is_some());
+        if has_expr && list.len() > 1 && !self.mixed_licenses_allowed {
+            self.w.diags.push(Diagnostic::new(
+                "cdx-license-choice",
+                crate::Severity::Error,
+                "`licenses` must be either licences or exactly one expression, not a mix \
+                 (CycloneDX licenseChoice)",
+                crate::Location::pointer(format!("{at}/licenses")),
+            ));
+        }
         for (i, l) in self.w.array(o, "licenses", at).iter().enumerate() {
             let lat = format!("{at}/licenses/{i}");
             let Some(l) = l.as_object() else {
@@ -426,7 +477,12 @@ impl Reader {
                 self.w.not_object(&at, d);
                 continue;
             };
-            let Some(from) = self.w.string(d, "ref", &at) else {
+            let Some(from) = self
+                .w
+                .str(d, "ref", &at)
+                .filter(|r| !r.is_empty())
+                .map(str::to_string)
+            else {
                 continue;
             };
             self.sbom.dependencies_stated.insert(from.clone());

@@ -9,7 +9,7 @@
 //!   `acknowledgement`; a compound expression as `expression` (CycloneDX allows only one
 //!   expression per component, so a second compound expression is dropped); an invalid
 //!   expression or a named licence as `license.name`;
-//! - one `purl` and one `cpe` per component: further ones are dropped.
+//! - one `purl` and one `cpe` per component; further ones go to `evidence.identity`.
 
 use crate::convert::{name_uuid, Dropped, Written};
 use crate::cyclonedx::{bsi, kind_name};
@@ -72,6 +72,9 @@ pub fn write(sbom: &Sbom) -> Written {
     tools.push(
         json!({"type": "application", "name": "craft", "version": env!("CARGO_PKG_VERSION")}),
     );
+    // The schema wants unique items.
+    let mut seen = HashSet::new();
+    tools.retain(|t| seen.insert(t.to_string()));
     meta.insert("tools".into(), json!({ "components": tools }));
     let persons: Vec<Value> = doc
         .authors
@@ -235,9 +238,9 @@ fn entity(p: &Party) -> Value {
     let mut o = Map::new();
     o.insert("name".into(), json!(p.name));
     if let Some(u) = &p.url {
-        o.insert("url".into(), json!([u]));
+        o.insert("url".into(), json!([iri(u)]));
     }
-    if let Some(e) = &p.email {
+    if let Some(e) = p.email.as_deref().filter(|e| is_email(e)) {
         o.insert("contact".into(), json!([{ "email": e }]));
     }
     Value::Object(o)
@@ -247,10 +250,66 @@ fn entity(p: &Party) -> Value {
 fn contact(p: &Party) -> Value {
     let mut o = Map::new();
     o.insert("name".into(), json!(p.name));
-    if let Some(e) = &p.email {
+    if let Some(e) = p.email.as_deref().filter(|e| is_email(e)) {
         o.insert("email".into(), json!(e));
     }
     Value::Object(o)
+}
+
+/// A plausible e-mail address (what the schema's `idn-email` format accepts, roughly):
+/// one `@` with text on both sides and no spaces. Others are not written.
+fn is_email(e: &str) -> bool {
+    match e.split_once('@') {
+        Some((l, d)) => {
+            !l.is_empty() && !d.is_empty() && !d.contains('@') && !e.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// Percent-encode the characters an IRI reference may not contain (RFC 3987: space,
+/// `"<>\^`{|}` and controls), so that real-world URLs such as Maven's
+/// `${project.artifactId}` placeholders validate as `iri-reference`.
+///
+/// A reference without a scheme whose first segment holds a `:` is not a valid relative
+/// reference either: scp-style git locations (`git@github.com:org/repo.git`) become the
+/// equivalent `ssh://git@github.com/org/repo.git`, other colons are percent-encoded.
+pub(crate) fn iri(u: &str) -> String {
+    let u = u.trim();
+    let has_scheme = u.split_once(':').is_some_and(|(s, _)| {
+        s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    let first_segment = u.split(['/', '?', '#']).next().unwrap_or("");
+    let rewritten;
+    let u = if !has_scheme && first_segment.contains(':') {
+        rewritten = match first_segment.split_once(':') {
+            Some((host, rest))
+                if !host.is_empty()
+                    && !host.contains(char::is_whitespace)
+                    && (rest.is_empty() || !rest.contains(':')) =>
+            {
+                format!("ssh://{host}/{}", &u[host.len() + 1..])
+            }
+            _ => u.replace(':', "%3A"),
+        };
+        rewritten.as_str()
+    } else {
+        u
+    };
+    let mut out = String::with_capacity(u.len());
+    for ch in u.chars() {
+        if ch.is_control() || " \"<>\\^`{|}".contains(ch) {
+            let mut buf = [0u8; 4];
+            for b in ch.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(ch);
+        }
+    }
+    out
 }
 
 struct Writer {
@@ -337,22 +396,25 @@ impl Writer {
         if let Some(cpe) = c.cpes.first() {
             o.insert("cpe".into(), json!(cpe));
         }
-        for extra in c.cpes.iter().skip(1) {
-            self.drop(
-                id,
-                "cpes",
-                format!("{extra:?}: CycloneDX holds one CPE per component"),
-            );
-        }
         if let Some(p) = c.purls.first() {
             o.insert("purl".into(), json!(p));
         }
-        for extra in c.purls.iter().skip(1) {
-            self.drop(
-                id,
-                "purls",
-                format!("{extra:?}: CycloneDX holds one purl per component"),
-            );
+        // Further CPEs and purls (syft lists many candidate CPEs) go to
+        // `evidence.identity`, the 1.6 place for identities beyond the primary one.
+        let extra: Vec<Value> = c
+            .cpes
+            .iter()
+            .skip(1)
+            .map(|v| json!({"field": "cpe", "concludedValue": v}))
+            .chain(
+                c.purls
+                    .iter()
+                    .skip(1)
+                    .map(|v| json!({"field": "purl", "concludedValue": v})),
+            )
+            .collect();
+        if !extra.is_empty() {
+            o.insert("evidence".into(), json!({ "identity": extra }));
         }
         let mut gitoid = Vec::new();
         let mut swh = Vec::new();
@@ -386,7 +448,7 @@ impl Writer {
                     "other"
                 };
                 let mut e = Map::new();
-                e.insert("url".into(), json!(r.url));
+                e.insert("url".into(), json!(iri(&r.url)));
                 if let Some(cm) = &r.comment {
                     e.insert("comment".into(), json!(cm));
                 } else if kind != r.kind {
@@ -402,7 +464,7 @@ impl Writer {
                 .iter()
                 .any(|r| r.kind == "distribution" && &r.url == dl)
             {
-                refs.push(json!({"url": dl, "type": "distribution"}));
+                refs.push(json!({"url": iri(dl), "type": "distribution"}));
             }
         }
         if !refs.is_empty() {

@@ -47,6 +47,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::{NsReader, XmlVersion};
 use serde_json::{Map, Number, Value};
+use std::borrow::Cow;
 use std::path::Path;
 
 /// Deepest element nesting accepted; deeper documents are rejected as hostile.
@@ -60,6 +61,9 @@ const NS_PREFIX: &str = "http://cyclonedx.org/schema/bom/";
 /// Highest CycloneDX minor version read (1.x).
 const MAX_MINOR: u8 = 7;
 
+/// Most findings listed for one document; the rest are counted in a last one.
+const MAX_FINDINGS: usize = 1000;
+
 /// Lower a CycloneDX XML document to the CycloneDX JSON form of the same version.
 ///
 /// Returns the JSON value (with `bomFormat` and `specVersion` set from the namespace) and
@@ -67,12 +71,26 @@ const MAX_MINOR: u8 = 7;
 pub fn to_json(text: &str, path: &Path) -> Result<(Value, Vec<Diagnostic>), ReadError> {
     let parsed = parse(text, path)?;
     let mut lower = Lower {
-        text,
+        positions: Positions::new(text),
         diags: parsed.diags,
+        suppressed: 0,
         path: Vec::new(),
+        pointer: Vec::new(),
     };
-    let value = lower.bom(&parsed.root, parsed.minor);
-    Ok((value, lower.diags))
+    let value = lower.bom(parsed.root, parsed.minor);
+    let mut diags = lower.diags;
+    if lower.suppressed > 0 {
+        diags.push(Diagnostic::new(
+            "read-skipped",
+            Severity::Warning,
+            format!(
+                "{} more findings like the ones above are not listed",
+                lower.suppressed
+            ),
+            Location::default(),
+        ));
+    }
+    Ok((value, diags))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -80,30 +98,37 @@ pub fn to_json(text: &str, path: &Path) -> Result<(Value, Vec<Diagnostic>), Read
 // ---------------------------------------------------------------------------------------
 
 /// An element of the CycloneDX namespace, or (with `foreign`) of another one.
+///
+/// Names the XSDs declare are shared statics and text is borrowed from the document where it
+/// can be: most elements cost no allocation but their list of children.
 #[derive(Debug)]
-struct Elem {
+struct Elem<'t> {
     /// Local name.
-    name: String,
+    name: Name,
     /// For an element outside the document's CycloneDX namespace: that namespace (empty
     /// when unqualified). Its attributes, text and children are not kept.
     foreign: Option<String>,
     /// Attributes, in document order, namespace declarations excluded.
     attrs: Vec<Attr>,
     /// Child elements, in document order.
-    children: Vec<Elem>,
-    /// Character data directly inside the element (CDATA and references resolved).
-    text: String,
+    children: Vec<Elem<'t>>,
+    /// Character data directly inside the element (CDATA and references resolved). Layout
+    /// whitespace after the first child element is not kept.
+    text: Cow<'t, str>,
     /// Byte range of `text` that came from CDATA sections or references: never trimmed.
     verbatim: Option<(usize, usize)>,
     /// Byte offset of the start tag.
     offset: usize,
 }
 
+/// The XML Signature namespace.
+const XMLDSIG: &str = "http://www.w3.org/2000/09/xmldsig#";
+
 /// An attribute with its resolved namespace.
 #[derive(Debug)]
 struct Attr {
     /// Local name.
-    name: String,
+    name: Name,
     /// Namespace, `None` when unqualified (all CycloneDX attributes are).
     ns: Option<String>,
     /// Value, entities resolved and whitespace normalised as XML requires.
@@ -111,8 +136,8 @@ struct Attr {
 }
 
 /// The tree of a CycloneDX document.
-struct Parsed {
-    root: Elem,
+struct Parsed<'t> {
+    root: Elem<'t>,
     minor: u8,
     diags: Vec<Diagnostic>,
 }
@@ -135,21 +160,50 @@ enum Root {
 
 /// 1-based line and column (in characters) of a byte offset.
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let bytes = text.as_bytes();
-    let before = bytes.get(..offset.min(bytes.len())).unwrap_or(bytes);
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let column = before
-        .get(line_start..)
-        .unwrap_or_default()
-        .iter()
-        .filter(|&&b| b & 0xC0 != 0x80)
-        .count()
-        + 1;
-    (line, column)
+    Positions::new(text).at(offset)
+}
+
+/// Lines and columns of byte offsets, counted on from the previous offset asked for: the
+/// findings of a document come in document order, so locating them all costs one pass.
+struct Positions<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+    column: usize,
+}
+
+impl<'a> Positions<'a> {
+    fn new(text: &'a str) -> Self {
+        Positions {
+            text,
+            offset: 0,
+            line: 1,
+            column: 1,
+        }
+    }
+
+    fn at(&mut self, offset: usize) -> (usize, usize) {
+        if offset < self.offset {
+            *self = Positions::new(self.text);
+        }
+        let end = offset.min(self.text.len());
+        let bytes = self
+            .text
+            .as_bytes()
+            .get(self.offset..end)
+            .unwrap_or_default();
+        for &b in bytes {
+            if b == b'\n' {
+                self.line += 1;
+                self.column = 1;
+            } else if b & 0xC0 != 0x80 {
+                // Not a UTF-8 continuation byte: a new character.
+                self.column += 1;
+            }
+        }
+        self.offset = end;
+        (self.line, self.column)
+    }
 }
 
 fn xml_error(text: &str, path: &Path, offset: usize, message: impl Into<String>) -> ReadError {
@@ -209,11 +263,11 @@ fn classify_root(local: &str, ns: &Ns) -> Root {
 }
 
 /// Parse `text` into the tree of its CycloneDX namespace.
-fn parse(text: &str, path: &Path) -> Result<Parsed, ReadError> {
+fn parse<'t>(text: &'t str, path: &Path) -> Result<Parsed<'t>, ReadError> {
     let err = |offset: usize, message: String| xml_error(text, path, offset, message);
     let mut reader = NsReader::from_str(text);
     let mut diags = Vec::new();
-    let mut stack: Vec<Elem> = Vec::new();
+    let mut stack: Vec<Elem<'t>> = Vec::new();
     // Depth inside an element whose content is not kept (foreign, or a non-CycloneDX root).
     let mut skip = 0usize;
     let mut root = Root::Pending;
@@ -235,7 +289,7 @@ fn parse(text: &str, path: &Path) -> Result<Parsed, ReadError> {
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let is_start = matches!(event, Event::Start(_));
-                let local = e.local_name().into_inner().to_string();
+                let local = e.local_name().into_inner();
                 if closed {
                     return Err(err(
                         start,
@@ -254,7 +308,7 @@ fn parse(text: &str, path: &Path) -> Result<Parsed, ReadError> {
                 // Checked on every element, kept or not: duplicates, undeclared prefixes.
                 let attrs = attributes(&reader, e, &err, start)?;
                 if matches!(root, Root::Pending) {
-                    root = classify_root(&local, &ns);
+                    root = classify_root(local, &ns);
                     if let Root::Other(_) = root {
                         if is_start {
                             skip += 1;
@@ -274,29 +328,18 @@ fn parse(text: &str, path: &Path) -> Result<Parsed, ReadError> {
                     (Root::Bom { ns: bom, .. }, Ns::Bound(n)) => n == bom,
                     _ => false,
                 };
-                let elem = if ours {
-                    Elem {
-                        name: local,
-                        foreign: None,
-                        attrs,
-                        children: Vec::new(),
-                        text: String::new(),
-                        verbatim: None,
-                        offset: start,
-                    }
-                } else {
-                    Elem {
-                        name: local,
-                        foreign: Some(match ns {
-                            Ns::None => String::new(),
-                            Ns::Bound(n) => n,
-                        }),
-                        attrs: Vec::new(),
-                        children: Vec::new(),
-                        text: String::new(),
-                        verbatim: None,
-                        offset: start,
-                    }
+                let elem = Elem {
+                    name: intern(local, KNOWN_ELEMENTS),
+                    foreign: match ns {
+                        _ if ours => None,
+                        Ns::None => Some(String::new()),
+                        Ns::Bound(n) => Some(n),
+                    },
+                    attrs: if ours { attrs } else { Vec::new() },
+                    children: Vec::new(),
+                    text: Cow::Borrowed(""),
+                    verbatim: None,
+                    offset: start,
                 };
                 if elem.foreign.is_some() {
                     if is_start {
@@ -319,19 +362,23 @@ fn parse(text: &str, path: &Path) -> Result<Parsed, ReadError> {
                     continue;
                 }
                 match stack.pop() {
-                    Some(elem) => attach(&mut stack, &mut done, &mut closed, elem),
+                    Some(mut elem) => {
+                        // Vectors grow by doubling; the tree is kept whole until lowered.
+                        elem.children.shrink_to_fit();
+                        attach(&mut stack, &mut done, &mut closed, elem);
+                    }
                     None => return Err(err(start, "end tag without a start tag".into())),
                 }
             }
             Event::Text(t) => {
                 let content = t.xml10_content();
-                append_text(&mut stack, skip, &content, false, || {
+                append_text(&mut stack, skip, content, false, || {
                     err(start, "text outside the root element".into())
                 })?;
             }
             Event::CData(t) => {
                 let content = t.xml10_content();
-                append_text(&mut stack, skip, &content, true, || {
+                append_text(&mut stack, skip, content, true, || {
                     err(start, "CDATA outside the root element".into())
                 })?;
             }
@@ -358,7 +405,7 @@ fn parse(text: &str, path: &Path) -> Result<Parsed, ReadError> {
                         ))
                     }
                 };
-                append_text(&mut stack, skip, &resolved, true, || {
+                append_text(&mut stack, skip, Cow::Owned(resolved), true, || {
                     err(start, "a reference outside the root element".into())
                 })?;
             }
@@ -417,7 +464,12 @@ fn parse(text: &str, path: &Path) -> Result<Parsed, ReadError> {
 }
 
 /// Attach a finished element to its parent, or make it the document's root.
-fn attach(stack: &mut [Elem], done: &mut Option<Elem>, closed: &mut bool, elem: Elem) {
+fn attach<'t>(
+    stack: &mut [Elem<'t>],
+    done: &mut Option<Elem<'t>>,
+    closed: &mut bool,
+    elem: Elem<'t>,
+) {
     match stack.last_mut() {
         Some(parent) => parent.children.push(elem),
         None => {
@@ -430,10 +482,10 @@ fn attach(stack: &mut [Elem], done: &mut Option<Elem>, closed: &mut bool, elem: 
 /// Add character data to the open element; outside the root only whitespace is allowed.
 ///
 /// `verbatim` data (CDATA, references) is exempt from the trimming of [`content`].
-fn append_text(
-    stack: &mut [Elem],
+fn append_text<'t>(
+    stack: &mut [Elem<'t>],
     skip: usize,
-    content: &str,
+    content: Cow<'t, str>,
     verbatim: bool,
     outside: impl FnOnce() -> ReadError,
 ) -> Result<(), ReadError> {
@@ -441,9 +493,15 @@ fn append_text(
         return Ok(());
     }
     match stack.last_mut() {
+        // Layout between child elements: nothing reads it.
+        Some(top) if !verbatim && !top.children.is_empty() && content.trim().is_empty() => {}
         Some(top) => {
             let from = top.text.len();
-            top.text.push_str(content);
+            if top.text.is_empty() {
+                top.text = content;
+            } else {
+                top.text.to_mut().push_str(&content);
+            }
             if verbatim {
                 let to = top.text.len();
                 top.verbatim = Some(match top.verbatim {
@@ -464,12 +522,12 @@ fn is_xml_space(c: char) -> bool {
 
 /// The text of an element without the layout around it.
 ///
-/// Layout is leading or trailing whitespace that contains a line break (`<fingerprint>`,
-/// newline, indented value, newline, `</fingerprint>`); other whitespace is data (`<description>API
-/// </description>` keeps its space). Whitespace from CDATA sections and character references
-/// is always kept. The JSON forms of the specification's examples and of real tools agree.
-fn content(elem: &Elem) -> &str {
-    let text = elem.text.as_str();
+/// Layout is leading or trailing whitespace that contains a line break (a value indented on
+/// a line of its own); other whitespace is data (`<description>API </description>` keeps its
+/// space). Whitespace from CDATA sections and character references is always kept. The JSON
+/// forms of the specification's examples and of real tools' output agree.
+fn content<'e>(elem: &'e Elem<'_>) -> &'e str {
+    let text: &str = &elem.text;
     let (keep_start, keep_end) = elem.verbatim.unwrap_or((text.len(), 0));
     let is_break = |c: char| c == '\n' || c == '\r';
     let lead = text.len() - text.trim_start_matches(is_xml_space).len();
@@ -518,7 +576,7 @@ fn attributes(
             )
         })?;
         out.push(Attr {
-            name: local.into_inner().to_string(),
+            name: intern(local.into_inner(), KNOWN_ATTRIBUTES),
             ns,
             value: value.into_owned(),
         });
@@ -625,7 +683,7 @@ const KNOWN_ELEMENTS: &[&str] = &[
     "x-trust-boundary",
 ];
 
-/// Every unqualified attribute declared by the CycloneDX XSDs 1.0–1.7.
+/// Every unqualified attribute declared by the CycloneDX XSDs 1.0–1.7 (byte order).
 const KNOWN_ATTRIBUTES: &[&str] = &[
     "acknowledgement",
     "alg",
@@ -657,12 +715,25 @@ const ORGANIZATIONS: &[&str] = &[
     "supplier",
 ];
 
-fn is_known_element(name: &str) -> bool {
-    KNOWN_ELEMENTS.binary_search(&name).is_ok()
+/// `name` as the static of a sorted vocabulary when it is one, else owned.
+fn intern(name: &str, vocabulary: &[&'static str]) -> Name {
+    match vocabulary
+        .binary_search(&name)
+        .ok()
+        .and_then(|i| vocabulary.get(i))
+    {
+        Some(known) => Cow::Borrowed(known),
+        None => Cow::Owned(name.to_string()),
+    }
+}
+
+/// Whether an element's name is one the XSDs declare (interned by the parser).
+fn is_known_element(elem: &Elem<'_>) -> bool {
+    matches!(elem.name, Cow::Borrowed(_))
 }
 
 fn is_known_attribute(attr: &Attr) -> bool {
-    attr.ns.is_none() && KNOWN_ATTRIBUTES.contains(&attr.name.as_str())
+    attr.ns.is_none() && matches!(attr.name, Cow::Borrowed(_))
 }
 
 /// The item elements of a wrapper `name` inside `parent`, if `name` is a wrapper there.
@@ -787,14 +858,14 @@ fn is_repeated(parent: &str, name: &str) -> bool {
 }
 
 /// The JSON key of child `name` of `parent`, where it differs from the element name.
-fn json_key<'n>(parent: &str, name: &'n str) -> &'n str {
-    match (parent, name) {
+fn json_key(parent: &str, name: &Name) -> Name {
+    Cow::Borrowed(match (parent, &**name) {
         ("dependency", "dependency") => "dependsOn",
         ("analysis", "responses") => "response",
         ("protocolProperties", "cryptoRef") => "cryptoRefArray",
         ("expression-detailed", "details") => "expressionDetails",
-        _ => name,
-    }
+        _ => return name.clone(),
+    })
 }
 
 /// The JSON key of an attribute, where it differs from the attribute name.
@@ -861,22 +932,22 @@ fn pointer_key(key: &str) -> String {
 
 /// Whether every child of `wrapper` is one of `items` (or foreign), with no text or
 /// CycloneDX attribute of its own.
-fn is_wrapper_shaped(wrapper: &Elem, items: &[&str]) -> bool {
+fn is_wrapper_shaped(wrapper: &Elem<'_>, items: &[&str]) -> bool {
     content(wrapper).is_empty()
         && !wrapper.attrs.iter().any(is_known_attribute)
         && wrapper
             .children
             .iter()
-            .all(|c| c.foreign.is_some() || items.contains(&c.name.as_str()))
+            .all(|c| c.foreign.is_some() || items.contains(&&*c.name))
 }
 
 /// Best-effort wrapper test for an element no XSD declares: children named as its singular.
-fn looks_like_wrapper(elem: &Elem) -> bool {
+fn looks_like_wrapper(elem: &Elem<'_>) -> bool {
     let mut names = elem.children.iter().filter(|c| c.foreign.is_none());
     let Some(first) = names.next() else {
         return false;
     };
-    let item = first.name.as_str();
+    let item: &str = &first.name;
     let plural = elem.name == format!("{item}s")
         || elem.name == format!("{item}es")
         || item
@@ -886,7 +957,7 @@ fn looks_like_wrapper(elem: &Elem) -> bool {
 }
 
 /// The value of `ref` if the element is nothing but `<x ref="…"/>`.
-fn ref_only(elem: &Elem) -> Option<&str> {
+fn ref_only<'e>(elem: &'e Elem<'_>) -> Option<&'e str> {
     let mut known = elem.attrs.iter().filter(|a| is_known_attribute(a));
     let only = known.next()?;
     (only.name == "ref"
@@ -896,23 +967,58 @@ fn ref_only(elem: &Elem) -> Option<&str> {
     .then_some(only.value.as_str())
 }
 
-/// Lowering state: the findings so far and the names of the enclosing elements.
-struct Lower<'a> {
-    text: &'a str,
-    diags: Vec<Diagnostic>,
-    /// Local names of the elements enclosing the one being lowered, the root first.
-    path: Vec<&'a str>,
+/// One step of a JSON Pointer.
+#[derive(Debug, Clone)]
+enum Step {
+    Key(Name),
+    Index(usize),
 }
 
-impl<'a> Lower<'a> {
-    fn finding(&mut self, code: &str, elem: &Elem, pointer: &str, message: String) {
-        let (line, column) = line_col(self.text, elem.offset);
+/// An element, attribute or key name: a static of the vocabulary, or owned.
+type Name = Cow<'static, str>;
+
+/// Lowering state: the findings so far, the names of the enclosing elements and the JSON
+/// Pointer of the value being built (rendered only for a finding).
+///
+/// Lowering consumes the tree: each element is freed once its JSON value is built, so the
+/// tree and the JSON do not both peak in memory.
+struct Lower<'t> {
+    positions: Positions<'t>,
+    diags: Vec<Diagnostic>,
+    /// Findings past [`MAX_FINDINGS`], only counted.
+    suppressed: usize,
+    /// Local names of the elements enclosing the one being lowered, the root first.
+    path: Vec<Name>,
+    /// Where the value being built goes in the JSON document.
+    pointer: Vec<Step>,
+}
+
+impl<'t> Lower<'t> {
+    fn finding(&mut self, code: &str, elem: &Elem<'_>, message: String) {
+        self.finding_at(code, Severity::Warning, elem, message);
+    }
+
+    /// A finding of the given severity at `elem`.
+    fn finding_at(&mut self, code: &str, severity: Severity, elem: &Elem<'_>, message: String) {
+        if self.diags.len() >= MAX_FINDINGS {
+            self.suppressed += 1;
+            return;
+        }
+        let (line, column) = self.positions.at(elem.offset);
+        let mut pointer = String::new();
+        for step in &self.pointer {
+            pointer.push('/');
+            match step {
+                Step::Key(key) => pointer.push_str(&pointer_key(key)),
+                Step::Index(i) => pointer.push_str(&i.to_string()),
+            }
+        }
         self.diags.push(Diagnostic::new(
             code,
-            Severity::Warning,
+            severity,
             message,
             Location {
-                pointer: Some(pointer.to_string()),
+                pointer: Some(pointer),
                 line: Some(line as u64),
                 column: Some(column as u64),
                 entry: None,
@@ -921,55 +1027,51 @@ impl<'a> Lower<'a> {
     }
 
     /// The root: `bomFormat`, `specVersion`, then the generic rules.
-    fn bom(&mut self, root: &'a Elem, minor: u8) -> Value {
+    fn bom(&mut self, mut root: Elem<'_>, minor: u8) -> Value {
         let mut map = Map::new();
         map.insert("bomFormat".into(), Value::String("CycloneDX".into()));
         map.insert("specVersion".into(), Value::String(format!("1.{minor}")));
-        self.attributes(root, "", &mut map);
+        self.attributes(&root, &mut map);
         // The XSDs default the BOM version to 1; the JSON schemas want it written.
         map.entry("version").or_insert(Value::Number(1.into()));
-        if !content(root).is_empty() {
+        if !content(&root).is_empty() {
             self.finding(
                 "read-skipped",
-                root,
-                "",
+                &root,
                 "text directly inside <bom> is not part of CycloneDX; skipped".into(),
             );
         }
-        self.path.push(&root.name);
-        self.children(root, "", &mut map);
-        self.path.pop();
+        self.children(&mut root, &mut map);
         Value::Object(map)
     }
 
-    fn parent(&self) -> &'a str {
-        self.path.last().copied().unwrap_or_default()
+    /// Name of the element enclosing the one being lowered (`""` at the root).
+    fn parent(&self) -> Name {
+        self.path.last().cloned().unwrap_or_default()
     }
 
-    fn grandparent(&self) -> &'a str {
+    fn grandparent(&self) -> Name {
         self.path
             .len()
             .checked_sub(2)
             .and_then(|i| self.path.get(i))
-            .copied()
+            .cloned()
             .unwrap_or_default()
     }
 
     /// Copy the CycloneDX attributes of `elem` into `map`, typed; report the others.
-    fn attributes(&mut self, elem: &'a Elem, pointer: &str, map: &mut Map<String, Value>) {
+    fn attributes(&mut self, elem: &Elem<'_>, map: &mut Map<String, Value>) {
         for attr in &elem.attrs {
             match &attr.ns {
                 None if is_known_attribute(attr) => {
                     let kind = scalar_kind(&elem.name, &attr.name);
                     let key = attribute_key(&attr.name);
-                    let at = format!("{pointer}/{}", pointer_key(key));
-                    let value = self.typed(elem, &at, &attr.value, kind);
+                    let value = self.typed(elem, Some(key), &attr.value, kind);
                     map.insert(key.to_string(), value);
                 }
                 None => self.finding(
                     "read-skipped",
                     elem,
-                    pointer,
                     format!(
                         "attribute `{}` of <{}> is not part of CycloneDX; skipped",
                         attr.name, elem.name
@@ -981,7 +1083,6 @@ impl<'a> Lower<'a> {
                 Some(ns) => self.finding(
                     "read-skipped",
                     elem,
-                    pointer,
                     format!(
                         "extension attribute `{}` (namespace `{ns}`) of <{}> has no JSON \
                          form; skipped",
@@ -992,8 +1093,9 @@ impl<'a> Lower<'a> {
         }
     }
 
-    /// A scalar of the given kind; a value that does not parse stays a string, reported.
-    fn typed(&mut self, elem: &Elem, pointer: &str, raw: &str, kind: Kind) -> Value {
+    /// A scalar of the given kind (under `key` of the current object, if given); a value
+    /// that does not parse stays a string, reported.
+    fn typed(&mut self, elem: &Elem<'_>, key: Option<&str>, raw: &str, kind: Kind) -> Value {
         let trimmed = raw.trim();
         let parsed = match kind {
             Kind::Str => return Value::String(raw.to_string()),
@@ -1011,24 +1113,29 @@ impl<'a> Lower<'a> {
                 Kind::Int => "an integer",
                 _ => "a number",
             };
+            if let Some(key) = key {
+                self.pointer.push(Step::Key(Cow::Owned(key.to_string())));
+            }
             self.finding(
                 "read-bad-value",
                 elem,
-                pointer,
                 format!("`{trimmed}` should be {what}; kept as a string"),
             );
+            if key.is_some() {
+                self.pointer.pop();
+            }
             Value::String(raw.to_string())
         })
     }
 
-    /// Lower one CycloneDX element.
-    fn element(&mut self, elem: &'a Elem, pointer: &str) -> Value {
+    /// Lower one CycloneDX element to the value at `self.pointer`.
+    fn element(&mut self, mut elem: Elem<'_>) -> Value {
         let parent = self.parent();
-        if !is_known_element(&elem.name) {
+        let grandparent = self.grandparent();
+        if !is_known_element(&elem) {
             self.finding(
                 "read-unknown-field",
-                elem,
-                pointer,
+                &elem,
                 format!(
                     "<{}> is not declared by any CycloneDX schema; carried over as is",
                     elem.name
@@ -1037,39 +1144,45 @@ impl<'a> Lower<'a> {
         }
         let graph_node = elem.name == "dependency"
             && matches!(
-                (self.grandparent(), parent),
+                (&*grandparent, &*parent),
                 ("bom", "dependencies") | (_, "runtimeTopology" | "taskDependencies")
             );
-        if let Some(r) = ref_only(elem) {
+        if let Some(r) = ref_only(&elem) {
             if !graph_node {
                 return Value::String(r.to_string());
             }
         }
-        if matches!(elem.name.as_str(), "asserter" | "patentAssignee") {
-            if let Some(value) = self.choice(elem, pointer) {
+        if matches!(&*elem.name, "asserter" | "patentAssignee") && is_choice(&elem) {
+            self.skip_foreign_children(&elem);
+            let only = std::mem::take(&mut elem.children)
+                .into_iter()
+                .find(|c| c.foreign.is_none());
+            if let Some(only) = only {
+                self.path.push(elem.name.clone());
+                let value = self.element(only);
+                self.path.pop();
                 return value;
             }
         }
         let mut map = Map::new();
-        self.attributes(elem, pointer, &mut map);
+        self.attributes(&elem, &mut map);
         let has_children = elem.children.iter().any(|c| c.foreign.is_none());
-        let text = content(elem);
-        let simple = simple_content(self.grandparent(), parent, &elem.name);
+        let text = content(&elem);
+        let simple = simple_content(&grandparent, &parent, &elem.name);
         if map.is_empty() && !has_children && simple.is_none() {
-            self.skip_foreign_children(elem, pointer);
+            self.skip_foreign_children(&elem);
             if text.is_empty() && elem.verbatim.is_none() && elem.text.contains('\n') {
                 // `<provider>` + newline + `</provider>`: an empty object laid out on two
                 // lines; a string would be written `<name></name>`.
                 return Value::Object(map);
             }
-            let kind = scalar_kind(parent, &elem.name);
-            return self.typed(elem, pointer, text, kind);
+            let kind = scalar_kind(&parent, &elem.name);
+            return self.typed(&elem, None, text, kind);
         }
         if has_children && !text.is_empty() {
             self.finding(
                 "read-skipped",
-                elem,
-                pointer,
+                &elem,
                 format!(
                     "text mixed with child elements in <{}> has no JSON form; skipped",
                     elem.name
@@ -1078,13 +1191,10 @@ impl<'a> Lower<'a> {
         } else if !has_children && !text.is_empty() {
             // Text beside attributes outside simple content is not CycloneDX; keep it.
             let key = simple.unwrap_or("content");
-            let at = format!("{pointer}/{key}");
-            let value = self.typed(elem, &at, text, scalar_kind(&elem.name, key));
+            let value = self.typed(&elem, Some(key), text, scalar_kind(&elem.name, key));
             map.insert(key.to_string(), value);
         }
-        self.path.push(&elem.name);
-        self.children(elem, pointer, &mut map);
-        self.path.pop();
+        self.children(&mut elem, &mut map);
         if graph_node && !map.contains_key("dependsOn") {
             // A leaf of the graph: the specification's JSON examples spell it out.
             map.insert("dependsOn".into(), Value::Array(Vec::new()));
@@ -1092,33 +1202,15 @@ impl<'a> Lower<'a> {
         Value::Object(map)
     }
 
-    /// An element that is a choice of one child whose JSON form replaces the element
-    /// (`<asserter><organization>…` is the organisation, `<asserter><ref>` the reference).
-    fn choice(&mut self, elem: &'a Elem, pointer: &str) -> Option<Value> {
-        let mut ours = elem.children.iter().filter(|c| c.foreign.is_none());
-        let only = ours.next()?;
-        if ours.next().is_some()
-            || elem.attrs.iter().any(is_known_attribute)
-            || !content(elem).is_empty()
-        {
-            return None;
-        }
-        self.skip_foreign_children(elem, pointer);
-        self.path.push(&elem.name);
-        let value = self.element(only, pointer);
-        self.path.pop();
-        Some(value)
-    }
-
-    fn skip_foreign_children(&mut self, elem: &'a Elem, pointer: &str) {
+    fn skip_foreign_children(&mut self, elem: &Elem<'_>) {
         for child in &elem.children {
             if let Some(ns) = &child.foreign {
-                self.skip_foreign(child, ns, pointer);
+                self.skip_foreign(child, ns);
             }
         }
     }
 
-    fn skip_foreign(&mut self, child: &Elem, ns: &str, pointer: &str) {
+    fn skip_foreign(&mut self, child: &Elem<'_>, ns: &str) {
         let message = if ns.is_empty() {
             format!(
                 "element <{}> without namespace is not part of CycloneDX; skipped",
@@ -1130,49 +1222,75 @@ impl<'a> Lower<'a> {
                 child.name
             )
         };
-        self.finding("read-skipped", child, pointer, message);
+        self.finding("read-skipped", child, message);
     }
 
-    /// Lower the children of `elem` (already on `self.path`) into `map`.
-    fn children(&mut self, elem: &'a Elem, pointer: &str, map: &mut Map<String, Value>) {
-        let name = elem.name.as_str();
-        for child in &elem.children {
+    /// Lower the children of `elem` into `map`, consuming them.
+    fn children(&mut self, elem: &mut Elem<'_>, map: &mut Map<String, Value>) {
+        let name = elem.name.clone();
+        self.path.push(name.clone());
+        for child in std::mem::take(&mut elem.children) {
             if let Some(ns) = &child.foreign {
-                self.skip_foreign(child, ns, pointer);
+                if ns == XMLDSIG && &*child.name == "Signature" && !map.contains_key("signature") {
+                    // An XML-DSig signature: its JSON counterpart is a JSF `signature`. The
+                    // XML signature has no JSF form, so its presence is kept with the
+                    // XML-DSig namespace as the algorithm URI; the signature bytes are not.
+                    map.insert(
+                        "signature".into(),
+                        serde_json::json!({"algorithm": XMLDSIG, "value": ""}),
+                    );
+                    self.finding_at(
+                        "read-xmldsig",
+                        Severity::Info,
+                        &child,
+                        "an XML-DSig signature is present; it is recorded as a JSF `signature` \
+                         with the XML-DSig algorithm URI, and is not verified"
+                            .to_string(),
+                    );
+                    continue;
+                }
+                self.skip_foreign(&child, ns);
                 continue;
             }
-            let key = json_key(name, &child.name);
-            let at = format!("{pointer}/{}", pointer_key(key));
-            match shape(name, child) {
+            let key = json_key(&name, &child.name);
+            let len = match map.get(&*key) {
+                Some(Value::Array(a)) => a.len(),
+                _ => 0,
+            };
+            match shape(&name, &child) {
                 Shape::Wrapper => {
-                    let start = match map.get(key) {
-                        Some(Value::Array(a)) => a.len(),
-                        _ => 0,
-                    };
-                    let items = self.items(child, &at, start);
-                    match map.get_mut(key) {
-                        Some(Value::Array(a)) => a.extend(items),
-                        Some(_) => self.duplicate(child, &at),
-                        None => {
-                            map.insert(key.to_string(), Value::Array(items));
+                    self.pointer.push(Step::Key(key.clone()));
+                    if matches!(map.get(&*key), Some(v) if !v.is_array()) {
+                        self.duplicate(&child);
+                    } else {
+                        let items = self.items(child, len);
+                        match map.get_mut(&*key) {
+                            Some(Value::Array(a)) => a.extend(items),
+                            _ => {
+                                map.insert(key.to_string(), Value::Array(items));
+                            }
                         }
                     }
+                    self.pointer.pop();
                 }
                 Shape::Repeated => {
-                    let index = match map.get(key) {
-                        Some(Value::Array(a)) => a.len(),
-                        _ => 0,
-                    };
-                    let value = self.element(child, &format!("{at}/{index}"));
-                    match map.get_mut(key) {
-                        Some(Value::Array(a)) => a.push(value),
-                        Some(_) => self.duplicate(child, &at),
-                        None => {
-                            map.insert(key.to_string(), Value::Array(vec![value]));
+                    self.pointer.push(Step::Key(key.clone()));
+                    if matches!(map.get(&*key), Some(v) if !v.is_array()) {
+                        self.duplicate(&child);
+                    } else {
+                        self.pointer.push(Step::Index(len));
+                        let value = self.element(child);
+                        self.pointer.pop();
+                        match map.get_mut(&*key) {
+                            Some(Value::Array(a)) => a.push(value),
+                            _ => {
+                                map.insert(key.to_string(), Value::Array(vec![value]));
+                            }
                         }
                     }
+                    self.pointer.pop();
                 }
-                Shape::Merge => match self.element(child, pointer) {
+                Shape::Merge => match self.element(child) {
                     Value::Object(inner) => {
                         for (k, v) in inner {
                             map.entry(k).or_insert(v);
@@ -1183,15 +1301,18 @@ impl<'a> Lower<'a> {
                     }
                 },
                 Shape::Single => {
-                    if map.contains_key(key) {
-                        self.duplicate(child, &at);
+                    self.pointer.push(Step::Key(key.clone()));
+                    if map.contains_key(&*key) {
+                        self.duplicate(&child);
                     } else {
-                        let value = self.element(child, &at);
+                        let value = self.element(child);
                         map.insert(key.to_string(), value);
                     }
+                    self.pointer.pop();
                 }
             }
         }
+        self.path.pop();
         // `identity` became an array in 1.6; a single one keeps the 1.5 (object) form.
         if name == "evidence" {
             if let Some(Value::Array(a)) = map.get_mut("identity") {
@@ -1204,29 +1325,31 @@ impl<'a> Lower<'a> {
         }
     }
 
-    fn duplicate(&mut self, child: &Elem, pointer: &str) {
-        self.finding(
-            "read-skipped",
+    fn duplicate(&mut self, child: &Elem<'_>) {
+        // The XSD allows one: this is a schema violation of the XML, not just a lossy read.
+        self.finding_at(
+            "xml-repeated-element",
+            Severity::Error,
             child,
-            pointer,
             format!(
-                "<{}> appears again where CycloneDX allows one; the repetition is skipped",
+                "<{}> appears again where the CycloneDX XSD allows one; the repetition is skipped",
                 child.name
             ),
         );
     }
 
     /// Lower the items of a wrapper; `start` is the index of the first in the JSON array.
-    fn items(&mut self, wrapper: &'a Elem, pointer: &str, start: usize) -> Vec<Value> {
-        self.path.push(&wrapper.name);
-        let mut out = Vec::new();
-        for item in &wrapper.children {
+    fn items(&mut self, mut wrapper: Elem<'_>, start: usize) -> Vec<Value> {
+        self.path.push(wrapper.name.clone());
+        let mut out = Vec::with_capacity(wrapper.children.len());
+        for item in std::mem::take(&mut wrapper.children) {
             if let Some(ns) = &item.foreign {
-                self.skip_foreign(item, ns, pointer);
+                self.skip_foreign(&item, ns);
                 continue;
             }
-            let at = format!("{pointer}/{}", start + out.len());
-            let value = self.item(&wrapper.name, item, &at);
+            self.pointer.push(Step::Index(start + out.len()));
+            let value = self.item(&wrapper.name, item);
+            self.pointer.pop();
             out.push(value);
         }
         self.path.pop();
@@ -1235,24 +1358,35 @@ impl<'a> Lower<'a> {
 
     /// Lower one item of a wrapper: most are plain, some choices are keyed by element name
     /// (`{"license": …}`; an `<expression>` is simple content keyed `expression` already).
-    fn item(&mut self, wrapper: &str, item: &'a Elem, pointer: &str) -> Value {
+    fn item(&mut self, wrapper: &str, item: Elem<'_>) -> Value {
         let keyed = matches!(
-            (wrapper, item.name.as_str()),
+            (wrapper, &*item.name),
             ("licenses", "license") | ("copyright", "text") | ("datasets", "ref")
         );
         if keyed {
-            let value = self.element(item, &format!("{pointer}/{}", item.name));
+            let key = item.name.clone();
+            self.pointer.push(Step::Key(key.clone()));
+            let value = self.element(item);
+            self.pointer.pop();
             let mut map = Map::new();
-            map.insert(item.name.clone(), value);
+            map.insert(key.into_owned(), value);
             return Value::Object(map);
         }
-        self.element(item, pointer)
+        self.element(item)
     }
 }
 
+/// Whether an element is a choice of exactly one CycloneDX child and nothing else
+/// (`<asserter><organization>…` is the organisation, `<asserter><ref>` the reference).
+fn is_choice(elem: &Elem<'_>) -> bool {
+    elem.children.iter().filter(|c| c.foreign.is_none()).count() == 1
+        && !elem.attrs.iter().any(is_known_attribute)
+        && content(elem).is_empty()
+}
+
 /// How `child` maps onto its parent `parent`.
-fn shape(parent: &str, child: &Elem) -> Shape {
-    let name = child.name.as_str();
+fn shape(parent: &str, child: &Elem<'_>) -> Shape {
+    let name: &str = &child.name;
     if is_repeated(parent, name) {
         return Shape::Repeated;
     }
@@ -1262,7 +1396,7 @@ fn shape(parent: &str, child: &Elem) -> Shape {
     match wrapper_items(parent, name) {
         Some(items) if is_wrapper_shaped(child, items) => Shape::Wrapper,
         Some(_) => Shape::Single,
-        None if !is_known_element(name) && looks_like_wrapper(child) => Shape::Wrapper,
+        None if !is_known_element(child) && looks_like_wrapper(child) => Shape::Wrapper,
         None => Shape::Single,
     }
 }
@@ -2075,6 +2209,34 @@ mod tests {
     }
 
     #[test]
+    fn layout_whitespace_is_trimmed_and_data_whitespace_kept() {
+        let xml = format!(
+            r#"<bom xmlns="{V16}"><components><component type="library">
+  <name>
+    indented
+  </name>
+  <description>API </description>
+  <copyright><![CDATA[  (c) me
+]]></copyright>
+  <hashes><hash alg="SHA-256">
+    abc
+  </hash></hashes>
+  <properties><property name="empty"/></properties>
+</component></components></bom>"#
+        );
+        let (value, _) = lower_ok(&xml);
+        let component = &value["components"][0];
+        assert_eq!(component["name"], "indented");
+        assert_eq!(component["description"], "API ");
+        assert_eq!(component["copyright"], "  (c) me\n");
+        assert_eq!(component["hashes"][0]["content"], "abc");
+        assert_eq!(
+            component["properties"][0],
+            serde_json::json!({"name": "empty"})
+        );
+    }
+
+    #[test]
     fn entity_declarations_are_refused() {
         let laughs = format!(
             r#"<?xml version="1.0"?>
@@ -2227,16 +2389,35 @@ mod tests {
     }
 
     #[test]
+    fn findings_are_capped() {
+        let flood = format!(
+            "<bom xmlns=\"{V16}\" xmlns:x=\"urn:x\">{}</bom>",
+            "<x:a/>".repeat(5000)
+        );
+        let (_, diags) = lower_ok(&flood);
+        assert_eq!(diags.len(), MAX_FINDINGS + 1);
+        assert!(diags[MAX_FINDINGS]
+            .message
+            .starts_with("4000 more findings"));
+        assert_eq!(diags[999].location.column, Some(66 + 999 * 6));
+    }
+
+    #[test]
     fn line_and_column_count_characters() {
         assert_eq!(line_col("ab\ncd", 0), (1, 1));
         assert_eq!(line_col("ab\ncd", 4), (2, 2));
         assert_eq!(line_col("é\nüx", 5), (2, 2));
         assert_eq!(line_col("ab", 99), (1, 3));
+        let mut positions = Positions::new("a\nbc\nd");
+        assert_eq!(positions.at(3), (2, 2));
+        assert_eq!(positions.at(5), (3, 1));
+        assert_eq!(positions.at(1), (1, 2), "backwards starts over");
     }
 
     #[test]
-    fn known_elements_are_sorted_for_binary_search() {
+    fn vocabularies_are_sorted_for_binary_search() {
         assert!(KNOWN_ELEMENTS.windows(2).all(|w| w[0] < w[1]));
+        assert!(KNOWN_ATTRIBUTES.windows(2).all(|w| w[0] < w[1]));
     }
 
     proptest::proptest! {

@@ -56,7 +56,11 @@ pub fn from_json(v: &Value) -> Result<(Sbom, Vec<Diagnostic>), (String, String)>
             }
         }
     }
-    doc.subjects = w.strings(root, "documentDescribes", "");
+    doc.subjects = w
+        .strings(root, "documentDescribes", "")
+        .into_iter()
+        .map(|s| s.trim().to_string())
+        .collect();
     let mut sbom = Sbom::default();
     let mut ids = HashSet::new();
     for (i, p) in w.array(root, "packages", "").iter().enumerate() {
@@ -86,9 +90,9 @@ pub fn from_json(v: &Value) -> Result<(Sbom, Vec<Diagnostic>), (String, String)>
         };
         for f in w.strings(p, "hasFiles", &format!("/packages/{i}")) {
             sbom.relationships.push(Relationship {
-                from: pid.to_string(),
+                from: pid.trim().to_string(),
                 kind: RelationshipKind::Contains,
-                to: f,
+                to: f.trim().to_string(),
             });
         }
     }
@@ -137,8 +141,8 @@ pub fn from_json(v: &Value) -> Result<(Sbom, Vec<Diagnostic>), (String, String)>
 fn push_unique(w: &mut Walker, sbom: &mut Sbom, ids: &mut HashSet<String>, c: Component, at: &str) {
     if !ids.insert(c.id.clone()) {
         w.diags.push(Diagnostic::new(
-            "read-duplicate-ref",
-            Severity::Warning,
+            "duplicate-id",
+            Severity::Error,
             format!(
                 "SPDXID {:?} is used by an earlier element; this one is skipped",
                 c.id
@@ -304,7 +308,7 @@ pub(crate) fn parse_actor(s: &str) -> Option<Actor> {
                             .is_some_and(|c| c.is_ascii_digit())
                 })
                 .map(|(i, _)| i)
-                .last();
+                .next_back();
             let (name, version) = match split {
                 Some(i) => (rest[..i].to_string(), Some(rest[i + 1..].to_string())),
                 None => (rest.to_string(), None),

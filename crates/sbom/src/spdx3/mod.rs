@@ -35,10 +35,11 @@
 //! licensing sets and operators (`AND`, `OR`, `+`, `WITH`) recursively.
 //!
 //! **Not read:** security elements (vulnerabilities, VEX assessments), annotations, and edges
-//! with an end that is not a component (between builds, to vulnerabilities). Each kind is
-//! reported once with its count, as an `info` finding, not once per element; malformed
-//! values and references to missing elements are `read-skipped` / `read-dangling-ref`
-//! warnings.
+//! with an end that is not a component (between builds, to vulnerabilities) or that lies in
+//! another document (`import`, `namespaceMap`). Each kind is reported once with its count, as
+//! an `info` finding, not once per element; malformed values and references to missing
+//! elements are `read-skipped` / `read-dangling-ref` warnings. Agents written the SPDX 2 way
+//! (`Organization: Acme (sec@acme.example)`) instead of by reference are accepted.
 
 mod terms;
 #[cfg(test)]
@@ -59,8 +60,8 @@ use terms::{as_str, local, El, Rel, Ty};
 /// Lenient: what cannot be interpreted is skipped with a [`Diagnostic`]. `Err((pointer,
 /// message))` only when the top level is unusable (no `@graph` array).
 pub fn from_json(v: &Value) -> Result<(Sbom, Vec<Diagnostic>), (String, String)> {
-    let (graph, base) = graph(v)?;
-    let mut r = Reader::new(graph, base);
+    let graph = graph(v)?;
+    let mut r = Reader::new(graph.elements, graph.base);
     r.components();
     r.relationships();
     r.build_edges();
@@ -71,12 +72,20 @@ pub fn from_json(v: &Value) -> Result<(Sbom, Vec<Diagnostic>), (String, String)>
     Ok((r.sbom, r.diags))
 }
 
-/// The elements of the document, and the JSON Pointer of their array (`None` when the
-/// document is a single element without `@graph`).
-fn graph(v: &Value) -> Result<(&[Value], Option<&'static str>), (String, String)> {
+/// The elements of a document.
+struct Graph<'a> {
+    elements: &'a [Value],
+    /// JSON Pointer of the element array; `None` when the document is a single element
+    /// without `@graph`.
+    base: Option<&'static str>,
+}
+
+/// The elements of the document.
+fn graph(v: &Value) -> Result<Graph<'_>, (String, String)> {
+    let graph = |elements, base| Ok(Graph { elements, base });
     match v {
         Value::Object(root) => match root.get("@graph") {
-            Some(Value::Array(g)) => Ok((g, Some("/@graph"))),
+            Some(Value::Array(g)) => graph(g, Some("/@graph")),
             Some(other) => Err((
                 "/@graph".into(),
                 format!(
@@ -84,13 +93,13 @@ fn graph(v: &Value) -> Result<(&[Value], Option<&'static str>), (String, String)
                     json_type(other)
                 ),
             )),
-            None if El::new(root).type_name().is_some() => Ok((std::slice::from_ref(v), None)),
+            None if El::new(root).type_name().is_some() => graph(std::slice::from_ref(v), None),
             None => Err((
                 String::new(),
                 "an SPDX 3 JSON-LD document needs a `@graph` array of elements".into(),
             )),
         },
-        Value::Array(g) => Ok((g, Some(""))),
+        Value::Array(g) => graph(g, Some("")),
         other => Err((
             String::new(),
             format!(
@@ -576,12 +585,11 @@ impl<'a> Reader<'a> {
 
     fn end(&self, v: &'a Value) -> End<'a> {
         let id = match v {
-            Value::String(s) => s.trim(),
-            Value::Object(o) => match El::new(o).id() {
-                Some(id) => id,
-                None => return End::Invalid,
-            },
-            _ => return End::Invalid,
+            Value::Object(o) => El::new(o).id(),
+            other => as_str(other),
+        };
+        let Some(id) = id else {
+            return End::Invalid;
         };
         match self.by_id.get(id) {
             Some(&n) => match self.comp[n] {
@@ -904,22 +912,21 @@ impl<'a> Reader<'a> {
             self.nodes[n].ty == Ty::Collection && local(self.nodes[n].type_name) == "Sbom"
         });
         let main = docs.first().copied().or(sbom_node);
-        let mut doc = DocumentInfo::default();
-        let field = |key: &str| {
-            [main, sbom_node]
+        let mut doc = DocumentInfo {
+            name: [main, sbom_node]
                 .into_iter()
                 .flatten()
-                .find_map(|n| self.nodes[n].el.str(key))
-                .map(str::to_string)
+                .find_map(|n| self.nodes[n].el.str("name"))
+                .map(str::to_string),
+            comment: main
+                .and_then(|n| self.nodes[n].el.str("comment"))
+                .map(str::to_string),
+            namespace: main.and_then(|n| self.nodes[n].id).map(str::to_string),
+            data_license: main
+                .and_then(|n| self.nodes[n].el.get("dataLicense"))
+                .and_then(|v| self.licence(v, 0).or_else(|| as_str(v).map(str::to_string))),
+            ..DocumentInfo::default()
         };
-        doc.name = field("name");
-        doc.comment = main
-            .and_then(|n| self.nodes[n].el.str("comment"))
-            .map(str::to_string);
-        doc.namespace = main.and_then(|n| self.nodes[n].id).map(str::to_string);
-        doc.data_license = main
-            .and_then(|n| self.nodes[n].el.get("dataLicense"))
-            .and_then(|v| self.licence(v, 0).or_else(|| as_str(v).map(str::to_string)));
 
         // Creation info: the document's, else the SBOM's, else the first in the graph.
         let info = [main, sbom_node]
