@@ -96,6 +96,7 @@ pub fn read_bytes(path: &Path, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Loa
             let text = utf8(path, &bytes)?;
             let (value, mut diags) = cyclonedx::xml::to_json(text, path)?;
             let mut loaded = from_json_value(path, value, None)?;
+            set_encoding(&mut loaded, craft_model::Encoding::Xml);
             diags.append(&mut loaded.diagnostics);
             loaded.diagnostics = diags;
             Ok(loaded)
@@ -104,6 +105,7 @@ pub fn read_bytes(path: &Path, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Loa
             let text = utf8(path, &bytes)?;
             let (value, mut diags) = spdx2::tagvalue::to_json(text, path)?;
             let mut loaded = from_json_value(path, value, None)?;
+            set_encoding(&mut loaded, craft_model::Encoding::TagValue);
             diags.append(&mut loaded.diagnostics);
             loaded.diagnostics = diags;
             Ok(loaded)
@@ -112,6 +114,13 @@ pub fn read_bytes(path: &Path, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Loa
             path: path.to_path_buf(),
             reason,
         }),
+    }
+}
+
+/// Record the encoding a lowered document was read from.
+fn set_encoding(loaded: &mut Loaded, encoding: craft_model::Encoding) {
+    if let Some(f) = loaded.sbom.document.format.as_mut() {
+        f.encoding = encoding;
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod common;
 mod conformance;
+mod fuzz_regressions;
 mod hostile;
 mod real_world;
 mod roundtrip;

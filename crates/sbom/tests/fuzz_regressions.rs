@@ -1,0 +1,1 @@
+//! Regression inputs found by fuzzing (see fuzz/README.md).
