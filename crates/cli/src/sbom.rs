@@ -253,7 +253,10 @@ fn cmd_check(a: CheckArgs, ctx: Ctx) -> anyhow::Result<u8> {
             BsiArg::V2_1 => BsiVersion::V2_1,
         },
     };
-    let read_opts = a.read.options();
+    let read_opts = ReadOptions {
+        validate_schema: opts.sets.contains(&RuleSet::Schema),
+        ..a.read.options()
+    };
     let bar = progress(ctx, a.files.len(), "checking");
     let mut outcomes = Vec::new();
     let mut unreadable = false;

@@ -15,6 +15,10 @@ use divan::Bencher;
 use std::path::Path;
 use std::sync::OnceLock;
 
+/// The same allocator as the `craft` binary.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }
@@ -90,7 +94,11 @@ fn input(format: &str, n: usize) -> &'static [u8] {
 
 fn run(b: Bencher, format: &str, n: usize, sets: Option<Vec<RuleSet>>) {
     let bytes = input(format, n);
-    let opts = ReadOptions::default();
+    // As `craft sbom check`: schema validation runs beside the interpreter.
+    let opts = ReadOptions {
+        validate_schema: sets.as_ref().is_some_and(|s| s.contains(&RuleSet::Schema)),
+        ..ReadOptions::default()
+    };
     b.counter(BytesCount::new(bytes.len())).bench(|| {
         let loaded = read_bytes(Path::new("bench.json"), bytes.to_vec(), &opts).expect("reads");
         if let Some(sets) = &sets {
@@ -155,4 +163,30 @@ fn spdx_read_schema(b: Bencher, n: usize) {
 #[divan::bench(args = SIZES)]
 fn spdx_read_all_rules(b: Bencher, n: usize) {
     run(b, "spdx", n, Some(RuleSet::ALL.to_vec()));
+}
+
+/// Schema validation alone, on an already parsed document.
+#[divan::bench(args = SIZES)]
+fn cdx_schema_only(b: Bencher, n: usize) {
+    let bytes = input("cdx", n);
+    let value: serde_json::Value = serde_json::from_slice(bytes).expect("json");
+    let v = craft_sbom::SchemaId::CycloneDx16.validator();
+    b.counter(BytesCount::new(bytes.len()))
+        .bench(|| divan::black_box(v.is_valid(&value)));
+}
+
+/// Model building alone, on an already parsed document.
+#[divan::bench(args = SIZES)]
+fn cdx_interpret_only(b: Bencher, n: usize) {
+    let bytes = input("cdx", n);
+    let value: serde_json::Value = serde_json::from_slice(bytes).expect("json");
+    b.counter(BytesCount::new(bytes.len())).bench(|| {
+        divan::black_box(
+            craft_sbom::cyclonedx::from_json(&value)
+                .expect("cdx")
+                .0
+                .components
+                .len(),
+        )
+    });
 }

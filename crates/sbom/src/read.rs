@@ -15,6 +15,10 @@ pub struct ReadOptions {
     pub max_size: u64,
     /// Most entries read from one archive or directory.
     pub max_entries: usize,
+    /// Validate each document against its official schema while reading, on a second
+    /// thread beside the interpreter (the result lands in [`JsonDocument::schema_findings`]
+    /// and [`crate::check::check`] uses it instead of validating again).
+    pub validate_schema: bool,
 }
 
 impl Default for ReadOptions {
@@ -22,6 +26,7 @@ impl Default for ReadOptions {
         ReadOptions {
             max_size: 1 << 30,
             max_entries: 100_000,
+            validate_schema: false,
         }
     }
 }
@@ -35,6 +40,8 @@ pub struct JsonDocument {
     pub value: Value,
     /// Entry inside an archive or directory, when the document came from one.
     pub entry: Option<String>,
+    /// Schema findings, when [`ReadOptions::validate_schema`] asked for them at read time.
+    pub schema_findings: Option<Vec<Diagnostic>>,
 }
 
 /// An SBOM that was read, with what the reader noticed.
@@ -90,12 +97,12 @@ pub fn read_bytes(path: &Path, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Loa
         Detected::Json => {
             let text = utf8(path, &bytes)?;
             let value = parse_json(path, text)?;
-            from_json_value(path, value, None)
+            from_json_value(path, value, None, opts.validate_schema)
         }
         Detected::Xml => {
             let text = utf8(path, &bytes)?;
             let (value, mut diags) = cyclonedx::xml::to_json(text, path)?;
-            let mut loaded = from_json_value(path, value, None)?;
+            let mut loaded = from_json_value(path, value, None, opts.validate_schema)?;
             set_encoding(&mut loaded, craft_model::Encoding::Xml);
             diags.append(&mut loaded.diagnostics);
             loaded.diagnostics = diags;
@@ -103,8 +110,15 @@ pub fn read_bytes(path: &Path, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Loa
         }
         Detected::TagValue => {
             let text = utf8(path, &bytes)?;
-            let (value, mut diags) = spdx2::tagvalue::to_json(text, path)?;
-            let mut loaded = from_json_value(path, value, None)?;
+            // Classic-Mac line ends (a lone CR) are seen in the wild (pub.dev's `sbom`
+            // tool); the lowering splits on LF.
+            let text: std::borrow::Cow<'_, str> = if text.contains('\r') && !text.contains('\n') {
+                text.replace('\r', "\n").into()
+            } else {
+                text.into()
+            };
+            let (value, mut diags) = spdx2::tagvalue::to_json(&text, path)?;
+            let mut loaded = from_json_value(path, value, None, opts.validate_schema)?;
             set_encoding(&mut loaded, craft_model::Encoding::TagValue);
             diags.append(&mut loaded.diagnostics);
             loaded.diagnostics = diags;
@@ -155,6 +169,7 @@ pub(crate) fn from_json_value(
     path: &Path,
     value: Value,
     entry: Option<String>,
+    validate: bool,
 ) -> Result<Loaded, ReadError> {
     let unknown = |reason: String| ReadError::UnknownFormat {
         path: path.to_path_buf(),
@@ -166,35 +181,15 @@ pub(crate) fn from_json_value(
             json_type(&value)
         )));
     };
-    let (sbom, diagnostics, schema) = if obj.get("bomFormat").is_some()
+    type Interpreter = fn(&Value) -> Result<(Sbom, Vec<Diagnostic>), (String, String)>;
+    let (interpret, schema): (Interpreter, Option<SchemaId>) = if obj.get("bomFormat").is_some()
         || obj.get("specVersion").is_some() && obj.get("spdxVersion").is_none()
     {
-        let (sbom, diags) =
-            cyclonedx::from_json(&value).map_err(|(pointer, message)| ReadError::Structure {
-                path: path.to_path_buf(),
-                pointer,
-                message,
-            })?;
-        let schema = SchemaId::for_cyclonedx(&value);
-        (sbom, diags, schema)
+        (cyclonedx::from_json, SchemaId::for_cyclonedx(&value))
     } else if obj.get("spdxVersion").is_some() || obj.get("SPDXID").is_some() {
-        let (sbom, diags) =
-            spdx2::from_json(&value).map_err(|(pointer, message)| ReadError::Structure {
-                path: path.to_path_buf(),
-                pointer,
-                message,
-            })?;
-        let schema = SchemaId::for_spdx2(&value);
-        (sbom, diags, schema)
+        (spdx2::from_json, SchemaId::for_spdx2(&value))
     } else if obj.get("@context").is_some() || obj.get("@graph").is_some() {
-        let (sbom, diags) =
-            spdx3::from_json(&value).map_err(|(pointer, message)| ReadError::Structure {
-                path: path.to_path_buf(),
-                pointer,
-                message,
-            })?;
-        let schema = SchemaId::for_spdx3(&value);
-        (sbom, diags, schema)
+        (spdx3::from_json, SchemaId::for_spdx3(&value))
     } else {
         return Err(unknown(
             "a JSON object without `bomFormat` (CycloneDX), `spdxVersion` (SPDX 2) or \
@@ -202,6 +197,23 @@ pub(crate) fn from_json_value(
                 .to_string(),
         ));
     };
+    // Schema validation and interpretation only read the value: run them side by side.
+    let (interpreted, schema_findings) = match schema.filter(|_| validate) {
+        Some(id) => std::thread::scope(|s| {
+            let validation = s.spawn(|| crate::schema::validate(id, &value));
+            let interpreted = interpret(&value);
+            let findings = validation
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (interpreted, Some(findings))
+        }),
+        None => (interpret(&value), None),
+    };
+    let (sbom, diagnostics) = interpreted.map_err(|(pointer, message)| ReadError::Structure {
+        path: path.to_path_buf(),
+        pointer,
+        message,
+    })?;
     let diagnostics = diagnostics
         .into_iter()
         .map(|mut d| {
@@ -217,6 +229,7 @@ pub(crate) fn from_json_value(
             schema,
             value,
             entry,
+            schema_findings,
         }],
     })
 }

@@ -210,7 +210,7 @@ fn join(path: &Path, entries: Vec<Entry>, _opts: &ReadOptions) -> Result<Loaded,
                 continue;
             }
         };
-        let loaded = match from_json_value(&doc_path, value, Some(e.name.clone())) {
+        let loaded = match from_json_value(&doc_path, value, Some(e.name.clone()), false) {
             Ok(l) => l,
             Err(err) => {
                 diagnostics.push(entry_diag(&e.name, &format!("{err}; skipped")));
@@ -421,6 +421,7 @@ fn join(path: &Path, entries: Vec<Entry>, _opts: &ReadOptions) -> Result<Loaded,
             schema: crate::SchemaId::for_spdx2(&m.value),
             value: m.value,
             entry: Some(m.entry),
+            schema_findings: None,
         });
     }
     Ok(Loaded {

@@ -151,3 +151,47 @@ fn spdx_suite() {
     assert!(r >= 1);
     assert!(wrong.is_empty(), "misclassified:\n{}", wrong.join("\n"));
 }
+
+/// Docs mirror code: every rule code has its heading in docs/checks.md.
+#[test]
+fn every_rule_code_is_documented() {
+    let doc = std::fs::read_to_string(crate::common::workspace().join("docs/checks.md"))
+        .expect("docs/checks.md");
+    for r in craft_sbom::check::RULES {
+        assert!(
+            doc.contains(&format!("### `{}`", r.code)),
+            "docs/checks.md lacks a heading for `{}`",
+            r.code
+        );
+    }
+}
+
+/// Schema findings computed at read time (beside the interpreter) equal those computed by
+/// `check` afterwards.
+#[test]
+fn schema_at_read_time_equals_schema_in_check() {
+    let Some(root) = corpus("conformance/cyclonedx-specification/tools/src/test/resources/1.6")
+    else {
+        return;
+    };
+    let opts = CheckOptions {
+        sets: vec![RuleSet::Schema],
+        ..CheckOptions::default()
+    };
+    let mut compared = 0;
+    for p in files(&root, &|p| {
+        name(p).starts_with("invalid-") && name(p).ends_with(".json")
+    }) {
+        let late = read_path(&p, &ReadOptions::default()).map(|l| check(&l, &opts).findings);
+        let early_opts = ReadOptions {
+            validate_schema: true,
+            ..ReadOptions::default()
+        };
+        let early = read_path(&p, &early_opts).map(|l| check(&l, &opts).findings);
+        if let (Ok(a), Ok(b)) = (late, early) {
+            assert_eq!(a, b, "{}", p.display());
+            compared += 1;
+        }
+    }
+    assert!(compared > 10);
+}

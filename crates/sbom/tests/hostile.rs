@@ -247,3 +247,21 @@ fn unterminated_tag_value_text_names_its_line() {
         other => panic!("{:?}", other.map(|_| ())),
     }
 }
+
+#[test]
+fn tag_value_with_classic_mac_line_ends_reads() {
+    let doc = "SPDXVersion: SPDX-2.2\rDataLicense: CC0-1.0\rSPDXID: SPDXRef-DOCUMENT\rDocumentName: x\r\
+               Creator: Tool: t\rCreated: 2022-01-15T10:16:33Z\r\rPackageName: cbor\rSPDXID: SPDXRef-Package-cbor\r\
+               PackageVersion: 5.0.0\rPackageDownloadLocation: NOASSERTION\r";
+    let l = read_bytes(
+        Path::new("cr.spdx"),
+        doc.as_bytes().to_vec(),
+        &ReadOptions::default(),
+    )
+    .expect("reads");
+    assert_eq!(
+        l.sbom.document.created.as_deref(),
+        Some("2022-01-15T10:16:33Z")
+    );
+    assert_eq!(l.sbom.components[0].version.as_deref(), Some("5.0.0"));
+}
