@@ -110,10 +110,10 @@ pub fn read_bytes(path: &Path, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Loa
         }
         Detected::TagValue => {
             let text = utf8(path, &bytes)?;
-            // Classic-Mac line ends (a lone CR) are seen in the wild (pub.dev's `sbom`
-            // tool); the lowering splits on LF.
-            let text: std::borrow::Cow<'_, str> = if text.contains('\r') && !text.contains('\n') {
-                text.replace('\r', "\n").into()
+            // Classic-Mac line ends (a lone CR) are seen in the wild, also mixed with LF
+            // (pub.dev's `sbom` tool); the lowering splits on LF.
+            let text: std::borrow::Cow<'_, str> = if text.contains('\r') {
+                text.replace("\r\n", "\n").replace('\r', "\n").into()
             } else {
                 text.into()
             };

@@ -252,7 +252,7 @@ fn unterminated_tag_value_text_names_its_line() {
 fn tag_value_with_classic_mac_line_ends_reads() {
     let doc = "SPDXVersion: SPDX-2.2\rDataLicense: CC0-1.0\rSPDXID: SPDXRef-DOCUMENT\rDocumentName: x\r\
                Creator: Tool: t\rCreated: 2022-01-15T10:16:33Z\r\rPackageName: cbor\rSPDXID: SPDXRef-Package-cbor\r\
-               PackageVersion: 5.0.0\rPackageDownloadLocation: NOASSERTION\r";
+               PackageVersion: 5.0.0\rPackageDownloadLocation: NOASSERTION\n\n";
     let l = read_bytes(
         Path::new("cr.spdx"),
         doc.as_bytes().to_vec(),
