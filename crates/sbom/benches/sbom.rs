@@ -76,10 +76,11 @@ fn spdx(n: usize) -> Vec<u8> {
     .expect("serialise")
 }
 
+/// Generated inputs by (format, size), built once and kept for the process.
+type Inputs = std::sync::Mutex<std::collections::HashMap<(String, usize), &'static [u8]>>;
+
 fn input(format: &str, n: usize) -> &'static [u8] {
-    static CACHE: OnceLock<
-        std::sync::Mutex<std::collections::HashMap<(String, usize), &'static [u8]>>,
-    > = OnceLock::new();
+    static CACHE: OnceLock<Inputs> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let mut map = cache.lock().expect("lock");
     map.entry((format.to_string(), n)).or_insert_with(|| {

@@ -24,13 +24,12 @@ fn identity(c: &Component) -> Identity {
 }
 
 /// Multiset of identities, and multiset of dependency edges between known components.
-fn shape(
-    s: &Sbom,
-    target: Target,
-) -> (
-    BTreeMap<Identity, usize>,
-    BTreeMap<(Identity, String, Identity), usize>,
-) {
+/// Multiset of component identities.
+type Components = BTreeMap<Identity, usize>;
+/// Set of dependency edges `(from, kind, to)` by identity.
+type Edges = BTreeMap<(Identity, String, Identity), usize>;
+
+fn shape(s: &Sbom, target: Target) -> (Components, Edges) {
     let mut comps = BTreeMap::new();
     let by_id: BTreeMap<&str, Identity> = s
         .components
