@@ -1610,9 +1610,9 @@ mod tests {
     }
 
     #[test]
-    fn large_inputs_stay_linear() {
-        // 200 000 files in one package, a 4 MB text value and a 4 MB line: quadratic work
-        // here would take minutes, linear work well under a second in release builds.
+    fn large_inputs_are_read_whole() {
+        // 200 000 files in one package, a 4 MB text value and a 4 MB line. Speed is measured
+        // by benchmarks, not here: this checks that nothing is lost on large inputs.
         let mut text = String::from(HEADER);
         text.push_str("PackageName: p\nSPDXID: SPDXRef-p\nPackageDownloadLocation: NONE\n");
         for i in 0..200_000 {
@@ -1627,11 +1627,16 @@ mod tests {
         text.push_str("</text>\nLicenseComments: ");
         text.push_str(&"x".repeat(4 << 20));
         text.push('\n');
-        let started = std::time::Instant::now();
         let (v, diags) = lower(&text);
         assert!(diags.is_empty(), "{:?}", diags.first());
         assert_eq!(array(&v["packages"][0], "hasFiles").len(), 200_000);
-        assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+        // `LicenseComments` after a file belongs to that file.
+        let last = &v["files"][199_999];
+        assert_eq!(
+            last["licenseComments"].as_str().map(str::len),
+            Some(4 << 20)
+        );
+        assert_eq!(last["comment"].as_str().map(str::len), Some(400_000 * 11));
     }
 
     #[test]
