@@ -277,6 +277,19 @@ fn checksums(w: &mut Walker, o: &Map<String, Value>, at: &str, out: &mut Vec<Has
     }
 }
 
+/// Replace every character an SPDX id (`SPDXRef-…`, `LicenseRef-…`) may not hold with `-`.
+pub(crate) fn id_chars(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
 /// Whether an SPDX value asserts something (not `NOASSERTION` / `NONE` / empty).
 pub(crate) fn is_asserted(s: &str) -> bool {
     let s = s.trim();

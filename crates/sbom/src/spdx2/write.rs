@@ -195,16 +195,7 @@ fn is_spdx_id(s: &str) -> bool {
 
 /// Replace every character SPDX ids do not allow with `-`.
 fn sanitize(s: &str) -> String {
-    let out: String = s
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
+    let out = crate::spdx2::id_chars(s);
     if out.is_empty() {
         "x".into()
     } else {

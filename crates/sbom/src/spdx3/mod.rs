@@ -1232,17 +1232,7 @@ fn custom_ref(el: El<'_>, prefix: &str) -> Option<String> {
     if last.starts_with(prefix) {
         return Some(last.to_string());
     }
-    let clean: String = last
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    Some(format!("{prefix}{clean}"))
+    Some(format!("{prefix}{}", crate::spdx2::id_chars(last)))
 }
 
 /// Join expressions with an operator, parenthesising compound ones.
