@@ -334,6 +334,8 @@ fn join(path: &Path, entries: Vec<Entry>, _opts: &ReadOptions) -> Result<Loaded,
         }
     };
     let mut doc = craft_model::DocumentInfo::default();
+    // Subjects already taken (a set: a `contains` per subject was quadratic in their number).
+    let mut taken = HashSet::new();
     for i in &image {
         let m = &members[*i];
         let mut subjects = m.sbom.document.subjects.clone();
@@ -373,7 +375,7 @@ fn join(path: &Path, entries: Vec<Entry>, _opts: &ReadOptions) -> Result<Loaded,
         }
         for s in &subjects {
             let q = qualify(m, s, &mut unresolved);
-            if !doc.subjects.contains(&q) {
+            if taken.insert(q.clone()) {
                 doc.subjects.push(q);
             }
         }

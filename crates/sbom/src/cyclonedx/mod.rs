@@ -298,9 +298,12 @@ impl Reader {
                     Some("purl") => &mut c.purls,
                     _ => continue,
                 };
-                if !list.iter().any(|x| x == value) {
-                    list.push(value.to_string());
-                }
+                list.push(value.to_string());
+            }
+            // Once, not a `contains` per identity: that was quadratic in their number.
+            for list in [&mut c.cpes, &mut c.purls] {
+                let mut seen = HashSet::new();
+                list.retain(|x| seen.insert(x.clone()));
             }
         }
         if let Some(s) = self.w.object(o, "swid", at) {
@@ -321,6 +324,9 @@ impl Reader {
         }
         self.hashes(o, at, &mut c.hashes);
         self.licenses(o, at, &mut c);
+        // Distribution hashes are added unless already there (a set: a `contains` per hash
+        // was quadratic in their number).
+        let mut known_hashes: HashSet<Hash> = c.hashes.iter().cloned().collect();
         for (i, r) in self.w.array(o, "externalReferences", at).iter().enumerate() {
             let rat = format!("{at}/externalReferences/{i}");
             let Some(r) = r.as_object() else {
@@ -338,7 +344,7 @@ impl Reader {
                 let mut hashes = Vec::new();
                 self.hashes(r, &rat, &mut hashes);
                 for h in hashes {
-                    if !c.hashes.contains(&h) {
+                    if known_hashes.insert(h.clone()) {
                         c.hashes.push(h);
                     }
                 }

@@ -17,6 +17,11 @@ use craft_model::{Component, License, Party, PartyKind, RelationshipKind, Sbom};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+/// Deepest nesting of components written; deeper containment is cut into separate trees.
+/// It keeps the writer's recursion bounded and the document within the nesting that JSON
+/// readers accept (serde_json: 128 levels, two per component level).
+pub const MAX_NESTING: usize = 32;
+
 /// Write `sbom` as CycloneDX 1.6 JSON.
 pub fn write(sbom: &Sbom) -> Written {
     let mut w = Writer {
@@ -129,17 +134,58 @@ pub fn write(sbom: &Sbom) -> Written {
             parent_of.insert(child, ps[0]);
         }
     }
-    // Break cycles: walk up from each node; a node that reaches itself loses its parent.
-    let keys: Vec<&str> = parent_of.keys().copied().collect();
-    for start in keys {
-        let mut seen = HashSet::new();
+    // Break cycles: walk up from each node until a node an earlier walk saw; reaching a
+    // node of the same walk closes a cycle, and that node loses its parent. Every node is
+    // walked over once (walking to the root from each was quadratic on long chains).
+    let mut keys: Vec<&str> = parent_of.keys().copied().collect();
+    keys.sort_unstable();
+    let mut walked: HashMap<&str, usize> = HashMap::new();
+    for (walk, start) in keys.into_iter().enumerate() {
         let mut cur = start;
-        while let Some(p) = parent_of.get(cur).copied() {
-            if !seen.insert(cur) || p == start {
-                parent_of.remove(start);
+        loop {
+            if let Some(&w) = walked.get(cur) {
+                if w == walk {
+                    parent_of.remove(cur);
+                }
                 break;
             }
-            cur = p;
+            walked.insert(cur, walk);
+            match parent_of.get(cur) {
+                Some(p) => cur = *p,
+                None => break,
+            }
+        }
+    }
+    // Cut deep trees: a node at a depth that is a multiple of MAX_NESTING + 1 starts a new
+    // tree at the top level. Depths are found walking up to the first node of known depth.
+    let mut depth: HashMap<&str, usize> = HashMap::new();
+    let mut cut: HashSet<(&str, &str)> = HashSet::new();
+    let mut nodes: Vec<&str> = parent_of.keys().copied().collect();
+    nodes.sort_unstable();
+    for start in nodes {
+        let mut path = Vec::new();
+        let mut cur = start;
+        let mut d = loop {
+            if let Some(&d) = depth.get(cur) {
+                break d;
+            }
+            match parent_of.get(cur) {
+                Some(p) => {
+                    path.push(cur);
+                    cur = *p;
+                }
+                None => break 0,
+            }
+        };
+        for node in path.into_iter().rev() {
+            d += 1;
+            if d % (MAX_NESTING + 1) == 0 {
+                if let Some(p) = parent_of.remove(node) {
+                    cut.insert((p, node));
+                }
+                d = 0;
+            }
+            depth.insert(node, d);
         }
     }
     let mut children: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -174,6 +220,8 @@ pub fn write(sbom: &Sbom) -> Written {
 
     // Dependencies.
     let mut deps: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    // Edges written (a set: a `contains` per edge was quadratic in a component's fan-out).
+    let mut written: HashSet<(&str, &str)> = HashSet::new();
     for id in &sbom.dependencies_stated {
         if ids.contains(id.as_str()) {
             deps.entry(id.as_str()).or_default();
@@ -184,7 +232,7 @@ pub fn write(sbom: &Sbom) -> Written {
         match &r.kind {
             k if k.is_dependency() && known => {
                 let list = deps.entry(r.from.as_str()).or_default();
-                if !list.contains(&r.to.as_str()) {
+                if written.insert((r.from.as_str(), r.to.as_str())) {
                     list.push(r.to.as_str());
                 }
                 if *k != RelationshipKind::DependsOn {
@@ -200,6 +248,16 @@ pub fn write(sbom: &Sbom) -> Written {
             }
             RelationshipKind::Contains
                 if nested_edges.contains(&(r.from.as_str(), r.to.as_str())) => {}
+            RelationshipKind::Contains if cut.contains(&(r.from.as_str(), r.to.as_str())) => w
+                .drop(
+                    Some(&r.from),
+                    "relationships",
+                    format!(
+                        "{:?} contains {:?}: components nested more than {MAX_NESTING} levels \
+                         deep are written at the top level",
+                        r.from, r.to
+                    ),
+                ),
             RelationshipKind::Describes => {}
             k => w.drop(
                 Some(&r.from),

@@ -96,6 +96,8 @@ pub fn from_json(v: &Value) -> Result<(Sbom, Vec<Diagnostic>), (String, String)>
             });
         }
     }
+    // Subjects seen so far (a set: a `contains` per DESCRIBES was quadratic in their number).
+    let mut described: HashSet<String> = doc.subjects.iter().cloned().collect();
     for (i, r) in w.array(root, "relationships", "").iter().enumerate() {
         let at = format!("/relationships/{i}");
         let Some(r) = r.as_object() else {
@@ -126,7 +128,7 @@ pub fn from_json(v: &Value) -> Result<(Sbom, Vec<Diagnostic>), (String, String)>
             sbom.dependencies_stated.insert(rel.from.clone());
         }
         if rel.kind == RelationshipKind::Describes && rel.from == doc_id {
-            if !doc.subjects.contains(&rel.to) {
+            if described.insert(rel.to.clone()) {
                 doc.subjects.push(rel.to);
             }
             continue;

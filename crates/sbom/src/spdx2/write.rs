@@ -84,6 +84,9 @@ pub fn write(sbom: &Sbom) -> Written {
     // SPDXIDs.
     let mut spdx_ids: HashMap<&str, String> = HashMap::new();
     let mut used: HashSet<String> = HashSet::from(["SPDXRef-DOCUMENT".to_string()]);
+    // Per clashing id, the next suffix to try: the ones below are taken (trying from 1 each
+    // time was quadratic when many ids sanitise to the same one).
+    let mut next: HashMap<String, usize> = HashMap::new();
     for c in &sbom.components {
         let mut id = if is_spdx_id(&c.id) {
             c.id.clone()
@@ -92,10 +95,10 @@ pub fn write(sbom: &Sbom) -> Written {
         };
         if used.contains(&id) {
             let base = id.clone();
-            let mut n = 1;
+            let n = next.entry(base.clone()).or_insert(1);
             while used.contains(&id) {
                 id = format!("{base}-{n}");
-                n += 1;
+                *n += 1;
             }
         }
         used.insert(id.clone());

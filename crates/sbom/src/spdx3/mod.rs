@@ -52,8 +52,14 @@ use craft_model::{
     HashAlg, Party, PartyKind, Property, Relationship, RelationshipKind, Sbom, SourceFormat, Tool,
 };
 use serde_json::Value;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use terms::{as_str, local, El, Rel, Ty};
+
+/// Longest licence expression read from licence elements, in bytes (hundreds of licences).
+/// Elements are expanded once, but every use copies the text: the bound keeps sets of
+/// shared members from growing the model far beyond the size of the document.
+const MAX_LICENCE_TEXT: usize = 16 * 1024;
 
 /// Interpret an SPDX 3.0 JSON-LD document (a top-level `@context` and `@graph`).
 ///
@@ -167,6 +173,11 @@ struct Reader<'a> {
     edges: HashSet<(usize, RelationshipKind, usize)>,
     declared: Vec<Vec<String>>,
     concluded: Vec<Vec<String>>,
+    /// (component, declared?, licence id) already read: a licence named again is not
+    /// expanded and copied again.
+    licensed: HashSet<(usize, bool, &'a str)>,
+    /// Licence elements expanded so far, by node (`None`: unreadable, or being expanded).
+    licence_texts: RefCell<HashMap<usize, Option<String>>>,
     /// Build node → (input components, output components).
     builds: BTreeMap<usize, (Vec<usize>, Vec<usize>)>,
     /// (package, distribution artifact) component pairs.
@@ -179,7 +190,43 @@ struct Reader<'a> {
     /// Ids of elements of other documents (`import[].externalSpdxId`).
     imported: HashSet<&'a str>,
     /// Namespaces of other documents (`namespaceMap[].namespace`).
-    namespaces: Vec<&'a str>,
+    namespaces: Namespaces,
+}
+
+/// Namespaces as a byte trie: whether an id starts with one of them costs one step per byte
+/// of the id, however many there are (a scan of all of them per missing id was quadratic).
+#[derive(Default)]
+struct Namespaces {
+    /// (node, byte) → child node; node 0 is the root.
+    next: HashMap<(usize, u8), usize>,
+    /// Nodes where a namespace ends.
+    ends: HashSet<usize>,
+}
+
+impl Namespaces {
+    fn insert(&mut self, ns: &str) {
+        let mut node = 0;
+        for &b in ns.as_bytes() {
+            let fresh = self.next.len() + 1;
+            node = *self.next.entry((node, b)).or_insert(fresh);
+        }
+        self.ends.insert(node);
+    }
+
+    /// Whether `id` starts with one of the namespaces.
+    fn prefixes(&self, id: &str) -> bool {
+        let mut node = 0;
+        for &b in id.as_bytes() {
+            if self.ends.contains(&node) {
+                return true;
+            }
+            match self.next.get(&(node, b)) {
+                Some(&n) => node = n,
+                None => return false,
+            }
+        }
+        self.ends.contains(&node)
+    }
 }
 
 impl<'a> Reader<'a> {
@@ -194,6 +241,8 @@ impl<'a> Reader<'a> {
             edges: HashSet::new(),
             declared: Vec::new(),
             concluded: Vec::new(),
+            licensed: HashSet::new(),
+            licence_texts: RefCell::new(HashMap::new()),
             builds: BTreeMap::new(),
             artifacts: Vec::new(),
             described: Vec::new(),
@@ -201,7 +250,7 @@ impl<'a> Reader<'a> {
             unread_types: BTreeMap::new(),
             duplicate_ids: None,
             imported: HashSet::new(),
-            namespaces: Vec::new(),
+            namespaces: Namespaces::default(),
         };
         for (pos, v) in graph.iter().enumerate() {
             let Value::Object(obj) = v else {
@@ -270,7 +319,7 @@ impl<'a> Reader<'a> {
             }
             for m in objects("namespaceMap") {
                 if let Some(ns) = El::new(m).str("namespace") {
-                    r.namespaces.push(ns);
+                    r.namespaces.insert(ns);
                 }
             }
         }
@@ -279,7 +328,7 @@ impl<'a> Reader<'a> {
 
     /// Whether a missing id names an element of another document.
     fn is_external(&self, id: &str) -> bool {
-        self.imported.contains(id) || self.namespaces.iter().any(|ns| id.starts_with(ns))
+        self.imported.contains(id) || self.namespaces.prefixes(id)
     }
 
     /// JSON Pointer of the element at `pos` in `@graph`.
@@ -449,19 +498,17 @@ impl<'a> Reader<'a> {
             };
             let value = value.to_string();
             match local(t) {
-                "cpe23" | "cpe22" => push_unique(&mut c.cpes, value),
-                "packageUrl" => push_unique(&mut c.purls, value),
-                scheme => {
-                    let id = ExternalId {
-                        scheme: scheme.to_string(),
-                        value,
-                    };
-                    if !c.other_ids.contains(&id) {
-                        c.other_ids.push(id);
-                    }
-                }
+                "cpe23" | "cpe22" => c.cpes.push(value),
+                "packageUrl" => c.purls.push(value),
+                scheme => c.other_ids.push(ExternalId {
+                    scheme: scheme.to_string(),
+                    value,
+                }),
             }
         }
+        dedup(&mut c.cpes);
+        dedup(&mut c.purls);
+        dedup(&mut c.other_ids);
     }
 
     fn hashes(&mut self, el: El<'a>, at: &str, c: &mut Component) {
@@ -482,14 +529,12 @@ impl<'a> Reader<'a> {
                 );
                 continue;
             };
-            let hash = Hash {
+            c.hashes.push(Hash {
                 alg: HashAlg::parse(local(alg)),
                 value: value.to_ascii_lowercase(),
-            };
-            if !c.hashes.contains(&hash) {
-                c.hashes.push(hash);
-            }
+            });
         }
+        dedup(&mut c.hashes);
     }
 
     fn external_refs(&mut self, el: El<'a>, at: &str, c: &mut Component) {
@@ -719,15 +764,23 @@ impl<'a> Reader<'a> {
                     return;
                 };
                 for t in tos {
+                    let declared = rel == Rel::Declared;
+                    let id = t.as_str().map(str::trim);
+                    if id.is_some_and(|id| self.licensed.contains(&(c, declared, id))) {
+                        continue;
+                    }
                     match self.licence(t, 0) {
                         Some(text) => {
-                            let list = if rel == Rel::Declared {
+                            if let Some(id) = id {
+                                self.licensed.insert((c, declared, id));
+                            }
+                            let list = if declared {
                                 &mut self.declared
                             } else {
                                 &mut self.concluded
                             };
                             if let Some(l) = list.get_mut(c) {
-                                push_unique(l, text);
+                                l.push(text);
                             }
                         }
                         None => {
@@ -808,7 +861,7 @@ impl<'a> Reader<'a> {
             Value::String(s) => {
                 let s = s.trim();
                 match self.by_id.get(s) {
-                    Some(&n) => self.licence_element(self.nodes[n].el, depth),
+                    Some(&n) => self.licence_node(n, depth),
                     None => licence_iri(s),
                 }
             }
@@ -823,6 +876,21 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A licence element found by id, expanded once: sets share members, and expanding them
+    /// anew at each use takes time exponential in their nesting (a set of four copies of a
+    /// set of four copies…). A cycle back to the element finds it unreadable.
+    fn licence_node(&self, n: usize, depth: usize) -> Option<String> {
+        if let Some(known) = self.licence_texts.borrow().get(&n) {
+            return known.clone();
+        }
+        self.licence_texts.borrow_mut().insert(n, None);
+        let text = self
+            .licence_element(self.nodes[n].el, depth)
+            .filter(|t| t.len() <= MAX_LICENCE_TEXT);
+        self.licence_texts.borrow_mut().insert(n, text.clone());
+        text
+    }
+
     fn licence_element(&self, el: El<'a>, depth: usize) -> Option<String> {
         let t = local(el.type_name()?);
         let sub = |key: &str| self.licence(el.get(key)?, depth + 1);
@@ -832,7 +900,8 @@ impl<'a> Reader<'a> {
                 .iter()
                 .filter_map(|m| self.licence(m, depth + 1))
                 .collect();
-            (!members.is_empty()).then(|| join(&members, op))
+            let len: usize = members.iter().map(String::len).sum();
+            (!members.is_empty() && len <= MAX_LICENCE_TEXT).then(|| join(&members, op))
         };
         match t {
             "LicenseExpression" => el
@@ -857,14 +926,16 @@ impl<'a> Reader<'a> {
     }
 
     fn licences(&mut self) {
-        let declared = std::mem::take(&mut self.declared);
-        let concluded = std::mem::take(&mut self.concluded);
+        let mut declared = std::mem::take(&mut self.declared);
+        let mut concluded = std::mem::take(&mut self.concluded);
         for (c, (d, k)) in self
             .sbom
             .components
             .iter_mut()
-            .zip(declared.iter().zip(&concluded))
+            .zip(declared.iter_mut().zip(&mut concluded))
         {
+            dedup(d);
+            dedup(k);
             c.license_declared = statement(d);
             c.license_concluded = statement(k);
         }
@@ -954,9 +1025,10 @@ impl<'a> Reader<'a> {
         subjects.extend(self.described.iter().copied());
         for c in subjects {
             if let Some(comp) = self.sbom.components.get(c) {
-                push_unique(&mut doc.subjects, comp.id.clone());
+                doc.subjects.push(comp.id.clone());
             }
         }
+        dedup(&mut doc.subjects);
 
         let spec_version = spec_version(root, info);
         doc.format = Some(SourceFormat {
@@ -1003,17 +1075,15 @@ impl<'a> Reader<'a> {
                             name: name.to_string(),
                             version: None,
                         };
-                        if !doc.tools.contains(&tool) {
-                            doc.tools.push(tool);
-                        }
+                        doc.tools.push(tool);
                     }
                 } else if let Some(p) = party(ty, agent) {
-                    if !doc.authors.contains(&p) {
-                        doc.authors.push(p);
-                    }
+                    doc.authors.push(p);
                 }
             }
         }
+        dedup(&mut doc.tools);
+        dedup(&mut doc.authors);
     }
 
     // ---------------------------------------------------------------- findings
@@ -1288,8 +1358,9 @@ fn spec_version(root: &Value, info: Option<El<'_>>) -> String {
         .unwrap_or_else(|| "3.0".into())
 }
 
-fn push_unique(list: &mut Vec<String>, value: String) {
-    if !list.contains(&value) {
-        list.push(value);
-    }
+/// Remove repeated items, keeping the first of each: one pass, where a `contains` check per
+/// push was quadratic in the length of the list.
+fn dedup<T: Clone + Eq + std::hash::Hash>(list: &mut Vec<T>) {
+    let mut seen = HashSet::new();
+    list.retain(|x| seen.insert(x.clone()));
 }
