@@ -265,3 +265,49 @@ fn tag_value_with_classic_mac_line_ends_reads() {
     );
     assert_eq!(l.sbom.components[0].version.as_deref(), Some("5.0.0"));
 }
+
+#[test]
+fn repeated_identities_collapse_once() {
+    let ids: Vec<String> = (0..5000)
+        .map(|_| r#"{"field":"cpe","concludedValue":"cpe:2.3:a:x:y:1:*:*:*:*:*:*:*"}"#.to_string())
+        .collect();
+    let doc = format!(
+        r#"{{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{{"name":"y","cpe":"cpe:2.3:a:x:y:1:*:*:*:*:*:*:*","evidence":{{"identity":[{}]}}}}]}}"#,
+        ids.join(",")
+    );
+    let l = read(doc.as_bytes()).expect("loads");
+    assert_eq!(l.sbom.components[0].cpes.len(), 1);
+}
+
+#[test]
+fn deep_containment_converts_to_valid_cyclonedx() {
+    use craft_model::{Component, Relationship, RelationshipKind, Sbom};
+    use craft_sbom::convert::{convert, Target};
+    let n = 200;
+    let components: Vec<Component> = (0..n)
+        .map(|i| Component {
+            id: format!("c{i}"),
+            name: format!("c{i}"),
+            ..Component::default()
+        })
+        .collect();
+    let relationships = (1..n)
+        .map(|i| Relationship {
+            from: format!("c{}", i - 1),
+            kind: RelationshipKind::Contains,
+            to: format!("c{i}"),
+        })
+        .collect();
+    let sbom = Sbom {
+        components,
+        relationships,
+        ..Sbom::default()
+    };
+    // `convert` validates its own output against the official schema.
+    let written = convert(&sbom, Target::CycloneDx16).expect("valid CycloneDX");
+    assert!(written.dropped.iter().any(|d| d.field == "relationships"));
+    let bytes = serde_json::to_vec(&written.value).unwrap();
+    let back =
+        read_bytes(Path::new("deep.cdx.json"), bytes, &ReadOptions::default()).expect("re-reads");
+    assert_eq!(back.sbom.components.len(), n);
+}
