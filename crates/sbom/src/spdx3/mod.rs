@@ -176,6 +176,8 @@ struct Reader<'a> {
     /// (component, declared?, licence id) already read: a licence named again is not
     /// expanded and copied again.
     licensed: HashSet<(usize, bool, &'a str)>,
+    /// (component, declared?, expression) already in `declared` / `concluded`.
+    licence_seen: HashSet<(usize, bool, String)>,
     /// Licence elements expanded so far, by node (`None`: unreadable, or being expanded).
     licence_texts: RefCell<HashMap<usize, Option<String>>>,
     /// Build node → (input components, output components).
@@ -242,6 +244,7 @@ impl<'a> Reader<'a> {
             declared: Vec::new(),
             concluded: Vec::new(),
             licensed: HashSet::new(),
+            licence_seen: HashSet::new(),
             licence_texts: RefCell::new(HashMap::new()),
             builds: BTreeMap::new(),
             artifacts: Vec::new(),
@@ -780,7 +783,9 @@ impl<'a> Reader<'a> {
                                 &mut self.concluded
                             };
                             if let Some(l) = list.get_mut(c) {
-                                l.push(text);
+                                if self.licence_seen.insert((c, declared, text.clone())) {
+                                    l.push(text);
+                                }
                             }
                         }
                         None => {
@@ -926,16 +931,14 @@ impl<'a> Reader<'a> {
     }
 
     fn licences(&mut self) {
-        let mut declared = std::mem::take(&mut self.declared);
-        let mut concluded = std::mem::take(&mut self.concluded);
+        let declared = std::mem::take(&mut self.declared);
+        let concluded = std::mem::take(&mut self.concluded);
         for (c, (d, k)) in self
             .sbom
             .components
             .iter_mut()
-            .zip(declared.iter_mut().zip(&mut concluded))
+            .zip(declared.iter().zip(&concluded))
         {
-            dedup(d);
-            dedup(k);
             c.license_declared = statement(d);
             c.license_concluded = statement(k);
         }
