@@ -73,9 +73,12 @@ pub struct ReadArgs {
 }
 
 impl ReadArgs {
+    /// Limits from the flags; schema validation off (`check` turns it on when it is asked
+    /// for the schema rules; convert, merge and diff work on the model).
     fn options(&self) -> ReadOptions {
         ReadOptions {
             max_size: self.max_size.saturating_mul(1 << 20),
+            validate_schema: false,
             ..ReadOptions::default()
         }
     }

@@ -9,7 +9,7 @@
 //! schema only: NTIA and the SPDX tooling treat packages as the components of an SBOM, and
 //! per-file supplier/version fields do not exist in SPDX 2.
 
-use crate::{schema, Diagnostic, Loaded, Location, Severity};
+use crate::{Diagnostic, Loaded, Location, Severity};
 use craft_model::{Component, ComponentKind, FormatKind, HashAlg, Sbom};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -88,6 +88,9 @@ pub const RULES: &[Rule] = &[
     rule!("schema-unknown-version", Schema, Document, Error,
         "the declared format version has an official schema",
         "CycloneDX 1.2-1.7, SPDX 2.2, 2.3, 3.0.0, 3.0.1"),
+    rule!("schema-not-validated", Schema, Document, Warning,
+        "the document was validated against its schema while it was read",
+        "craft (ReadOptions::validate_schema)"),
     rule!("duplicate-id", Schema, Document, Error,
         "every element id (CycloneDX bom-ref, SPDXID) is unique in its document",
         "CycloneDX refType; SPDX 2.3 §3.2 / §7.2"),
@@ -267,10 +270,23 @@ pub fn check(loaded: &Loaded, opts: &CheckOptions) -> Report {
         for doc in &loaded.documents {
             match doc.schema {
                 Some(id) => {
-                    let mut found = match &doc.schema_findings {
-                        Some(f) => f.clone(),
-                        None => schema::validate(id, &doc.value),
+                    let Some(found) = &doc.schema_findings else {
+                        findings.push(Diagnostic::new(
+                            "schema-not-validated",
+                            Severity::Warning,
+                            format!(
+                                "not validated against the {} schema: the document was read \
+                                 with schema validation off (ReadOptions::validate_schema)",
+                                id.name()
+                            ),
+                            Location {
+                                entry: doc.entry.clone(),
+                                ..Location::default()
+                            },
+                        ));
+                        continue;
                     };
+                    let mut found = found.clone();
                     if !found.is_empty() {
                         invalid += 1;
                     }

@@ -3,14 +3,15 @@
 //! # Reading
 //! [`read_path`] takes a file or directory, sniffs its format from the content (never from the
 //! file name alone) and returns a [`Loaded`]: the [`craft_model::Sbom`], the reader's
-//! [`Diagnostic`]s (what it had to skip), and the document's *JSON form* kept for schema
-//! validation.
+//! [`Diagnostic`]s (what it had to skip), and each document's verdict by its official schema
+//! (validated while it is read, on a second thread beside the interpreter).
 //!
 //! Every encoding is lowered to the JSON form of its format before it is interpreted:
 //! CycloneDX XML becomes CycloneDX JSON ([`cyclonedx::xml`]), SPDX tag-value becomes SPDX JSON
 //! ([`spdx2::tagvalue`]). One interpreter per format then builds the model
-//! ([`cyclonedx::from_json`], [`spdx2::from_json`], [`spdx3::from_json`]), and one set of
-//! official JSON schemas validates every encoding ([`schema`]).
+//! ([`cyclonedx::from_dom`], [`spdx2::from_dom`], [`spdx3::from_dom`]), and one set of
+//! official JSON schemas validates every encoding ([`schema`]). The JSON form is a
+//! [`dom::Value`]: borrowed from the input, its containers in one arena.
 //!
 //! # Checking
 //! [`check`] runs the rule sets — official schema, NTIA minimum elements, BSI TR-03183-2 —
@@ -26,6 +27,7 @@ pub mod cyclonedx;
 mod detect;
 mod diag;
 pub mod diff;
+pub mod dom;
 mod error;
 mod json;
 pub mod license;

@@ -1,10 +1,11 @@
 //! Entry points that turn bytes or paths into a [`Loaded`] SBOM.
 
 use crate::detect::{detect, Detected};
+use crate::dom::{self, Value};
 use crate::schema::SchemaId;
 use crate::{cyclonedx, spdx2, spdx3, yocto, Diagnostic, ReadError};
+use bumpalo::Bump;
 use craft_model::Sbom;
-use serde_json::Value;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -16,8 +17,8 @@ pub struct ReadOptions {
     /// Most entries read from one archive or directory.
     pub max_entries: usize,
     /// Validate each document against its official schema while reading, on a second
-    /// thread beside the interpreter (the result lands in [`JsonDocument::schema_findings`]
-    /// and [`crate::check::check`] uses it instead of validating again).
+    /// thread beside the interpreter. The result lands in [`JsonDocument::schema_findings`],
+    /// where [`crate::check::check`] takes it: the parsed document is not kept after reading.
     pub validate_schema: bool,
 }
 
@@ -26,21 +27,22 @@ impl Default for ReadOptions {
         ReadOptions {
             max_size: 1 << 30,
             max_entries: 100_000,
-            validate_schema: false,
+            validate_schema: true,
         }
     }
 }
 
-/// One document in its JSON form, kept so that it can be validated by its official schema.
+/// One document that was read, and its verdict by its official schema.
+///
+/// The schema validates the JSON form (for XML and tag-value input: the lowered form), while
+/// the document is read; the parsed form itself is not kept.
 #[derive(Debug, Clone)]
 pub struct JsonDocument {
     /// The schema the document declares (by format and spec version), if craft ships it.
     pub schema: Option<SchemaId>,
-    /// The JSON form (for XML and tag-value input: the lowered form).
-    pub value: Value,
     /// Entry inside an archive or directory, when the document came from one.
     pub entry: Option<String>,
-    /// Schema findings, when [`ReadOptions::validate_schema`] asked for them at read time.
+    /// Schema findings; `None` when [`ReadOptions::validate_schema`] was off.
     pub schema_findings: Option<Vec<Diagnostic>>,
 }
 
@@ -53,7 +55,7 @@ pub struct Loaded {
     pub sbom: Sbom,
     /// What the reader skipped or could not interpret (never fatal).
     pub diagnostics: Vec<Diagnostic>,
-    /// The JSON form of every document read (one, or one per Yocto recipe document).
+    /// Every document read (one, or one per Yocto recipe document).
     pub documents: Vec<JsonDocument>,
 }
 
@@ -67,15 +69,31 @@ pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<Loaded, ReadError> {
     if meta.is_dir() {
         return yocto::read_dir(path, opts);
     }
-    let bytes = read_limited(path, fs_err::File::open(path).map_err(io)?, opts.max_size)?;
+    let file = fs_err::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    // One allocation of the right size instead of doubling (and copying) up to it.
+    let expected = meta.len().min(opts.max_size).saturating_add(1);
+    let _ = bytes.try_reserve_exact(usize::try_from(expected).unwrap_or(0));
+    read_limited_into(path, file, opts.max_size, &mut bytes)?;
     read_bytes(path, bytes, opts)
 }
 
 /// Read everything from `r`, failing once more than `limit` bytes arrive.
 pub(crate) fn read_limited(path: &Path, r: impl Read, limit: u64) -> Result<Vec<u8>, ReadError> {
     let mut buf = Vec::new();
+    read_limited_into(path, r, limit, &mut buf)?;
+    Ok(buf)
+}
+
+/// [`read_limited`] into `buf`.
+fn read_limited_into(
+    path: &Path,
+    r: impl Read,
+    limit: u64,
+    buf: &mut Vec<u8>,
+) -> Result<(), ReadError> {
     r.take(limit + 1)
-        .read_to_end(&mut buf)
+        .read_to_end(buf)
         .map_err(|source| ReadError::Io {
             path: path.to_path_buf(),
             source,
@@ -87,7 +105,7 @@ pub(crate) fn read_limited(path: &Path, r: impl Read, limit: u64) -> Result<Vec<
             limit,
         });
     }
-    Ok(buf)
+    Ok(())
 }
 
 /// Read an SBOM from bytes; `path` names the source in messages.
@@ -96,13 +114,14 @@ pub fn read_bytes(path: &Path, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Loa
         Detected::Zstd | Detected::Tar => yocto::read_archive(path, &bytes, opts),
         Detected::Json => {
             let text = utf8(path, &bytes)?;
-            let value = parse_json(path, text)?;
-            from_json_value(path, value, None, opts.validate_schema)
+            let bump = Bump::new();
+            let value = parse_json(path, text, &bump)?;
+            from_dom(path, &value, None, opts.validate_schema)
         }
         Detected::Xml => {
             let text = utf8(path, &bytes)?;
             let (value, mut diags) = cyclonedx::xml::to_json(text, path)?;
-            let mut loaded = from_json_value(path, value, None, opts.validate_schema)?;
+            let mut loaded = from_serde(path, &value, opts.validate_schema)?;
             set_encoding(&mut loaded, craft_model::Encoding::Xml);
             diags.append(&mut loaded.diagnostics);
             loaded.diagnostics = diags;
@@ -118,7 +137,7 @@ pub fn read_bytes(path: &Path, bytes: Vec<u8>, opts: &ReadOptions) -> Result<Loa
                 text.into()
             };
             let (value, mut diags) = spdx2::tagvalue::to_json(&text, path)?;
-            let mut loaded = from_json_value(path, value, None, opts.validate_schema)?;
+            let mut loaded = from_serde(path, &value, opts.validate_schema)?;
             set_encoding(&mut loaded, craft_model::Encoding::TagValue);
             diags.append(&mut loaded.diagnostics);
             loaded.diagnostics = diags;
@@ -147,9 +166,13 @@ pub(crate) fn utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, ReadErro
     })
 }
 
-/// Parse JSON text; serde_json bounds nesting depth (128), so depth bombs fail cleanly.
-pub(crate) fn parse_json(path: &Path, text: &str) -> Result<Value, ReadError> {
-    serde_json::from_str(text).map_err(|e| ReadError::Json {
+/// Parse JSON text into `bump`; nesting depth is bounded (128), so depth bombs fail cleanly.
+pub(crate) fn parse_json<'a>(
+    path: &Path,
+    text: &'a str,
+    bump: &'a Bump,
+) -> Result<Value<'a>, ReadError> {
+    dom::parse(text, bump).map_err(|e| ReadError::Json {
         path: path.to_path_buf(),
         line: e.line(),
         column: e.column(),
@@ -164,10 +187,16 @@ fn strip_position(msg: &str) -> String {
     }
 }
 
-/// Interpret a JSON value of any known format.
-pub(crate) fn from_json_value(
+/// Interpret the JSON form a lowering (XML, tag-value) produced.
+fn from_serde(path: &Path, value: &serde_json::Value, validate: bool) -> Result<Loaded, ReadError> {
+    let bump = Bump::new();
+    from_dom(path, &Value::from_serde(value, &bump), None, validate)
+}
+
+/// Interpret a JSON document of any known format.
+pub(crate) fn from_dom(
     path: &Path,
-    value: Value,
+    value: &Value<'_>,
     entry: Option<String>,
     validate: bool,
 ) -> Result<Loaded, ReadError> {
@@ -178,18 +207,18 @@ pub(crate) fn from_json_value(
     let Some(obj) = value.as_object() else {
         return Err(unknown(format!(
             "the top-level JSON value is {}, not an object",
-            json_type(&value)
+            value.type_name()
         )));
     };
-    type Interpreter = fn(&Value) -> Result<(Sbom, Vec<Diagnostic>), (String, String)>;
+    type Interpreter = fn(&Value<'_>) -> Result<(Sbom, Vec<Diagnostic>), (String, String)>;
     let (interpret, schema): (Interpreter, Option<SchemaId>) = if obj.get("bomFormat").is_some()
         || obj.get("specVersion").is_some() && obj.get("spdxVersion").is_none()
     {
-        (cyclonedx::from_json, SchemaId::for_cyclonedx(&value))
+        (cyclonedx::from_dom, SchemaId::for_cyclonedx(value))
     } else if obj.get("spdxVersion").is_some() || obj.get("SPDXID").is_some() {
-        (spdx2::from_json, SchemaId::for_spdx2(&value))
+        (spdx2::from_dom, SchemaId::for_spdx2(value))
     } else if obj.get("@context").is_some() || obj.get("@graph").is_some() {
-        (spdx3::from_json, SchemaId::for_spdx3(&value))
+        (spdx3::from_dom, SchemaId::for_spdx3(value))
     } else {
         return Err(unknown(
             "a JSON object without `bomFormat` (CycloneDX), `spdxVersion` (SPDX 2) or \
@@ -200,14 +229,14 @@ pub(crate) fn from_json_value(
     // Schema validation and interpretation only read the value: run them side by side.
     let (interpreted, schema_findings) = match schema.filter(|_| validate) {
         Some(id) => std::thread::scope(|s| {
-            let validation = s.spawn(|| crate::schema::validate(id, &value));
-            let interpreted = interpret(&value);
+            let validation = s.spawn(|| crate::schema::validate_dom(id, value));
+            let interpreted = interpret(value);
             let findings = validation
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (interpreted, Some(findings))
         }),
-        None => (interpret(&value), None),
+        None => (interpret(value), None),
     };
     let (sbom, diagnostics) = interpreted.map_err(|(pointer, message)| ReadError::Structure {
         path: path.to_path_buf(),
@@ -227,21 +256,8 @@ pub(crate) fn from_json_value(
         diagnostics,
         documents: vec![JsonDocument {
             schema,
-            value,
             entry,
             schema_findings,
         }],
     })
-}
-
-/// The JSON type name of a value, for messages.
-pub(crate) fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }

@@ -10,7 +10,9 @@
 //! schema per format version serves every encoding; pointers in findings then refer to that
 //! JSON form.
 
+use crate::dom::{self, Dom};
 use crate::{Diagnostic, Location, Severity};
+use jsonschema::json::Json;
 use jsonschema::Validator;
 use serde_json::Value;
 use std::sync::OnceLock;
@@ -103,7 +105,7 @@ impl SchemaId {
     }
 
     /// The schema a CycloneDX JSON document declares by `specVersion`.
-    pub fn for_cyclonedx(v: &Value) -> Option<SchemaId> {
+    pub fn for_cyclonedx(v: &dom::Value<'_>) -> Option<SchemaId> {
         Some(match v.get("specVersion")?.as_str()? {
             "1.2" => SchemaId::CycloneDx12,
             "1.3" => SchemaId::CycloneDx13,
@@ -116,7 +118,7 @@ impl SchemaId {
     }
 
     /// The schema an SPDX 2 JSON document declares by `spdxVersion`.
-    pub fn for_spdx2(v: &Value) -> Option<SchemaId> {
+    pub fn for_spdx2(v: &dom::Value<'_>) -> Option<SchemaId> {
         Some(match v.get("spdxVersion")?.as_str()?.trim() {
             "SPDX-2.2" => SchemaId::Spdx22,
             "SPDX-2.3" => SchemaId::Spdx23,
@@ -125,10 +127,10 @@ impl SchemaId {
     }
 
     /// The schema an SPDX 3 JSON-LD document declares by its `@context`.
-    pub fn for_spdx3(v: &Value) -> Option<SchemaId> {
+    pub fn for_spdx3(v: &dom::Value<'_>) -> Option<SchemaId> {
         let ctx = match v.get("@context")? {
-            Value::String(s) => s.as_str(),
-            Value::Array(a) => a.iter().find_map(Value::as_str)?,
+            dom::Value::String(s) => s,
+            dom::Value::Array(a) => a.iter().find_map(dom::Value::as_str)?,
             _ => return None,
         };
         if ctx.contains("/3.0.1/") {
@@ -140,11 +142,21 @@ impl SchemaId {
         }
     }
 
-    /// The compiled validator (compiled on first use, then shared).
+    /// The compiled validator for `serde_json::Value` documents (compiled on first use, then
+    /// shared).
     pub fn validator(self) -> &'static Validator {
         static CELLS: [OnceLock<Validator>; 10] = [const { OnceLock::new() }; 10];
-        let slot = SchemaId::ALL.iter().position(|s| *s == self).unwrap_or(0);
-        CELLS[slot].get_or_init(|| compile(self))
+        CELLS[self.slot()].get_or_init(|| compile(self))
+    }
+
+    /// The compiled validator for documents read into a [`dom::Value`].
+    pub fn dom_validator(self) -> &'static Validator<Dom> {
+        static CELLS: [OnceLock<Validator<Dom>>; 10] = [const { OnceLock::new() }; 10];
+        CELLS[self.slot()].get_or_init(|| compile(self))
+    }
+
+    fn slot(self) -> usize {
+        SchemaId::ALL.iter().position(|s| *s == self).unwrap_or(0)
     }
 }
 
@@ -167,12 +179,12 @@ pub fn cyclonedx_license_ids() -> &'static std::collections::HashSet<String> {
 
 /// Compile a bundled schema. The bundle is fixed at build time and covered by tests, so a
 /// failure here is a build defect, not an input error.
-fn compile(id: SchemaId) -> Validator {
+fn compile<F: Json>(id: SchemaId) -> Validator<F> {
     let parse = |t: &str| -> Value {
         serde_json::from_str(t).unwrap_or_else(|e| panic!("bundled schema is not JSON: {e}"))
     };
     let schema = parse(id.text());
-    let mut opts = jsonschema::options();
+    let mut opts = jsonschema::options_for::<F>();
     let registry;
     if id.is_cyclonedx() {
         registry = jsonschema::Registry::new()
@@ -206,8 +218,20 @@ pub const MAX_FINDINGS: usize = 200;
 /// Validate `doc` against `id`; every violation is an `error` finding with code
 /// `schema-invalid` and the JSON Pointer of the offending value.
 pub fn validate(id: SchemaId, doc: &Value) -> Vec<Diagnostic> {
-    let validator = id.validator();
-    if validator.is_valid(doc) {
+    findings(id, id.validator(), doc)
+}
+
+/// [`validate`] for a document read into a [`dom::Value`] (what the readers produce).
+pub fn validate_dom(id: SchemaId, doc: &dom::Value<'_>) -> Vec<Diagnostic> {
+    findings(id, id.dom_validator(), doc)
+}
+
+fn findings<'i, F: Json>(
+    id: SchemaId,
+    validator: &'i Validator<F>,
+    doc: F::Node<'i>,
+) -> Vec<Diagnostic> {
+    if validator.is_valid(doc.clone()) {
         return Vec::new();
     }
     let mut out = Vec::new();

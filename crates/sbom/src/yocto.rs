@@ -13,10 +13,10 @@
 //! bomb fails with a clear error instead of exhausting memory. Only regular files are read:
 //! links, devices and paths are never followed or created.
 
-use crate::read::{from_json_value, parse_json, read_limited, utf8};
+use crate::dom::Value;
+use crate::read::{from_dom, parse_json, read_limited, utf8};
 use crate::{Diagnostic, JsonDocument, Loaded, Location, ReadError, ReadOptions, Severity};
 use craft_model::{Relationship, Sbom};
-use serde_json::Value;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -183,17 +183,18 @@ struct Member {
     /// `DocumentRef-x` → namespace.
     refs: HashMap<String, String>,
     sbom: Sbom,
-    value: Value,
+    document: JsonDocument,
     diags: Vec<Diagnostic>,
 }
 
-fn join(path: &Path, entries: Vec<Entry>, _opts: &ReadOptions) -> Result<Loaded, ReadError> {
+fn join(path: &Path, entries: Vec<Entry>, opts: &ReadOptions) -> Result<Loaded, ReadError> {
     let mut members = Vec::new();
     let mut diagnostics = Vec::new();
     for e in entries {
         let doc_path = path.join(&e.name);
+        let bump = bumpalo::Bump::new();
         let parsed = utf8(&doc_path, &e.bytes)
-            .and_then(|t| parse_json(&doc_path, t))
+            .and_then(|t| parse_json(&doc_path, t, &bump))
             .map(|v| (v.get("spdxVersion").is_some(), v));
         let value = match parsed {
             Ok((true, v)) => v,
@@ -210,14 +211,19 @@ fn join(path: &Path, entries: Vec<Entry>, _opts: &ReadOptions) -> Result<Loaded,
                 continue;
             }
         };
-        let loaded = match from_json_value(&doc_path, value, Some(e.name.clone()), false) {
+        let loaded = match from_dom(
+            &doc_path,
+            &value,
+            Some(e.name.clone()),
+            opts.validate_schema,
+        ) {
             Ok(l) => l,
             Err(err) => {
                 diagnostics.push(entry_diag(&e.name, &format!("{err}; skipped")));
                 continue;
             }
         };
-        let Some(JsonDocument { value, .. }) = loaded.documents.into_iter().next() else {
+        let Some(document) = loaded.documents.into_iter().next() else {
             continue;
         };
         let refs = value
@@ -244,7 +250,7 @@ fn join(path: &Path, entries: Vec<Entry>, _opts: &ReadOptions) -> Result<Loaded,
             namespace: loaded.sbom.document.namespace.clone(),
             refs,
             sbom: loaded.sbom,
-            value,
+            document,
             diags: loaded.diagnostics,
             entry: e.name,
         });
@@ -419,12 +425,7 @@ fn join(path: &Path, entries: Vec<Entry>, _opts: &ReadOptions) -> Result<Loaded,
     crate::spdx2::dedup_edges(&mut out.relationships);
     out.document = doc;
     for m in members {
-        documents.push(JsonDocument {
-            schema: crate::SchemaId::for_spdx2(&m.value),
-            value: m.value,
-            entry: Some(m.entry),
-            schema_findings: None,
-        });
+        documents.push(m.document);
     }
     Ok(Loaded {
         path: path.to_path_buf(),

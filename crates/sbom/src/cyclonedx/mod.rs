@@ -10,6 +10,7 @@
 pub mod write;
 pub mod xml;
 
+use crate::dom::{Map, Value};
 use crate::json::Walker;
 use crate::license;
 use crate::Diagnostic;
@@ -18,7 +19,6 @@ use craft_model::{
     HashAlg, License, Party, PartyKind, Property, Relationship, RelationshipKind, Sbom,
     SourceFormat, Tool,
 };
-use serde_json::{Map, Value};
 use std::collections::HashSet;
 
 /// Property names of BSI TR-03183-2 (v2) for CycloneDX.
@@ -33,10 +33,18 @@ pub mod bsi {
     pub const STRUCTURED: &str = "bsi:component:structured";
 }
 
+/// Interpret a CycloneDX JSON document given as a `serde_json::Value` (see [`from_dom`]).
+pub fn from_json(v: &serde_json::Value) -> Result<(Sbom, Vec<Diagnostic>), (String, String)> {
+    let bump = bumpalo::Bump::new();
+    from_dom(&Value::from_serde(v, &bump))
+}
+
 /// Interpret a CycloneDX JSON document.
 ///
 /// `Err((pointer, message))` only when the top level is unusable.
-pub fn from_json(v: &Value) -> Result<(Sbom, Vec<Diagnostic>), (String, String)> {
+///
+/// The document is a [`crate::dom::Value`], as the readers parse it.
+pub fn from_dom(v: &Value<'_>) -> Result<(Sbom, Vec<Diagnostic>), (String, String)> {
     let Some(root) = v.as_object() else {
         return Err((
             String::new(),
@@ -81,6 +89,7 @@ pub fn from_json(v: &Value) -> Result<(Sbom, Vec<Diagnostic>), (String, String)>
         r.metadata(meta, &mut doc);
     }
     let comps = r.w.array(root, "components", "");
+    r.sbom.components.reserve(comps.len());
     r.components(comps, "/components", None);
     let deps = r.w.array(root, "dependencies", "");
     r.dependencies(deps);
@@ -97,7 +106,7 @@ struct Reader {
 }
 
 impl Reader {
-    fn metadata(&mut self, meta: &Map<String, Value>, doc: &mut DocumentInfo) {
+    fn metadata(&mut self, meta: &Map<'_>, doc: &mut DocumentInfo) {
         let at = "/metadata";
         doc.created = self.w.string(meta, "timestamp", at);
         for (i, a) in self.w.array(meta, "authors", at).iter().enumerate() {
@@ -149,7 +158,7 @@ impl Reader {
         }
     }
 
-    fn tool(&mut self, t: &Map<String, Value>, at: &str) -> Option<Tool> {
+    fn tool(&mut self, t: &Map<'_>, at: &str) -> Option<Tool> {
         let name = self.w.string(t, "name", at)?;
         let vendor = self
             .w
@@ -172,7 +181,7 @@ impl Reader {
     }
 
     /// An `organizationalEntity` (name, url[], contact[]).
-    fn entity(&mut self, v: &Value, at: &str) -> Option<Party> {
+    fn entity(&mut self, v: &Value<'_>, at: &str) -> Option<Party> {
         let Some(o) = v.as_object() else {
             self.w.not_object(at, v);
             return None;
@@ -197,7 +206,7 @@ impl Reader {
     }
 
     /// An `organizationalContact` (name, email).
-    fn contact(&mut self, v: &Value, at: &str) -> Option<Party> {
+    fn contact(&mut self, v: &Value<'_>, at: &str) -> Option<Party> {
         let Some(o) = v.as_object() else {
             self.w.not_object(at, v);
             return None;
@@ -212,14 +221,14 @@ impl Reader {
         })
     }
 
-    fn components(&mut self, list: &[Value], at: &str, parent: Option<&str>) {
+    fn components(&mut self, list: &[Value<'_>], at: &str, parent: Option<&str>) {
         for (i, c) in list.iter().enumerate() {
             self.component(c, &format!("{at}/{i}"), parent);
         }
     }
 
     /// Read one component (and its nested components); returns its id.
-    fn component(&mut self, v: &Value, at: &str, parent: Option<&str>) -> Option<String> {
+    fn component(&mut self, v: &Value<'_>, at: &str, parent: Option<&str>) -> Option<String> {
         let Some(o) = v.as_object() else {
             self.w.not_object(at, v);
             return None;
@@ -408,7 +417,7 @@ impl Reader {
         id
     }
 
-    fn hashes(&mut self, o: &Map<String, Value>, at: &str, out: &mut Vec<Hash>) {
+    fn hashes(&mut self, o: &Map<'_>, at: &str, out: &mut Vec<Hash>) {
         for (i, h) in self.w.array(o, "hashes", at).iter().enumerate() {
             let hat = format!("{at}/hashes/{i}");
             let Some(h) = h.as_object() else {
@@ -429,7 +438,7 @@ impl Reader {
     /// `licenses`: SPDX ids and expressions join with `AND`; named licences are kept by
     /// name when nothing else is given. 1.6 `acknowledgement: concluded` goes to the
     /// concluded licence, everything else to the declared one.
-    fn licenses(&mut self, o: &Map<String, Value>, at: &str, c: &mut Component) {
+    fn licenses(&mut self, o: &Map<'_>, at: &str, c: &mut Component) {
         let mut declared: Vec<(String, bool)> = Vec::new();
         let mut concluded: Vec<(String, bool)> = Vec::new();
         let list = self.w.array(o, "licenses", at);
@@ -476,7 +485,7 @@ impl Reader {
         c.license_concluded = combine(concluded);
     }
 
-    fn dependencies(&mut self, deps: &[Value]) {
+    fn dependencies(&mut self, deps: &[Value<'_>]) {
         for (i, d) in deps.iter().enumerate() {
             let at = format!("/dependencies/{i}");
             let Some(d) = d.as_object() else {

@@ -10,19 +10,27 @@
 pub mod tagvalue;
 pub mod write;
 
+use crate::dom::{Map, Value};
 use crate::json::Walker;
 use crate::{license, Diagnostic, Location, Severity};
 use craft_model::{
     Component, ComponentKind, DocumentInfo, Encoding, ExternalId, ExternalRef, FormatKind, Hash,
     HashAlg, Party, PartyKind, Relationship, RelationshipKind, Sbom, SourceFormat, Tool,
 };
-use serde_json::{Map, Value};
 use std::collections::HashSet;
+
+/// Interpret a SPDX 2 JSON document given as a `serde_json::Value` (see [`from_dom`]).
+pub fn from_json(v: &serde_json::Value) -> Result<(Sbom, Vec<Diagnostic>), (String, String)> {
+    let bump = bumpalo::Bump::new();
+    from_dom(&Value::from_serde(v, &bump))
+}
 
 /// Interpret an SPDX 2 JSON document.
 ///
 /// `Err((pointer, message))` only when the top level is unusable.
-pub fn from_json(v: &Value) -> Result<(Sbom, Vec<Diagnostic>), (String, String)> {
+///
+/// The document is a [`crate::dom::Value`], as the readers parse it.
+pub fn from_dom(v: &Value<'_>) -> Result<(Sbom, Vec<Diagnostic>), (String, String)> {
     let Some(root) = v.as_object() else {
         return Err((String::new(), "an SPDX document must be an object".into()));
     };
@@ -63,12 +71,14 @@ pub fn from_json(v: &Value) -> Result<(Sbom, Vec<Diagnostic>), (String, String)>
         .collect();
     let mut sbom = Sbom::default();
     let mut ids = HashSet::new();
-    for (i, p) in w.array(root, "packages", "").iter().enumerate() {
+    let (packages, files) = (w.array(root, "packages", ""), w.array(root, "files", ""));
+    sbom.components.reserve(packages.len() + files.len());
+    for (i, p) in packages.iter().enumerate() {
         if let Some(c) = package(&mut w, p, &format!("/packages/{i}")) {
             push_unique(&mut w, &mut sbom, &mut ids, c, &format!("/packages/{i}"));
         }
     }
-    for (i, f) in w.array(root, "files", "").iter().enumerate() {
+    for (i, f) in files.iter().enumerate() {
         if let Some(c) = file(&mut w, f, &format!("/files/{i}")) {
             push_unique(&mut w, &mut sbom, &mut ids, c, &format!("/files/{i}"));
         }
@@ -162,7 +172,7 @@ pub(crate) fn dedup_edges(edges: &mut Vec<Relationship>) {
     edges.retain(|r| seen.insert(r.clone()));
 }
 
-fn package(w: &mut Walker, v: &Value, at: &str) -> Option<Component> {
+fn package(w: &mut Walker, v: &Value<'_>, at: &str) -> Option<Component> {
     let Some(o) = v.as_object() else {
         w.not_object(at, v);
         return None;
@@ -237,7 +247,7 @@ fn package(w: &mut Walker, v: &Value, at: &str) -> Option<Component> {
     Some(c)
 }
 
-fn file(w: &mut Walker, v: &Value, at: &str) -> Option<Component> {
+fn file(w: &mut Walker, v: &Value<'_>, at: &str) -> Option<Component> {
     let Some(o) = v.as_object() else {
         w.not_object(at, v);
         return None;
@@ -261,7 +271,7 @@ fn file(w: &mut Walker, v: &Value, at: &str) -> Option<Component> {
     Some(c)
 }
 
-fn checksums(w: &mut Walker, o: &Map<String, Value>, at: &str, out: &mut Vec<Hash>) {
+fn checksums(w: &mut Walker, o: &Map<'_>, at: &str, out: &mut Vec<Hash>) {
     for (i, h) in w.array(o, "checksums", at).iter().enumerate() {
         let hat = format!("{at}/checksums/{i}");
         let Some(h) = h.as_object() else {

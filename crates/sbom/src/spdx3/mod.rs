@@ -45,13 +45,12 @@ mod terms;
 #[cfg(test)]
 mod tests;
 
-use crate::read::json_type;
+use crate::dom::Value;
 use crate::{license, Diagnostic, Location, Severity};
 use craft_model::{
     Component, ComponentKind, DocumentInfo, Encoding, ExternalId, ExternalRef, FormatKind, Hash,
     HashAlg, Party, PartyKind, Property, Relationship, RelationshipKind, Sbom, SourceFormat, Tool,
 };
-use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use terms::{as_str, local, El, Rel, Ty};
@@ -61,11 +60,19 @@ use terms::{as_str, local, El, Rel, Ty};
 /// shared members from growing the model far beyond the size of the document.
 const MAX_LICENCE_TEXT: usize = 16 * 1024;
 
+/// Interpret a SPDX 3 JSON-LD document given as a `serde_json::Value` (see [`from_dom`]).
+pub fn from_json(v: &serde_json::Value) -> Result<(Sbom, Vec<Diagnostic>), (String, String)> {
+    let bump = bumpalo::Bump::new();
+    from_dom(&Value::from_serde(v, &bump))
+}
+
 /// Interpret an SPDX 3.0 JSON-LD document (a top-level `@context` and `@graph`).
 ///
 /// Lenient: what cannot be interpreted is skipped with a [`Diagnostic`]. `Err((pointer,
 /// message))` only when the top level is unusable (no `@graph` array).
-pub fn from_json(v: &Value) -> Result<(Sbom, Vec<Diagnostic>), (String, String)> {
+///
+/// The document is a [`crate::dom::Value`], as the readers parse it.
+pub fn from_dom(v: &Value<'_>) -> Result<(Sbom, Vec<Diagnostic>), (String, String)> {
     let graph = graph(v)?;
     let mut r = Reader::new(graph.elements, graph.base);
     r.components();
@@ -80,14 +87,14 @@ pub fn from_json(v: &Value) -> Result<(Sbom, Vec<Diagnostic>), (String, String)>
 
 /// The elements of a document.
 struct Graph<'a> {
-    elements: &'a [Value],
+    elements: &'a [Value<'a>],
     /// JSON Pointer of the element array; `None` when the document is a single element
     /// without `@graph`.
     base: Option<&'static str>,
 }
 
 /// The elements of the document.
-fn graph(v: &Value) -> Result<Graph<'_>, (String, String)> {
+fn graph<'a>(v: &'a Value<'a>) -> Result<Graph<'a>, (String, String)> {
     let graph = |elements, base| Ok(Graph { elements, base });
     match v {
         Value::Object(root) => match root.get("@graph") {
@@ -96,7 +103,7 @@ fn graph(v: &Value) -> Result<Graph<'_>, (String, String)> {
                 "/@graph".into(),
                 format!(
                     "`@graph` is {}, expected an array of elements",
-                    json_type(other)
+                    other.type_name()
                 ),
             )),
             None if El::new(root).type_name().is_some() => graph(std::slice::from_ref(v), None),
@@ -110,7 +117,7 @@ fn graph(v: &Value) -> Result<Graph<'_>, (String, String)> {
             String::new(),
             format!(
                 "an SPDX 3 document must be a JSON-LD object, found {}",
-                json_type(other)
+                other.type_name()
             ),
         )),
     }
@@ -232,7 +239,7 @@ impl Namespaces {
 }
 
 impl<'a> Reader<'a> {
-    fn new(graph: &'a [Value], base: Option<&'static str>) -> Self {
+    fn new(graph: &'a [Value<'a>], base: Option<&'static str>) -> Self {
         let mut r = Reader {
             base,
             nodes: Vec::with_capacity(graph.len()),
@@ -259,7 +266,7 @@ impl<'a> Reader<'a> {
             let Value::Object(obj) = v else {
                 r.diags.push(Diagnostic::skipped(
                     r.pointer(pos),
-                    format!("graph element is {}, expected an object", json_type(v)),
+                    format!("graph element is {}, expected an object", v.type_name()),
                 ));
                 continue;
             };
@@ -351,11 +358,11 @@ impl<'a> Reader<'a> {
         let v = el.get(key)?;
         match as_str(v) {
             Some(s) => Some(s.to_string()),
-            None if v.as_str().is_some() || v.as_array().is_some_and(Vec::is_empty) => None,
+            None if v.as_str().is_some() || v.as_array().is_some_and(<[_]>::is_empty) => None,
             None => {
                 self.warn(
                     format!("{at}/{key}"),
-                    format!("`{key}` is {}, expected a string; ignored", json_type(v)),
+                    format!("`{key}` is {}, expected a string; ignored", v.type_name()),
                 );
                 None
             }
@@ -572,7 +579,7 @@ impl<'a> Reader<'a> {
     // ---------------------------------------------------------------- agents
 
     /// An element given by reference (an id, `{"@id": …}`) or inline.
-    fn resolve(&self, v: &'a Value) -> Option<(Ty, El<'a>)> {
+    fn resolve(&self, v: &'a Value<'a>) -> Option<(Ty, El<'a>)> {
         let el = match v {
             Value::String(id) => {
                 let n = *self.by_id.get(id.trim())?;
@@ -619,7 +626,7 @@ impl<'a> Reader<'a> {
         None
     }
 
-    fn dangling(&mut self, at: String, key: &str, v: &Value) {
+    fn dangling(&mut self, at: String, key: &str, v: &Value<'_>) {
         let what = as_str(v).unwrap_or("a value that is not a reference");
         self.diags.push(Diagnostic::new(
             "read-dangling-ref",
@@ -631,7 +638,7 @@ impl<'a> Reader<'a> {
 
     // ---------------------------------------------------------------- relationships
 
-    fn end(&self, v: &'a Value) -> End<'a> {
+    fn end(&self, v: &'a Value<'a>) -> End<'a> {
         let id = match v {
             Value::Object(o) => El::new(o).id(),
             other => as_str(other),
@@ -966,7 +973,7 @@ impl<'a> Reader<'a> {
 
     // ---------------------------------------------------------------- document
 
-    fn document(&mut self, root: &Value) {
+    fn document(&mut self, root: &Value<'_>) {
         let docs: Vec<usize> = (0..self.nodes.len())
             .filter(|&n| self.nodes[n].ty == Ty::Document)
             .collect();
@@ -1348,7 +1355,7 @@ fn statement(exprs: &[String]) -> Option<craft_model::License> {
 
 /// The spec version from the `@context` IRI (`https://spdx.org/rdf/3.0.1/spdx-context.jsonld`
 /// → `3.0.1`), else from `CreationInfo.specVersion`, else `3.0`.
-fn spec_version(root: &Value, info: Option<El<'_>>) -> String {
+fn spec_version(root: &Value<'_>, info: Option<El<'_>>) -> String {
     let context = terms::items(root.get("@context"));
     let from_context = context.iter().filter_map(Value::as_str).find_map(|s| {
         let i = s.find("spdx.org/rdf/")?;

@@ -8,8 +8,8 @@
 //! any of those spellings. Enumeration values ([`relationship`], [`purpose`], [`ref_kind`])
 //! are mapped onto the model here, so the interpreter reads as the mapping it is.
 
+use crate::dom::{Map, Value};
 use craft_model::{ComponentKind, RelationshipKind};
-use serde_json::{Map, Value};
 use std::borrow::Cow;
 
 /// The SPDX 3.0 profiles, as they prefix compact names (`software_`, `ai_`…).
@@ -79,14 +79,14 @@ pub(super) fn is_vocabulary(id: &str) -> bool {
 #[derive(Debug, Clone, Copy)]
 pub(super) struct El<'a> {
     /// The JSON object.
-    pub obj: &'a Map<String, Value>,
+    pub obj: &'a Map<'a>,
     /// Whether some key is spelled other than compact, so lookups must normalise keys.
     odd: bool,
 }
 
 impl<'a> El<'a> {
     /// Wrap an object.
-    pub fn new(obj: &'a Map<String, Value>) -> Self {
+    pub fn new(obj: &'a Map<'a>) -> Self {
         let odd = obj.keys().any(|k| {
             !k.starts_with('@') && (k.contains(':') || k.contains('/') || k.starts_with("core_"))
         });
@@ -95,7 +95,7 @@ impl<'a> El<'a> {
 
     /// The value of a property given by its compact name (`software_packageVersion`), under
     /// any spelling; `null` counts as absent.
-    pub fn get(&self, key: &str) -> Option<&'a Value> {
+    pub fn get(&self, key: &str) -> Option<&'a Value<'a>> {
         let found = self.obj.get(key).or_else(|| {
             let bare = strip_profile(key);
             let by_bare = (bare != key).then(|| self.obj.get(bare)).flatten();
@@ -113,7 +113,7 @@ impl<'a> El<'a> {
     }
 
     /// The first of several property names that is present.
-    pub fn get_any(&self, keys: &[&str]) -> Option<&'a Value> {
+    pub fn get_any(&self, keys: &[&str]) -> Option<&'a Value<'a>> {
         keys.iter().find_map(|k| self.get(k))
     }
 
@@ -123,7 +123,7 @@ impl<'a> El<'a> {
     }
 
     /// The values of a property that may be one value or an array of them.
-    pub fn items(&self, key: &str) -> &'a [Value] {
+    pub fn items(&self, key: &str) -> &'a [Value<'a>] {
         items(self.get(key))
     }
 
@@ -146,7 +146,7 @@ impl<'a> El<'a> {
 }
 
 /// A trimmed, non-empty string (or the first such string of an array).
-pub(super) fn as_str(v: &Value) -> Option<&str> {
+pub(super) fn as_str<'a>(v: &Value<'a>) -> Option<&'a str> {
     match v {
         Value::String(s) => Some(s.trim()).filter(|s| !s.is_empty()),
         Value::Array(a) => a.iter().find_map(as_str),
@@ -155,7 +155,7 @@ pub(super) fn as_str(v: &Value) -> Option<&str> {
 }
 
 /// One value or an array of values, as a slice.
-pub(super) fn items(v: Option<&Value>) -> &[Value] {
+pub(super) fn items<'a>(v: Option<&'a Value<'a>>) -> &'a [Value<'a>] {
     match v {
         None | Some(Value::Null) => &[],
         Some(Value::Array(a)) => a,
@@ -432,6 +432,8 @@ mod tests {
             "packageVersion": "1",
             "summary": null,
         });
+        let bump = bumpalo::Bump::new();
+        let v = Value::from_serde(&v, &bump);
         let el = El::new(v.as_object().unwrap());
         assert_eq!(el.str("software_packageUrl"), Some("pkg:a/b@1"));
         assert_eq!(el.str("name"), Some("n"));
