@@ -166,24 +166,37 @@ fn spdx_read_all_rules(b: Bencher, n: usize) {
     run(b, "spdx", n, Some(RuleSet::ALL.to_vec()));
 }
 
+/// Parse into craft's document (`dom`), the form the readers use; nothing else.
+#[divan::bench(args = SIZES)]
+fn cdx_dom_parse(b: Bencher, n: usize) {
+    let text = std::str::from_utf8(input("cdx", n)).expect("utf-8");
+    b.counter(BytesCount::new(text.len())).bench(|| {
+        let bump = bumpalo::Bump::new();
+        let v = craft_sbom::dom::parse(text, &bump).expect("json");
+        divan::black_box(v.is_object())
+    });
+}
+
 /// Schema validation alone, on an already parsed document.
 #[divan::bench(args = SIZES)]
 fn cdx_schema_only(b: Bencher, n: usize) {
-    let bytes = input("cdx", n);
-    let value: serde_json::Value = serde_json::from_slice(bytes).expect("json");
-    let v = craft_sbom::SchemaId::CycloneDx16.validator();
-    b.counter(BytesCount::new(bytes.len()))
+    let text = std::str::from_utf8(input("cdx", n)).expect("utf-8");
+    let bump = bumpalo::Bump::new();
+    let value = craft_sbom::dom::parse(text, &bump).expect("json");
+    let v = craft_sbom::SchemaId::CycloneDx16.dom_validator();
+    b.counter(BytesCount::new(text.len()))
         .bench(|| divan::black_box(v.is_valid(&value)));
 }
 
 /// Model building alone, on an already parsed document.
 #[divan::bench(args = SIZES)]
 fn cdx_interpret_only(b: Bencher, n: usize) {
-    let bytes = input("cdx", n);
-    let value: serde_json::Value = serde_json::from_slice(bytes).expect("json");
-    b.counter(BytesCount::new(bytes.len())).bench(|| {
+    let text = std::str::from_utf8(input("cdx", n)).expect("utf-8");
+    let bump = bumpalo::Bump::new();
+    let value = craft_sbom::dom::parse(text, &bump).expect("json");
+    b.counter(BytesCount::new(text.len())).bench(|| {
         divan::black_box(
-            craft_sbom::cyclonedx::from_json(&value)
+            craft_sbom::cyclonedx::from_dom(&value)
                 .expect("cdx")
                 .0
                 .components
