@@ -13,6 +13,7 @@
 
 mod output;
 mod sbom;
+mod version;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -43,6 +44,8 @@ Examples:
   craft sbom convert rootfs.spdx.json --to cyclonedx -o rootfs.cdx.json
   craft sbom merge u-boot.cdx.json kernel.spdx.json rootfs.spdx.tar.zst -o product.cdx.json
   craft sbom diff release-1.0.cdx.json release-1.1.cdx.json
+  craft version compare 1.0~rc1-1 1.0-1 --scheme deb
+  craft version in-range 1.1.1k-1 'vers:deb/>=1.1.1|<1.1.1n-0+deb11u1'
 
 Exit codes: 0 ok, 1 a finding reached --fail-on, 2 usage error or unreadable input.";
 
@@ -60,6 +63,9 @@ enum Command {
     /// Read, validate, convert, merge and diff SBOMs.
     #[command(subcommand)]
     Sbom(sbom::SbomCommand),
+    /// Compare versions and evaluate vers ranges (Debian, RPM, Alpine, SemVer, kernel…).
+    #[command(subcommand)]
+    Version(version::VersionCommand),
 }
 
 /// Global settings every command gets.
@@ -86,6 +92,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Sbom(cmd) => sbom::run(cmd, ctx),
+        Command::Version(cmd) => version::run(cmd, ctx),
     };
     match result {
         Ok(code) => ExitCode::from(code),

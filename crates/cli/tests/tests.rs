@@ -217,3 +217,75 @@ fn rules_lists_every_code() {
         assert!(codes.contains(&c), "{c}");
     }
 }
+
+#[test]
+fn version_compare_prints_one_symbol_and_fails_on_garbage() {
+    for (a, b, scheme, want) in [
+        ("1.0~rc1-1", "1.0-1", "deb", "<\n"),
+        ("1:2.0-1.el9", "2.1-1.el9", "rpm", ">\n"),
+        ("1.2.3_rc1-r0", "1.2.3-r0", "apk", "<\n"),
+        ("5.10-rc3", "5.10.0-rc3", "kernel", "=\n"),
+        ("1.0.2k", "1.0.2u", "generic", "<\n"),
+    ] {
+        craft()
+            .args(["version", "compare", a, b, "--scheme", scheme])
+            .assert()
+            .code(0)
+            .stdout(want);
+    }
+    let out = craft()
+        .args(["version", "compare", "1.0", "foo", "--scheme", "deb"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("`foo` is not a valid deb version"), "{err}");
+    craft()
+        .args(["version", "compare", "1", "2", "--scheme", "nosuch"])
+        .assert()
+        .code(2);
+    craft()
+        .args(["version", "compare", "1.0", "2.0", "--scheme", "maven"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("does not implement the `maven`"));
+}
+
+#[test]
+fn version_in_range_answers_and_speaks_json() {
+    let range = "vers:deb/>=1.1.1|<1.1.1n-0+deb11u1";
+    craft()
+        .args(["version", "in-range", "1.1.1k-1", range])
+        .assert()
+        .code(0)
+        .stdout("affected\n");
+    craft()
+        .args(["version", "in-range", "1.1.1n-0+deb11u1", range])
+        .assert()
+        .code(0)
+        .stdout("not-affected\n");
+    let out = craft()
+        .args([
+            "--format",
+            "json",
+            "version",
+            "in-range",
+            "2.0.3",
+            "vers:npm/>=2.0.0|<2.0.5",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["affected"], true);
+    assert_eq!(v["scheme"], "npm");
+    craft()
+        .args(["version", "in-range", "1.0", "vers:deb/>=2.0|<1.0"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("not sorted"));
+}
