@@ -21,6 +21,10 @@
 //! `maven`, `nuget`, `pypi` and `gem` are recognised names whose orders are not implemented
 //! yet: they return [`Error::Unsupported`].
 //!
+//! # Package URLs
+//! [`purl::Purl`] parses, normalises per type and formats package URLs (the purl-spec suite
+//! is the test).
+//!
 //! # Ranges
 //! [`vers::Range`] parses and formats `vers:<scheme>/<constraints>` and decides whether a
 //! version lies inside it.
@@ -29,6 +33,7 @@ pub mod apk;
 pub mod deb;
 pub mod generic;
 pub mod kernel;
+pub mod purl;
 pub mod rpm;
 pub mod semver;
 pub mod vers;

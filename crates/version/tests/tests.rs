@@ -6,5 +6,7 @@
 #[path = "../../sbom/tests/common.rs"]
 mod common;
 
+mod hostile;
 mod laws;
+mod purl;
 mod vectors;
