@@ -11,6 +11,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod id;
 mod output;
 mod sbom;
 mod version;
@@ -44,6 +45,7 @@ Examples:
   craft sbom convert rootfs.spdx.json --to cyclonedx -o rootfs.cdx.json
   craft sbom merge u-boot.cdx.json kernel.spdx.json rootfs.spdx.tar.zst -o product.cdx.json
   craft sbom diff release-1.0.cdx.json release-1.1.cdx.json
+  craft id parse 'cpe:2.3:o:linux:linux_kernel:6.1.55:*:*:*:*:*:*:*'
   craft version compare 1.0~rc1-1 1.0-1 --scheme deb
   craft version in-range 1.1.1k-1 'vers:deb/>=1.1.1|<1.1.1n-0+deb11u1'
 
@@ -63,6 +65,9 @@ enum Command {
     /// Read, validate, convert, merge and diff SBOMs.
     #[command(subcommand)]
     Sbom(sbom::SbomCommand),
+    /// Parse package identifiers: package URLs and CPE names.
+    #[command(subcommand)]
+    Id(id::IdCommand),
     /// Compare versions and evaluate vers ranges (Debian, RPM, Alpine, SemVer, kernel…).
     #[command(subcommand)]
     Version(version::VersionCommand),
@@ -93,6 +98,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Sbom(cmd) => sbom::run(cmd, ctx),
         Command::Version(cmd) => version::run(cmd, ctx),
+        Command::Id(cmd) => id::run(cmd, ctx),
     };
     match result {
         Ok(code) => ExitCode::from(code),

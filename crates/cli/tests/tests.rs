@@ -289,3 +289,47 @@ fn version_in_range_answers_and_speaks_json() {
         .code(2)
         .stderr(predicates::str::contains("not sorted"));
 }
+
+#[test]
+fn id_parse_reads_purls_and_cpes() {
+    craft()
+        .args(["id", "parse", "pkg:PYPI/Django_Package@1.11"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::starts_with(
+            "purl pkg:pypi/django-package@1.11\n",
+        ));
+    let out = craft()
+        .args([
+            "--format",
+            "json",
+            "id",
+            "parse",
+            "cpe:/a:openssl:openssl:1.0.2k",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(
+        v["canonical"],
+        "cpe:2.3:a:openssl:openssl:1.0.2k:*:*:*:*:*:*:*"
+    );
+    assert_eq!(v["parts"]["version"], "1\\.0\\.2k");
+    assert_eq!(v["parts"]["update"], "ANY");
+    craft()
+        .args([
+            "id",
+            "parse",
+            "cpe:2.3:a:ibm:sterling_connect:direct:6.0:*:*:*:*:*:*:*",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("12 components"));
+    craft()
+        .args(["id", "parse", "pkg:deb/openssl@1"])
+        .assert()
+        .code(2);
+}

@@ -30,9 +30,11 @@
 //! version lies inside it.
 
 pub mod apk;
+pub mod cpe;
 pub mod deb;
 pub mod generic;
 pub mod kernel;
+pub mod nvd;
 pub mod purl;
 pub mod rpm;
 pub mod semver;

@@ -8,5 +8,6 @@ mod common;
 
 mod hostile;
 mod laws;
+mod nvd;
 mod purl;
 mod vectors;
