@@ -17,9 +17,10 @@
 //! | `golang` | Go module versions: `v` + SemVer, `v1`/`v1.2` shorthands, pseudo-versions | [`semver`](mod@semver) |
 //! | `kernel` | Linux releases: `6.1.55`, `5.10-rc3` < `5.10` < `5.10.1`; a local suffix is kept, not ordered | [`kernel`] |
 //! | `generic` | numbers and words for NVD/CPE strings (`1.0.2k`, `2.8.123e`, `p1`, dates) | [`generic`] |
+//! | `pypi` | PEP 440 as `packaging` orders it | [`pep440`] |
 //!
-//! `maven`, `nuget`, `pypi` and `gem` are recognised names whose orders are not implemented
-//! yet: they return [`Error::Unsupported`].
+//! `maven`, `nuget` and `gem` are recognised names whose orders are not implemented yet:
+//! they return [`Error::Unsupported`].
 //!
 //! # Package URLs
 //! [`purl::Purl`] parses, normalises per type and formats package URLs (the purl-spec suite
@@ -35,6 +36,7 @@ pub mod deb;
 pub mod generic;
 pub mod kernel;
 pub mod nvd;
+pub mod pep440;
 pub mod purl;
 pub mod rpm;
 pub mod semver;
@@ -114,10 +116,7 @@ impl Scheme {
 
     /// Whether craft implements this scheme's order.
     pub fn is_supported(self) -> bool {
-        !matches!(
-            self,
-            Scheme::Maven | Scheme::Nuget | Scheme::Pypi | Scheme::Gem
-        )
+        !matches!(self, Scheme::Maven | Scheme::Nuget | Scheme::Gem)
     }
 }
 
@@ -206,9 +205,8 @@ pub fn validate(scheme: Scheme, v: &str) -> Result<(), Error> {
         }
         Scheme::Kernel => kernel::KernelVersion::parse(v).map(drop)?,
         Scheme::Generic => generic::GenericVersion::parse(v).map(drop)?,
-        Scheme::Maven | Scheme::Nuget | Scheme::Pypi | Scheme::Gem => {
-            return Err(Error::Unsupported(scheme))
-        }
+        Scheme::Pypi => pep440::Pep440::parse(v).map(drop)?,
+        Scheme::Maven | Scheme::Nuget | Scheme::Gem => return Err(Error::Unsupported(scheme)),
     }
     Ok(())
 }
@@ -238,8 +236,7 @@ pub fn compare(scheme: Scheme, a: &str, b: &str) -> Result<Ordering, Error> {
         Scheme::Generic => {
             generic::GenericVersion::parse(a)?.cmp(&generic::GenericVersion::parse(b)?)
         }
-        Scheme::Maven | Scheme::Nuget | Scheme::Pypi | Scheme::Gem => {
-            return Err(Error::Unsupported(scheme))
-        }
+        Scheme::Pypi => pep440::Pep440::parse(a)?.cmp(&pep440::Pep440::parse(b)?),
+        Scheme::Maven | Scheme::Nuget | Scheme::Gem => return Err(Error::Unsupported(scheme)),
     })
 }

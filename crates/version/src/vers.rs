@@ -63,8 +63,34 @@ pub struct Range {
 pub const MAX_CONSTRAINTS: usize = 10_000;
 
 impl Range {
-    /// Parse a `vers` string. Constraint order is checked when craft implements the scheme.
+    /// Parse a `vers` string in canonical form. Constraint order is checked when craft
+    /// implements the scheme: unsorted constraints are an error (see [`Range::normalize`]).
     pub fn parse(text: &str) -> Result<Range, Error> {
+        Range::read(text, true)
+    }
+
+    /// Parse a `vers` string whose constraints may be out of order, and sort them by version
+    /// (stable), as the spec's "validate" and containment cases expect.
+    pub fn normalize(text: &str) -> Result<Range, Error> {
+        let mut r = Range::read(text, false)?;
+        if let Ok(s) = r.known_scheme() {
+            if s.is_supported() {
+                let mut err = None;
+                r.constraints.sort_by(|a, b| {
+                    compare(s, &a.version, &b.version).unwrap_or_else(|e| {
+                        err.get_or_insert(e);
+                        Ordering::Equal
+                    })
+                });
+                if let Some(e) = err {
+                    return Err(e);
+                }
+            }
+        }
+        Ok(r)
+    }
+
+    fn read(text: &str, check_order: bool) -> Result<Range, Error> {
         let err = |reason: &str| Error::Range {
             range: truncate(text),
             reason: reason.to_string(),
@@ -141,7 +167,7 @@ impl Range {
             constraints,
         };
         if let Ok(s) = range.scheme.parse::<Scheme>() {
-            if s.is_supported() {
+            if s.is_supported() && check_order {
                 for pair in range.constraints.windows(2) {
                     match compare(s, &pair[0].version, &pair[1].version)? {
                         Ordering::Greater => {

@@ -230,7 +230,7 @@ fn vers_spec_suite() {
                     })
                 }
                 "validate" => {
-                    let r = Range::parse(input.as_str().unwrap());
+                    let r = Range::normalize(input.as_str().unwrap());
                     // Canonical order needs the scheme's order: not checkable without it.
                     if r.as_ref().is_ok_and(|r| {
                         r.known_scheme().map_or(true, |s| !s.is_supported())
@@ -242,7 +242,7 @@ fn vers_spec_suite() {
                     Ok(r.is_ok_and(|r| Some(r.to_string().as_str()) == expected.as_str()))
                 }
                 "containment" => {
-                    let r = Range::parse(input["vers"].as_str().unwrap());
+                    let r = Range::normalize(input["vers"].as_str().unwrap());
                     match r.and_then(|r| r.contains(input["version"].as_str().unwrap())) {
                         Err(Error::Unsupported(_)) => {
                             unsupported += 1;
@@ -283,4 +283,130 @@ fn vers_spec_suite() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Python string literals (double-quoted) in `text`, with the escapes the packaging tests
+/// use (`\uXXXX`, `\N{NAME}`, `\t`, `\n`, `\r`, `\\`, `\"`) decoded.
+fn py_strings(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('#') {
+            continue;
+        }
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c != '"' {
+                continue;
+            }
+            let mut s = String::new();
+            while let Some(c) = chars.next() {
+                match c {
+                    '"' => break,
+                    '\\' => match chars.next() {
+                        Some('u') => {
+                            let hex: String = chars.by_ref().take(4).collect();
+                            s.extend(u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32));
+                        }
+                        Some('t') => s.push('\t'),
+                        Some('n') => s.push('\n'),
+                        Some('r') => s.push('\r'),
+                        Some('N') => {
+                            // `\N{NAME}`: the names the packaging tests use.
+                            let name: String =
+                                chars.by_ref().skip(1).take_while(|c| *c != '}').collect();
+                            s.push(match name.as_str() {
+                                "NARROW NO-BREAK SPACE" => '\u{202f}',
+                                "PARAGRAPH SEPARATOR" => '\u{2029}',
+                                "NO-BREAK SPACE" => '\u{a0}',
+                                "EM SPACE" => '\u{2003}',
+                                other => panic!("unknown \\N{{{other}}} in the test source"),
+                            });
+                        }
+                        Some(other) => s.push(other),
+                        None => {}
+                    },
+                    c => s.push(c),
+                }
+            }
+            out.push(s);
+        }
+    }
+    out
+}
+
+#[test]
+fn pep440_vectors() {
+    let Some(dir) = corpus("version-vectors/pypa-packaging-pep440/tests") else {
+        return;
+    };
+    let text = std::fs::read_to_string(dir.join("test_version.py")).unwrap();
+    // VERSIONS: strictly ascending.
+    let block = text
+        .split("\nVERSIONS = [")
+        .nth(1)
+        .and_then(|b| b.split("\n]").next())
+        .expect("VERSIONS list");
+    let versions = py_strings(block);
+    assert_eq!(versions.len(), 92, "VERSIONS");
+    let mut wrong = Vec::new();
+    for (i, a) in versions.iter().enumerate() {
+        for b in &versions[i + 1..] {
+            match compare(Scheme::Pypi, a, b) {
+                Ok(Ordering::Less) => {}
+                other => wrong.push(format!("{a} < {b}: got {other:?}")),
+            }
+        }
+    }
+    let pairs = versions.len() * (versions.len() - 1) / 2;
+    eprintln!(
+        "pep440 VERSIONS: {}/{pairs} ordered pairs",
+        pairs - wrong.len()
+    );
+    assert!(
+        wrong.is_empty(),
+        "{}",
+        wrong[..wrong.len().min(20)].join("\n")
+    );
+    // Invalid versions: the parametrize list of test_invalid_versions.
+    let head = text.split("def test_invalid_versions").next().unwrap();
+    let block = head.rsplit("@pytest.mark.parametrize(").next().unwrap();
+    let invalid: Vec<String> = py_strings(block)
+        .into_iter()
+        .filter(|s| s != "version")
+        .collect();
+    assert!(invalid.len() >= 20, "invalid versions: {}", invalid.len());
+    let accepted: Vec<&String> = invalid
+        .iter()
+        .filter(|v| validate(Scheme::Pypi, v).is_ok())
+        .collect();
+    eprintln!(
+        "pep440 invalid versions: {}/{} rejected",
+        invalid.len() - accepted.len(),
+        invalid.len()
+    );
+    assert!(accepted.is_empty(), "accepted: {accepted:?}");
+    // Normalised spellings order equal to their normal form.
+    let head = text.split("def test_normalized_versions").next().unwrap();
+    let block = head.rsplit("@pytest.mark.parametrize(").next().unwrap();
+    let strings: Vec<String> = py_strings(block)
+        .into_iter()
+        .filter(|s| s != "version" && s != "normalized" && s != "version, normalized")
+        .collect();
+    let pairs: Vec<(&String, &String)> = strings
+        .chunks(2)
+        .filter_map(|c| Some((c.first()?, c.get(1)?)))
+        .collect();
+    assert!(pairs.len() >= 100, "normalised pairs: {}", pairs.len());
+    let unequal: Vec<String> = pairs
+        .iter()
+        .filter(|(a, b)| compare(Scheme::Pypi, a, b) != Ok(Ordering::Equal))
+        .map(|(a, b)| format!("{a} = {b}: {:?}", compare(Scheme::Pypi, a, b)))
+        .collect();
+    eprintln!(
+        "pep440 normalised pairs: {}/{} equal",
+        pairs.len() - unequal.len(),
+        pairs.len()
+    );
+    assert!(unequal.is_empty(), "{unequal:#?}");
 }
