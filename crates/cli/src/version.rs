@@ -21,8 +21,8 @@ Examples:
   craft version compare 1.0.2k 1.0.2u --scheme generic      # <
   craft version compare 5.10-rc3 5.10 --scheme kernel       # <
 
-Schemes: deb, rpm, apk, npm, cargo, golang, semver, kernel, generic
-(maven, nuget, pypi and gem are recognised but not implemented yet).")]
+Schemes: deb, rpm, apk, maven, pypi, npm, cargo, golang, semver, kernel, generic
+(nuget and gem are recognised but not implemented yet).")]
     Compare {
         /// The first version.
         a: String,

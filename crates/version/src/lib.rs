@@ -18,9 +18,10 @@
 //! | `kernel` | Linux releases: `6.1.55`, `5.10-rc3` < `5.10` < `5.10.1`; a local suffix is kept, not ordered | [`kernel`] |
 //! | `generic` | numbers and words for NVD/CPE strings (`1.0.2k`, `2.8.123e`, `p1`, dates) | [`generic`] |
 //! | `pypi` | PEP 440 as `packaging` orders it | [`pep440`] |
+//! | `maven` | Maven's `ComparableVersion` (maven-artifact 3.9) | [`maven`] |
 //!
-//! `maven`, `nuget` and `gem` are recognised names whose orders are not implemented yet:
-//! they return [`Error::Unsupported`].
+//! `nuget` and `gem` are recognised names whose orders are not implemented yet: they return
+//! [`Error::Unsupported`].
 //!
 //! # Package URLs
 //! [`purl::Purl`] parses, normalises per type and formats package URLs (the purl-spec suite
@@ -35,6 +36,7 @@ pub mod cpe;
 pub mod deb;
 pub mod generic;
 pub mod kernel;
+pub mod maven;
 pub mod nvd;
 pub mod pep440;
 pub mod purl;
@@ -116,7 +118,7 @@ impl Scheme {
 
     /// Whether craft implements this scheme's order.
     pub fn is_supported(self) -> bool {
-        !matches!(self, Scheme::Maven | Scheme::Nuget | Scheme::Gem)
+        !matches!(self, Scheme::Nuget | Scheme::Gem)
     }
 }
 
@@ -206,7 +208,8 @@ pub fn validate(scheme: Scheme, v: &str) -> Result<(), Error> {
         Scheme::Kernel => kernel::KernelVersion::parse(v).map(drop)?,
         Scheme::Generic => generic::GenericVersion::parse(v).map(drop)?,
         Scheme::Pypi => pep440::Pep440::parse(v).map(drop)?,
-        Scheme::Maven | Scheme::Nuget | Scheme::Gem => return Err(Error::Unsupported(scheme)),
+        Scheme::Maven => maven::MavenVersion::parse(v).map(drop)?,
+        Scheme::Nuget | Scheme::Gem => return Err(Error::Unsupported(scheme)),
     }
     Ok(())
 }
@@ -237,6 +240,7 @@ pub fn compare(scheme: Scheme, a: &str, b: &str) -> Result<Ordering, Error> {
             generic::GenericVersion::parse(a)?.cmp(&generic::GenericVersion::parse(b)?)
         }
         Scheme::Pypi => pep440::Pep440::parse(a)?.cmp(&pep440::Pep440::parse(b)?),
-        Scheme::Maven | Scheme::Nuget | Scheme::Gem => return Err(Error::Unsupported(scheme)),
+        Scheme::Maven => maven::MavenVersion::parse(a)?.cmp(&maven::MavenVersion::parse(b)?),
+        Scheme::Nuget | Scheme::Gem => return Err(Error::Unsupported(scheme)),
     })
 }

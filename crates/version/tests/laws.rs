@@ -22,13 +22,15 @@ fn version(scheme: Scheme) -> BoxedStrategy<String> {
             .boxed(),
         Scheme::Kernel => "[2-6]\\.[0-9]{1,2}(\\.[0-9]{1,3})?(-rc[1-9])?(-yocto)?".boxed(),
         Scheme::Generic => "[0-9]{1,2}([.-]([0-9]{1,2}|[a-z]|rc|beta|p[0-9])){0,4}".boxed(),
+        Scheme::Maven => "[0-9]{1,2}([.-]([0-9]{1,2}|a|b|rc|sp|ga|snapshot|xyz)){0,4}".boxed(),
         Scheme::Pypi => "([1-9]!)?[0-9]{1,2}(\\.[0-9]{1,2}){0,2}((a|b|rc)[0-9])?(\\.post[0-9])?(\\.dev[0-9])?(\\+[a-z0-9]{1,3}(\\.[a-z0-9]{1,2})?)?"
             .boxed(),
         _ => unreachable!("no generator for {scheme}"),
     }
 }
 
-const SCHEMES: [Scheme; 7] = [
+const SCHEMES: [Scheme; 8] = [
+    Scheme::Maven,
     Scheme::Pypi,
     Scheme::Deb,
     Scheme::Rpm,
