@@ -3,7 +3,8 @@
 //! `1.0.0+b`), a pre-release is older than its release.
 //!
 //! - `semver`, `cargo`: strict SemVer 2.0.0 (`1.2.3`, `1.2.3-rc.1+build`).
-//! - `npm`: the same, and a leading `v` is allowed (node-semver's strict grammar).
+//! - `npm`: the same, and surrounding whitespace and a leading `v` are allowed
+//!   (node-semver's strict mode; its *loose* mode is not implemented).
 //! - `golang`: a leading `v` is required; `v1` and `v1.2` are shorthands for `v1.0.0` and
 //!   `v1.2.0`; pseudo-versions (`v0.0.0-20210101000000-abcdef123456`) and `+incompatible`
 //!   are ordinary pre-release and build parts.
@@ -20,7 +21,10 @@ pub fn parse(scheme: Scheme, text: &str) -> Result<::semver::Version, ParseError
         return Err(err(format!("longer than {MAX_LENGTH} bytes")));
     }
     let core = match scheme {
-        Scheme::Npm => text.strip_prefix('v').unwrap_or(text),
+        Scheme::Npm => {
+            let t = text.trim();
+            t.strip_prefix('v').unwrap_or(t)
+        }
         Scheme::Golang => text
             .strip_prefix('v')
             .ok_or_else(|| err("a Go module version starts with `v`".into()))?,

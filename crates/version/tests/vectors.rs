@@ -420,3 +420,38 @@ fn pep440_vectors() {
     );
     assert!(unequal.is_empty(), "{unequal:#?}");
 }
+
+/// node-semver's fixtures `comparisons.js` (first > second) and `equality.js`, strict
+/// entries (loose-mode entries are counted and skipped: craft reads npm versions strictly).
+#[test]
+fn node_semver_vectors() {
+    let Some(dir) = corpus("version-vectors/node-semver/test/fixtures") else {
+        return;
+    };
+    let rows = |file: &str| -> Vec<(String, String, bool)> {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        text.lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with('['))
+            .filter_map(|l| {
+                let strings: Vec<&str> = l.split('\'').skip(1).step_by(2).collect();
+                let loose = l.contains("true") && !l.contains("loose: false");
+                (strings.len() >= 2)
+                    .then(|| (strings[0].to_string(), strings[1].to_string(), loose))
+            })
+            .collect()
+    };
+    let mut skipped = 0;
+    for (file, want) in [("comparisons.js", Ordering::Greater), ("equality.js", Ordering::Equal)] {
+        let all = rows(file);
+        assert!(all.len() >= 30, "{file}: {}", all.len());
+        let strict: Vec<(String, String, Ordering)> = all
+            .iter()
+            .filter(|(_, _, loose)| !loose)
+            .map(|(a, b, _)| (a.clone(), b.clone(), want))
+            .collect();
+        skipped += all.len() - strict.len();
+        check_pairs(Scheme::Npm, &format!("node-semver {file}"), &strict);
+    }
+    eprintln!("node-semver: {skipped} loose-mode entries skipped");
+}
