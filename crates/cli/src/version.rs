@@ -21,8 +21,8 @@ Examples:
   craft version compare 1.0.2k 1.0.2u --scheme generic      # <
   craft version compare 5.10-rc3 5.10 --scheme kernel       # <
 
-Schemes: deb, rpm, apk, maven, pypi, npm, cargo, golang, semver, kernel, generic
-(nuget and gem are recognised but not implemented yet).")]
+Schemes: deb, rpm, apk, maven, nuget, pypi, gem, npm, cargo, golang, semver, kernel,
+generic (docs/identity.md has the rules of each).")]
     Compare {
         /// The first version.
         a: String,

@@ -19,9 +19,10 @@
 //! | `generic` | numbers and words for NVD/CPE strings (`1.0.2k`, `2.8.123e`, `p1`, dates) | [`generic`] |
 //! | `pypi` | PEP 440 as `packaging` orders it | [`pep440`] |
 //! | `maven` | Maven's `ComparableVersion` (maven-artifact 3.9) | [`maven`] |
+//! | `nuget` | NuGet.Versioning (4 numbers, case-insensitive labels) | [`nuget`] |
+//! | `gem` | RubyGems' `Gem::Version` | [`gem`] |
 //!
-//! `nuget` and `gem` are recognised names whose orders are not implemented yet: they return
-//! [`Error::Unsupported`].
+//! [`Error::Unsupported`] is kept for schemes added to [`Scheme`] before their order.
 //!
 //! # Package URLs
 //! [`purl::Purl`] parses, normalises per type and formats package URLs (the purl-spec suite
@@ -34,9 +35,11 @@
 pub mod apk;
 pub mod cpe;
 pub mod deb;
+pub mod gem;
 pub mod generic;
 pub mod kernel;
 pub mod maven;
+pub mod nuget;
 pub mod nvd;
 pub mod pep440;
 pub mod purl;
@@ -118,7 +121,7 @@ impl Scheme {
 
     /// Whether craft implements this scheme's order.
     pub fn is_supported(self) -> bool {
-        !matches!(self, Scheme::Nuget | Scheme::Gem)
+        true
     }
 }
 
@@ -209,7 +212,8 @@ pub fn validate(scheme: Scheme, v: &str) -> Result<(), Error> {
         Scheme::Generic => generic::GenericVersion::parse(v).map(drop)?,
         Scheme::Pypi => pep440::Pep440::parse(v).map(drop)?,
         Scheme::Maven => maven::MavenVersion::parse(v).map(drop)?,
-        Scheme::Nuget | Scheme::Gem => return Err(Error::Unsupported(scheme)),
+        Scheme::Nuget => nuget::NugetVersion::parse(v).map(drop)?,
+        Scheme::Gem => gem::GemVersion::parse(v).map(drop)?,
     }
     Ok(())
 }
@@ -241,6 +245,7 @@ pub fn compare(scheme: Scheme, a: &str, b: &str) -> Result<Ordering, Error> {
         }
         Scheme::Pypi => pep440::Pep440::parse(a)?.cmp(&pep440::Pep440::parse(b)?),
         Scheme::Maven => maven::MavenVersion::parse(a)?.cmp(&maven::MavenVersion::parse(b)?),
-        Scheme::Nuget | Scheme::Gem => return Err(Error::Unsupported(scheme)),
+        Scheme::Nuget => nuget::NugetVersion::parse(a)?.cmp(&nuget::NugetVersion::parse(b)?),
+        Scheme::Gem => gem::GemVersion::parse(a)?.cmp(&gem::GemVersion::parse(b)?),
     })
 }

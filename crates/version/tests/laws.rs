@@ -23,13 +23,17 @@ fn version(scheme: Scheme) -> BoxedStrategy<String> {
         Scheme::Kernel => "[2-6]\\.[0-9]{1,2}(\\.[0-9]{1,3})?(-rc[1-9])?(-yocto)?".boxed(),
         Scheme::Generic => "[0-9]{1,2}([.-]([0-9]{1,2}|[a-z]|rc|beta|p[0-9])){0,4}".boxed(),
         Scheme::Maven => "[0-9]{1,2}([.-]([0-9]{1,2}|a|b|rc|sp|ga|snapshot|xyz)){0,4}".boxed(),
+        Scheme::Nuget => "[0-9]{1,2}(\\.[0-9]{1,2}){0,3}(-(beta|RC|1|a)(\\.[0-9a-z]{1,2}){0,2})?(\\+m[0-9])?".boxed(),
+        Scheme::Gem => "[0-9]{1,2}(\\.([0-9]{1,2}|a|b|pre|rc[0-9])){0,4}(-[a-z0-9]{1,3})?".boxed(),
         Scheme::Pypi => "([1-9]!)?[0-9]{1,2}(\\.[0-9]{1,2}){0,2}((a|b|rc)[0-9])?(\\.post[0-9])?(\\.dev[0-9])?(\\+[a-z0-9]{1,3}(\\.[a-z0-9]{1,2})?)?"
             .boxed(),
         _ => unreachable!("no generator for {scheme}"),
     }
 }
 
-const SCHEMES: [Scheme; 8] = [
+const SCHEMES: [Scheme; 10] = [
+    Scheme::Nuget,
+    Scheme::Gem,
     Scheme::Maven,
     Scheme::Pypi,
     Scheme::Deb,

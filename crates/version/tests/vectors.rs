@@ -199,10 +199,17 @@ fn vers_spec_suite() {
                                 });
                                 match err {
                                     Some(e) => Err(e),
+                                    // The expected lists may spell versions in a
+                                    // normalised form (NuGet labels lower-cased): an
+                                    // element matches when it is equal in the order.
                                     None => Ok(sorted
                                         .iter()
                                         .zip(expected.as_array().unwrap())
-                                        .all(|(a, b)| b.as_str() == Some(a))),
+                                        .all(|(a, b)| {
+                                            b.as_str().is_some_and(|b| {
+                                                b == *a || compare(s, a, b) == Ok(Ordering::Equal)
+                                            })
+                                        })),
                                 }
                             }
                         }
@@ -442,7 +449,10 @@ fn node_semver_vectors() {
             .collect()
     };
     let mut skipped = 0;
-    for (file, want) in [("comparisons.js", Ordering::Greater), ("equality.js", Ordering::Equal)] {
+    for (file, want) in [
+        ("comparisons.js", Ordering::Greater),
+        ("equality.js", Ordering::Equal),
+    ] {
         let all = rows(file);
         assert!(all.len() >= 30, "{file}: {}", all.len());
         let strict: Vec<(String, String, Ordering)> = all
