@@ -37,6 +37,7 @@ pub mod cpe;
 pub mod deb;
 pub mod gem;
 pub mod generic;
+pub mod identity;
 pub mod kernel;
 pub mod maven;
 pub mod nuget;
