@@ -42,6 +42,7 @@ pub mod kernel;
 pub mod maven;
 pub mod nuget;
 pub mod nvd;
+pub mod osv;
 pub mod pep440;
 pub mod purl;
 pub mod rpm;

@@ -9,5 +9,6 @@ mod common;
 mod hostile;
 mod laws;
 mod nvd;
+mod osv;
 mod purl;
 mod vectors;
