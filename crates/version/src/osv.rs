@@ -138,7 +138,8 @@ fn in_range(
 ) -> Result<bool, String> {
     let zero = |e: &Event<'_>| e.version() == "0" && matches!(e, Event::Introduced(_));
     for e in events {
-        if !zero(e) && !(matches!(e, Event::Limit(_)) && e.version() == "*") {
+        let open_limit = matches!(e, Event::Limit(_)) && e.version() == "*";
+        if !zero(e) && !open_limit {
             crate::validate(scheme, &fix(e.version())).map_err(|x| x.to_string())?;
         }
     }
