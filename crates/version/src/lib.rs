@@ -40,6 +40,7 @@ pub mod generic;
 pub mod identity;
 pub mod kernel;
 pub mod maven;
+pub mod npm;
 pub mod nuget;
 pub mod nvd;
 pub mod osv;
@@ -162,7 +163,7 @@ pub enum Error {
     #[error("`{0}` is not a version scheme (known: deb, rpm, apk, maven, nuget, pypi, gem, npm, cargo, golang, generic, semver, kernel)")]
     UnknownScheme(String),
     /// A `vers` range that cannot be parsed.
-    #[error("`{range}` is not a valid vers range: {reason}")]
+    #[error("`{range}` is not a valid version range: {reason}")]
     Range {
         /// The range (shortened when long).
         range: String,

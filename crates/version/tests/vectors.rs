@@ -465,3 +465,51 @@ fn node_semver_vectors() {
     }
     eprintln!("node-semver: {skipped} loose-mode entries skipped");
 }
+
+/// node-semver's `range-include.js` and `range-exclude.js`: strict entries without options
+/// (entries with `loose` or `includePrerelease` are counted and skipped).
+#[test]
+fn node_semver_ranges() {
+    use craft_version::npm::NpmRange;
+    let Some(dir) = corpus("version-vectors/node-semver/test/fixtures") else {
+        return;
+    };
+    let mut skipped = 0;
+    for (file, want) in [("range-include.js", true), ("range-exclude.js", false)] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let (mut run, mut wrong) = (0, Vec::new());
+        for l in text.lines().map(str::trim).filter(|l| l.starts_with('[')) {
+            let strings: Vec<String> = l
+                .split('\'')
+                .skip(1)
+                .step_by(2)
+                .map(|s| s.replace("\\t", "\t"))
+                .collect();
+            let options = l.rsplit('\'').next().unwrap_or_default();
+            if strings.len() != 2 || options.contains("true") || options.contains('{') {
+                skipped += 1;
+                continue;
+            }
+            let (range, version) = (strings[0].as_str(), strings[1].as_str());
+            // Versions node-semver reads only loosely are not versions here.
+            let Ok(v) = semver::Version::parse(version.trim().trim_start_matches('v')) else {
+                skipped += 1;
+                continue;
+            };
+            run += 1;
+            match NpmRange::parse(range) {
+                Ok(r) if r.satisfies(&v) == want => {}
+                Ok(_) => wrong.push(format!("{range} {version}: want {want}")),
+                Err(e) if !want => {
+                    // An invalid range includes nothing: node-semver's answer too.
+                    let _ = e;
+                }
+                Err(e) => wrong.push(format!("{range} {version}: {e}")),
+            }
+        }
+        eprintln!("node-semver {file}: {}/{run} pass", run - wrong.len());
+        assert!(run >= 50, "{file}: {run}");
+        assert!(wrong.is_empty(), "{file}:\n{}", wrong.join("\n"));
+    }
+    eprintln!("node-semver ranges: {skipped} entries with options or loose versions skipped");
+}
