@@ -24,6 +24,9 @@
 //!
 //! [`Error::Unsupported`] is kept for schemes added to [`Scheme`] before their order.
 //!
+//! [`range::evaluate`] answers *affected / not affected / unknown, because…* for a version
+//! and a range in any of the forms advisories use (`vers`, OSV, NVD `cpeMatch`, npm).
+//!
 //! # Package URLs
 //! [`purl::Purl`] parses, normalises per type and formats package URLs (the purl-spec suite
 //! is the test).
@@ -46,6 +49,7 @@ pub mod nvd;
 pub mod osv;
 pub mod pep440;
 pub mod purl;
+pub mod range;
 pub mod rpm;
 pub mod semver;
 pub mod vers;
@@ -219,6 +223,21 @@ pub fn validate(scheme: Scheme, v: &str) -> Result<(), Error> {
         Scheme::Gem => gem::GemVersion::parse(v).map(drop)?,
     }
     Ok(())
+}
+
+/// [`compare`] for raw bytes (from a file or a network record): invalid UTF-8 is an error
+/// naming the offset, never a lossy guess.
+pub fn compare_bytes(scheme: Scheme, a: &[u8], b: &[u8]) -> Result<Ordering, Error> {
+    fn text(scheme: Scheme, v: &[u8]) -> Result<&str, Error> {
+        std::str::from_utf8(v).map_err(|e| {
+            Error::Invalid(ParseError::new(
+                scheme,
+                &String::from_utf8_lossy(&v[..v.len().min(100)]),
+                format!("not UTF-8 (at byte {})", e.valid_up_to()),
+            ))
+        })
+    }
+    compare(scheme, text(scheme, a)?, text(scheme, b)?)
 }
 
 /// Order two versions of `scheme`.

@@ -13,16 +13,7 @@ use crate::{compare, Scheme};
 use serde_json::Value;
 use std::cmp::Ordering;
 
-/// The answer for one version.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
-    /// Inside an affected range or listed.
-    Affected,
-    /// Outside every range and not listed.
-    NotAffected,
-    /// Cannot be decided, and why (an unreadable version, a git-only range).
-    Unknown(String),
-}
+pub use crate::range::Verdict;
 
 /// The scheme an OSV ecosystem's versions follow (`None`: no total order known to craft).
 pub fn ecosystem_scheme(ecosystem: &str) -> Option<Scheme> {

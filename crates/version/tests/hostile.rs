@@ -79,3 +79,20 @@ fn vers_and_purl_survive_pathological_input() {
         "over 64 KiB"
     );
 }
+
+#[test]
+fn bytes_api_rejects_invalid_utf8() {
+    use craft_version::compare_bytes;
+    for scheme in Scheme::ALL {
+        let e = compare_bytes(scheme, b"1.0\xff", b"1.0").unwrap_err();
+        assert!(
+            e.to_string().contains("not UTF-8 (at byte 3)"),
+            "{scheme}: {e}"
+        );
+        assert!(compare_bytes(scheme, b"1.0", &[0xc3, 0x28]).is_err());
+    }
+    assert_eq!(
+        compare_bytes(Scheme::Deb, b"1.0-1", b"1.0-2").unwrap(),
+        std::cmp::Ordering::Less
+    );
+}
