@@ -26,7 +26,7 @@ pub enum AffectedRange {
     /// An OSV `affected[]` entry (`ranges` and `versions`).
     Osv(serde_json::Value),
     /// An NVD `cpeMatch` (its version bounds, or the exact version of its criteria).
-    Nvd(CpeMatch),
+    Nvd(Box<CpeMatch>),
     /// An npm range.
     Npm(NpmRange),
 }
@@ -92,7 +92,7 @@ mod tests {
             {"vulnerable": true, "criteria": "cpe:2.3:a:openssl:openssl:*:*:*:*:*:*:*:*",
              "versionStartIncluding": "3.0.0", "versionEndExcluding": "3.0.12"}]}]}]))
         .unwrap();
-        let m = AffectedRange::Nvd(nvd[0].nodes[0].matches[0].clone());
+        let m = AffectedRange::Nvd(Box::new(nvd[0].nodes[0].matches[0].clone()));
         assert_eq!(evaluate("3.0.11", &m, Scheme::Generic), Verdict::Affected);
         assert_eq!(
             evaluate("3.0.12", &m, Scheme::Generic),
