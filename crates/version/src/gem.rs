@@ -29,9 +29,8 @@ impl GemVersion {
     pub fn parse(text: &str) -> Result<GemVersion, ParseError> {
         let err = |reason: &str| ParseError::new(Scheme::Gem, text, reason);
         let t = text.trim_matches([' ', '\t', '\n', '\r', '\x0c', '\x0b']);
-        if t.is_empty() {
-            return Err(err("the version is empty"));
-        }
+        // RubyGems reads an empty version as "0".
+        let t = if t.is_empty() { "0" } else { t };
         let (release, pre) = match t.split_once('-') {
             Some((r, p)) => (r, Some(p)),
             None => (t, None),

@@ -100,6 +100,15 @@ impl PartialEq for RpmVersion<'_> {
 
 impl Eq for RpmVersion<'_> {}
 
+/// Compare two EVRs given as parts, `(epoch, version, release)`, as `rpmVersionCompare`
+/// does; the parts are compared as given (rpm stores them apart, so they may hold
+/// characters such as `:` or `-` that a written EVR could not).
+pub fn compare_evr(a: (u64, &str, &str), b: (u64, &str, &str)) -> Ordering {
+    a.0.cmp(&b.0)
+        .then_with(|| rpmvercmp(a.1.as_bytes(), b.1.as_bytes()))
+        .then_with(|| rpmvercmp(a.2.as_bytes(), b.2.as_bytes()))
+}
+
 /// rpm's `rpmvercmp` on one version or release string.
 pub(crate) fn rpmvercmp(a: &[u8], b: &[u8]) -> Ordering {
     if a == b {

@@ -513,3 +513,147 @@ fn node_semver_ranges() {
     }
     eprintln!("node-semver ranges: {skipped} entries with options or loose versions skipped");
 }
+
+/// Pairs `(a, b, expected)` found by `pattern` in a univers test source.
+fn univers_pairs(
+    file: &str,
+    prefix: &str,
+    middle: &str,
+    suffix: &[(&str, Ordering)],
+) -> Vec<(String, String, Ordering)> {
+    let Some(dir) = corpus("version-vectors/univers/tests") else {
+        return Vec::new();
+    };
+    let text = std::fs::read_to_string(dir.join(file)).unwrap();
+    let mut out = Vec::new();
+    for line in text.lines().map(str::trim) {
+        let Some(rest) = line.strip_prefix(prefix) else {
+            continue;
+        };
+        let Some((a, rest)) = rest.split_once(middle) else {
+            continue;
+        };
+        for (end, want) in suffix {
+            if let Some(b) = rest.strip_suffix(end) {
+                out.push((a.to_string(), b.to_string(), *want));
+            }
+        }
+    }
+    out
+}
+
+/// univers' test sources for Debian (`compare_versions` asserts), RubyGems (`cmp` asserts)
+/// and NuGet (the comparer's equal / not-equal parametrize lists).
+#[test]
+fn univers_vectors() {
+    if corpus("version-vectors/univers/tests").is_none() {
+        return;
+    }
+    let deb = univers_pairs(
+        "test_debian_version.py",
+        "assert compare_versions(\"",
+        "\", \"",
+        &[
+            ("\") == -1", Ordering::Less),
+            ("\") == 0", Ordering::Equal),
+            ("\") == 1", Ordering::Greater),
+        ],
+    );
+    assert!(deb.len() >= 25, "debian: {}", deb.len());
+    check_pairs(Scheme::Deb, "univers test_debian_version.py", &deb);
+    let gem = univers_pairs(
+        "test_rubygems_gem_version.py",
+        "assert cmp(GemVersion(\"",
+        "\"), GemVersion(\"",
+        &[
+            ("\")) == -1", Ordering::Less),
+            ("\")) == 0", Ordering::Equal),
+            ("\")) == 1", Ordering::Greater),
+        ],
+    );
+    assert!(gem.len() >= 10, "gem: {}", gem.len());
+    check_pairs(Scheme::Gem, "univers test_rubygems_gem_version.py", &gem);
+    // NuGet: the parametrize lists, by the test function that follows each.
+    let dir = corpus("version-vectors/univers/tests/nuget").unwrap();
+    let text = std::fs::read_to_string(dir.join("test_nuget_version_comparer.py")).unwrap();
+    let (mut equal, mut unequal) = (Vec::new(), Vec::new());
+    for block in text.split("@pytest.mark.parametrize(").skip(1) {
+        let Some((list, after)) = block.split_once("\ndef ") else {
+            continue;
+        };
+        let body = after.lines().nth(1).unwrap_or_default();
+        let pairs: Vec<String> = py_strings(list)
+            .into_iter()
+            .filter(|s| s != "version1, version2")
+            .collect();
+        for p in pairs.chunks(2).filter(|p| p.len() == 2) {
+            if body.contains(") == nuget") {
+                equal.push((p[0].clone(), p[1].clone(), Ordering::Equal));
+            } else if body.contains(") != nuget") {
+                unequal.push((p[0].clone(), p[1].clone()));
+            }
+        }
+    }
+    assert!(
+        equal.len() >= 8 && unequal.len() >= 4,
+        "nuget: {} / {}",
+        equal.len(),
+        unequal.len()
+    );
+    check_pairs(Scheme::Nuget, "univers nuget comparer (equal)", &equal);
+    let wrong: Vec<&(String, String)> = unequal
+        .iter()
+        .filter(|(a, b)| {
+            compare(Scheme::Nuget, a, b) != Ok(Ordering::Less)
+                && compare(Scheme::Nuget, a, b) != Ok(Ordering::Greater)
+        })
+        .collect();
+    eprintln!(
+        "univers nuget comparer (not equal): {}/{} pass",
+        unequal.len() - wrong.len(),
+        unequal.len()
+    );
+    assert!(wrong.is_empty(), "{wrong:?}");
+}
+
+/// univers' `test_rpm.py`: EVR triples `((e, "v", "r"), (e, "v", "r"), expected)`.
+#[test]
+fn univers_rpm_evr_vectors() {
+    use craft_version::rpm::compare_evr;
+    let Some(dir) = corpus("version-vectors/univers/tests") else {
+        return;
+    };
+    let text = std::fs::read_to_string(dir.join("test_rpm.py")).unwrap();
+    let mut n = 0;
+    let mut wrong = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| l.starts_with("((")) {
+        let code = line.split("),  #").next().unwrap_or(line);
+        let strings = py_strings(code);
+        // (e1, "v1", "r1"), (e2, "v2", "r2"), expected: the numbers outside quotes.
+        let unquoted: String = code.split('"').step_by(2).collect();
+        let ints: Vec<i64> = unquoted
+            .split(|c: char| !(c.is_ascii_digit() || c == '-'))
+            .filter_map(|t| t.parse().ok())
+            .collect();
+        if strings.len() != 4 || ints.len() != 3 {
+            continue;
+        }
+        n += 1;
+        let want = match ints[2] {
+            -1 => Ordering::Less,
+            0 => Ordering::Equal,
+            _ => Ordering::Greater,
+        };
+        let a = (ints[0] as u64, strings[0].as_str(), strings[1].as_str());
+        let b = (ints[1] as u64, strings[2].as_str(), strings[3].as_str());
+        if compare_evr(a, b) != want {
+            wrong.push(format!("{a:?} vs {b:?}: want {want:?}"));
+        }
+    }
+    eprintln!(
+        "univers test_rpm.py: {}/{n} EVR comparisons pass",
+        n - wrong.len()
+    );
+    assert!(n >= 15, "{n}");
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
