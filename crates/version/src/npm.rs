@@ -45,6 +45,31 @@ pub struct NpmRange {
     pub sets: Vec<Vec<Comparator>>,
 }
 
+/// node-semver's options.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Loose mode: `v`/`=`/spaces before a version, leading zeros, a pre-release without `-`.
+    pub loose: bool,
+    /// Let pre-releases satisfy ranges (and start partial ranges at `-0`).
+    pub include_prerelease: bool,
+}
+
+/// Read an npm version, strictly (node-semver's default) or loosely.
+pub fn parse_version(text: &str, opts: Options) -> Result<Version, Error> {
+    if !opts.loose {
+        return Ok(crate::semver::parse(crate::Scheme::Npm, text)?);
+    }
+    let p = partial(text, text, opts)?;
+    match (p.major, p.minor, p.patch) {
+        (Some(major), Some(minor), Some(patch)) => {
+            let mut v = Version::new(major, minor, patch);
+            v.pre = p.pre;
+            Ok(v)
+        }
+        _ => Err(err(text, "a version needs major.minor.patch")),
+    }
+}
+
 /// A partial version: `1`, `1.2`, `1.2.3-pre`, with `x`/`*` wildcards.
 #[derive(Debug, Clone)]
 struct Partial {
@@ -61,14 +86,34 @@ fn err(range: &str, reason: impl Into<String>) -> Error {
     }
 }
 
-fn partial(s: &str, range: &str) -> Result<Partial, Error> {
-    let s = s.strip_prefix(['v', '=']).unwrap_or(s);
-    let s = s.strip_prefix('v').unwrap_or(s);
-    let (core, pre) = match s.split_once('-') {
+fn partial(s: &str, range: &str, opts: Options) -> Result<Partial, Error> {
+    let s = if opts.loose {
+        s.trim_start_matches(['v', '=', ' ', '\t'])
+    } else {
+        let s = s.strip_prefix(['v', '=']).unwrap_or(s);
+        s.strip_prefix('v').unwrap_or(s)
+    };
+    let (core, mut pre) = match s.split_once('-') {
         Some((c, p)) => (c, Some(p)),
         None => (s, None),
     };
-    let core = core.split_once('+').map_or(core, |(c, _)| c);
+    let (core, _) = core.split_once('+').unwrap_or((core, ""));
+    let mut core = core.to_string();
+    // Loose: a pre-release may follow the patch number directly (`1.2.3beta`).
+    let loose_pre;
+    if opts.loose && pre.is_none() {
+        let dots = core.matches('.').count();
+        if dots == 2 {
+            let last = core.rsplit('.').next().unwrap_or_default();
+            let digits = last.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 && digits < last.len() {
+                let cut = core.len() - last.len() + digits;
+                loose_pre = core[cut..].to_string();
+                core.truncate(cut);
+                pre = Some(loose_pre.as_str());
+            }
+        }
+    }
     let pre = pre.map(|p| p.split_once('+').map_or(p, |(p, _)| p));
     let mut nums = [None; 3];
     let parts: Vec<&str> = core.split('.').collect();
@@ -84,7 +129,9 @@ fn partial(s: &str, range: &str) -> Result<Partial, Error> {
         if wild {
             return Err(err(range, format!("`{s}`: a number after a wildcard")));
         }
-        if !p.bytes().all(|b| b.is_ascii_digit()) || (p.len() > 1 && p.starts_with('0')) {
+        if !p.bytes().all(|b| b.is_ascii_digit())
+            || (!opts.loose && p.len() > 1 && p.starts_with('0'))
+        {
             return Err(err(range, format!("`{s}` is not a version")));
         }
         nums[i] = Some(p.parse().map_err(|_| err(range, "a number is too large"))?);
@@ -134,8 +181,23 @@ fn lower(p: &Partial) -> Version {
     x
 }
 
+/// The lower bound of a partial version in a range: with `includePrerelease`, a partial
+/// version (`1.2`, `1.x`) starts at its lowest pre-release (`1.2.0-0`).
+fn lower_bound(p: &Partial, opts: Options) -> Version {
+    let mut x = lower(p);
+    if opts.include_prerelease && p.patch.is_none() {
+        x.pre = Prerelease::new("0").expect("valid");
+    }
+    x
+}
+
 /// Desugar one comparator token (`^1.2`, `>=1.x`, `1.2.3`…).
-fn comparator(tok: &str, range: &str, out: &mut Vec<Comparator>) -> Result<(), Error> {
+fn comparator(
+    tok: &str,
+    range: &str,
+    opts: Options,
+    out: &mut Vec<Comparator>,
+) -> Result<(), Error> {
     let (op, rest) = [
         (">=", Some(Op::Ge)),
         ("<=", Some(Op::Le)),
@@ -149,10 +211,10 @@ fn comparator(tok: &str, range: &str, out: &mut Vec<Comparator>) -> Result<(), E
     .iter()
     .find_map(|(p, o)| tok.strip_prefix(p).map(|r| ((*p, *o), r)))
     .unwrap_or((("", Some(Op::Eq)), tok));
-    let p = partial(rest, range)?;
+    let p = partial(rest.trim_start(), range, opts)?;
     match op.0 {
         "~" | "~>" => {
-            let lo = lower(&p);
+            let lo = lower_bound(&p, opts);
             match (p.major, p.minor) {
                 (None, _) => {}
                 (Some(m), None) => {
@@ -166,7 +228,7 @@ fn comparator(tok: &str, range: &str, out: &mut Vec<Comparator>) -> Result<(), E
             }
         }
         "^" => {
-            let lo = lower(&p);
+            let lo = lower_bound(&p, opts);
             match (p.major, p.minor, p.patch) {
                 (None, _, _) => {}
                 (Some(m), None, _) => {
@@ -207,10 +269,12 @@ fn comparator(tok: &str, range: &str, out: &mut Vec<Comparator>) -> Result<(), E
                     // `*`, `>=*`: any; `<*`, `>*`: nothing.
                     if matches!(op, Op::Lt | Op::Gt) {
                         out.push(c(Op::Lt, floor(0, 0, 0)));
+                    } else if opts.include_prerelease {
+                        out.push(c(Op::Ge, floor(0, 0, 0)));
                     }
                 }
                 (Op::Eq, Some(m), _) if !full => {
-                    out.push(c(Op::Ge, lower(&p)));
+                    out.push(c(Op::Ge, lower_bound(&p, opts)));
                     out.push(c(
                         Op::Lt,
                         match p.minor {
@@ -238,6 +302,7 @@ fn comparator(tok: &str, range: &str, out: &mut Vec<Comparator>) -> Result<(), E
                     x.pre = Prerelease::new("0").expect("valid");
                     out.push(c(Op::Lt, x));
                 }
+                (Op::Ge, _, _) => out.push(c(Op::Ge, lower_bound(&p, opts))),
                 (op, _, _) => out.push(c(op, lower(&p))),
             }
         }
@@ -264,8 +329,13 @@ fn tokens(set: &str) -> Vec<String> {
 }
 
 impl NpmRange {
-    /// Parse an npm range.
+    /// Parse an npm range (strict mode).
     pub fn parse(text: &str) -> Result<NpmRange, Error> {
+        NpmRange::parse_with(text, Options::default())
+    }
+
+    /// Parse an npm range with node-semver's options.
+    pub fn parse_with(text: &str, opts: Options) -> Result<NpmRange, Error> {
         if text.len() > 4096 {
             return Err(err(text, "longer than 4 KiB"));
         }
@@ -278,10 +348,12 @@ impl NpmRange {
                 if toks.len() != 3 || i != 1 {
                     return Err(err(text, "a hyphen range is `A - B`"));
                 }
-                let a = partial(&toks[0], text)?;
-                let b = partial(&toks[2], text)?;
+                let a = partial(&toks[0], text, opts)?;
+                let b = partial(&toks[2], text, opts)?;
                 if a.major.is_some() {
-                    comps.push(c(Op::Ge, lower(&a)));
+                    comps.push(c(Op::Ge, lower_bound(&a, opts)));
+                } else if opts.include_prerelease {
+                    comps.push(c(Op::Ge, floor(0, 0, 0)));
                 }
                 match (b.major, b.minor, b.patch) {
                     (None, _, _) => {}
@@ -291,7 +363,7 @@ impl NpmRange {
                 }
             } else {
                 for t in &toks {
-                    comparator(t, text, &mut comps)?;
+                    comparator(t, text, opts, &mut comps)?;
                 }
             }
             sets.push(comps);
@@ -301,6 +373,12 @@ impl NpmRange {
 
     /// Whether `version` (an npm version) satisfies the range.
     pub fn satisfies(&self, version: &Version) -> bool {
+        self.satisfies_with(version, Options::default())
+    }
+
+    /// [`NpmRange::satisfies`] with node-semver's options (`includePrerelease` drops the
+    /// pre-release rule).
+    pub fn satisfies_with(&self, version: &Version, opts: Options) -> bool {
         self.sets.iter().any(|set| {
             set.iter().all(|c| {
                 let o = version.cmp_precedence(&c.version);
@@ -312,6 +390,7 @@ impl NpmRange {
                     Op::Eq => o == Ordering::Equal,
                 }
             }) && (version.pre.is_empty()
+                || opts.include_prerelease
                 || set.iter().any(|c| {
                     !c.version.pre.is_empty()
                         && (c.version.major, c.version.minor, c.version.patch)

@@ -428,90 +428,107 @@ fn pep440_vectors() {
     assert!(unequal.is_empty(), "{unequal:#?}");
 }
 
-/// node-semver's fixtures `comparisons.js` (first > second) and `equality.js`, strict
-/// entries (loose-mode entries are counted and skipped: craft reads npm versions strictly).
+/// node-semver's options from the tail of a fixture line (`true` means loose; `loose` with a
+/// truthy value; `includePrerelease: true`).
+fn node_options(tail: &str) -> craft_version::npm::Options {
+    let tail = tail.trim().trim_start_matches(',').trim();
+    let truthy = |key: &str| {
+        tail.split_once(key).is_some_and(|(_, v)| {
+            let v = v.trim_start_matches([':', ' ']);
+            !(v.starts_with("false")
+                || v.starts_with("null")
+                || v.starts_with('0')
+                || v.starts_with("undefined")
+                || v.starts_with("NaN"))
+        })
+    };
+    craft_version::npm::Options {
+        loose: tail.starts_with("true") || truthy("loose"),
+        include_prerelease: truthy("includePrerelease"),
+    }
+}
+
+/// The single-quoted strings of a fixture line (`\t` unescaped) and the text after them.
+fn node_row(line: &str) -> (Vec<String>, &str) {
+    let strings = line
+        .split('\'')
+        .skip(1)
+        .step_by(2)
+        .map(|s| s.replace("\\t", "\t"))
+        .collect();
+    (strings, line.rsplit('\'').next().unwrap_or_default())
+}
+
+/// node-semver's fixtures `comparisons.js` (first > second) and `equality.js`, each entry
+/// with its options (strict, or loose).
 #[test]
 fn node_semver_vectors() {
+    use craft_version::npm::parse_version;
     let Some(dir) = corpus("version-vectors/node-semver/test/fixtures") else {
         return;
     };
-    let rows = |file: &str| -> Vec<(String, String, bool)> {
-        let text = std::fs::read_to_string(dir.join(file)).unwrap();
-        text.lines()
-            .map(str::trim)
-            .filter(|l| l.starts_with('['))
-            .filter_map(|l| {
-                let strings: Vec<&str> = l.split('\'').skip(1).step_by(2).collect();
-                let loose = l.contains("true") && !l.contains("loose: false");
-                (strings.len() >= 2)
-                    .then(|| (strings[0].to_string(), strings[1].to_string(), loose))
-            })
-            .collect()
-    };
-    let mut skipped = 0;
     for (file, want) in [
         ("comparisons.js", Ordering::Greater),
         ("equality.js", Ordering::Equal),
     ] {
-        let all = rows(file);
-        assert!(all.len() >= 30, "{file}: {}", all.len());
-        let strict: Vec<(String, String, Ordering)> = all
-            .iter()
-            .filter(|(_, _, loose)| !loose)
-            .map(|(a, b, _)| (a.clone(), b.clone(), want))
-            .collect();
-        skipped += all.len() - strict.len();
-        check_pairs(Scheme::Npm, &format!("node-semver {file}"), &strict);
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let (mut n, mut loose, mut wrong) = (0, 0, Vec::new());
+        for l in text.lines().map(str::trim).filter(|l| l.starts_with('[')) {
+            let (strings, tail) = node_row(l);
+            if strings.len() != 2 {
+                continue;
+            }
+            let opts = node_options(tail);
+            n += 1;
+            loose += usize::from(opts.loose);
+            let got = parse_version(&strings[0], opts)
+                .and_then(|a| Ok(a.cmp_precedence(&parse_version(&strings[1], opts)?)));
+            if got.as_ref().ok() != Some(&want) {
+                wrong.push(format!("{l}: {got:?}"));
+            }
+        }
+        eprintln!(
+            "node-semver {file}: {}/{n} pass ({loose} in loose mode)",
+            n - wrong.len()
+        );
+        assert!(n >= 30, "{file}: {n}");
+        assert!(wrong.is_empty(), "{file}:\n{}", wrong.join("\n"));
     }
-    eprintln!("node-semver: {skipped} loose-mode entries skipped");
 }
 
-/// node-semver's `range-include.js` and `range-exclude.js`: strict entries without options
-/// (entries with `loose` or `includePrerelease` are counted and skipped).
+/// node-semver's `range-include.js` and `range-exclude.js`, each entry with its options.
 #[test]
 fn node_semver_ranges() {
-    use craft_version::npm::NpmRange;
+    use craft_version::npm::{parse_version, NpmRange};
     let Some(dir) = corpus("version-vectors/node-semver/test/fixtures") else {
         return;
     };
-    let mut skipped = 0;
     for (file, want) in [("range-include.js", true), ("range-exclude.js", false)] {
         let text = std::fs::read_to_string(dir.join(file)).unwrap();
         let (mut run, mut wrong) = (0, Vec::new());
         for l in text.lines().map(str::trim).filter(|l| l.starts_with('[')) {
-            let strings: Vec<String> = l
-                .split('\'')
-                .skip(1)
-                .step_by(2)
-                .map(|s| s.replace("\\t", "\t"))
-                .collect();
-            let options = l.rsplit('\'').next().unwrap_or_default();
-            if strings.len() != 2 || options.contains("true") || options.contains('{') {
-                skipped += 1;
+            let (strings, tail) = node_row(l);
+            if strings.len() != 2 {
                 continue;
             }
-            let (range, version) = (strings[0].as_str(), strings[1].as_str());
-            // Versions node-semver reads only loosely are not versions here.
-            let Ok(v) = semver::Version::parse(version.trim().trim_start_matches('v')) else {
-                skipped += 1;
-                continue;
-            };
+            let opts = node_options(tail);
             run += 1;
-            match NpmRange::parse(range) {
-                Ok(r) if r.satisfies(&v) == want => {}
-                Ok(_) => wrong.push(format!("{range} {version}: want {want}")),
-                Err(e) if !want => {
-                    // An invalid range includes nothing: node-semver's answer too.
-                    let _ = e;
-                }
-                Err(e) => wrong.push(format!("{range} {version}: {e}")),
+            // node-semver answers `false` for a version or range it cannot read.
+            let got = match (
+                NpmRange::parse_with(&strings[0], opts),
+                parse_version(&strings[1], opts),
+            ) {
+                (Ok(r), Ok(v)) => r.satisfies_with(&v, opts),
+                _ => false,
+            };
+            if got != want {
+                wrong.push(format!("{l}: got {got}"));
             }
         }
         eprintln!("node-semver {file}: {}/{run} pass", run - wrong.len());
-        assert!(run >= 50, "{file}: {run}");
+        assert!(run >= 90, "{file}: {run}");
         assert!(wrong.is_empty(), "{file}:\n{}", wrong.join("\n"));
     }
-    eprintln!("node-semver ranges: {skipped} entries with options or loose versions skipped");
 }
 
 /// Pairs `(a, b, expected)` found by `pattern` in a univers test source.
