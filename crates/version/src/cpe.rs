@@ -279,7 +279,31 @@ fn decode_uri(s: &str) -> Result<Av, String> {
         }
         i += 1;
     }
+    check_wildcards(&out)?;
     Ok(Av::Value(out.to_ascii_lowercase()))
+}
+
+/// Unquoted `*` only alone at the start or end of a value, and `?` only in runs at its
+/// start or end (NISTIR 7695 §5.3.2), as in a WFN built from a URI's `%02` and `%01`.
+fn check_wildcards(v: &str) -> Result<(), String> {
+    let u = units(v);
+    let n = u.len();
+    for (i, x) in u.iter().enumerate() {
+        match *x {
+            "*" if i != 0 && i != n - 1 => {
+                return Err("`*` (%02) inside a value (only at its start or end)".into())
+            }
+            "?" => {
+                let at_start = u[..i].iter().all(|y| *y == "?");
+                let at_end = u[i..].iter().all(|y| *y == "?");
+                if !at_start && !at_end {
+                    return Err("`?` (%01) inside a value (only at its start or end)".into());
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 impl fmt::Display for Wfn {
@@ -492,6 +516,9 @@ mod tests {
             "cpe:2.3:a:foo:b*r:*:*:*:*:*:*:*:*",
             "cpe:2.3:a:foo:bar!:*:*:*:*:*:*:*:*",
             "cpe:/a:foo bar",
+            // Found by fuzzing: `%02` (`*`) inside a URI value bound to an unparsable name.
+            "cpe:/a:foo:b%02r",
+            "cpe:/a:foo:b%01r",
             "foo",
         ] {
             assert!(Wfn::parse(bad).is_err(), "{bad:?} accepted");
