@@ -18,7 +18,7 @@
 //! | `kernel` | Linux releases: `6.1.55`, `5.10-rc3` < `5.10` < `5.10.1`; a local suffix is kept, not ordered | [`kernel`] |
 //! | `generic` | numbers and words for NVD/CPE strings (`1.0.2k`, `2.8.123e`, `p1`, dates) | [`generic`] |
 //! | `pypi` | PEP 440 as `packaging` orders it | [`pep440`] |
-//! | `maven` | Maven's `ComparableVersion` (maven-artifact 3.9) | [`maven`] |
+//! | `maven` | Maven's `ComparableVersion` (maven-artifact 3.8) | [`maven`] |
 //! | `nuget` | NuGet.Versioning (4 numbers, case-insensitive labels) | [`nuget`] |
 //! | `gem` | RubyGems' `Gem::Version` | [`gem`] |
 //!

@@ -1,4 +1,6 @@
-//! Maven artifact versions, ordered as Maven's `ComparableVersion` (maven-artifact 3.9).
+//! Maven artifact versions, ordered as Maven's `ComparableVersion` (maven-artifact 3.5–3.8;
+//! 3.9 changed how zeros before a qualifier normalise, and the vers-spec/univers vectors,
+//! which this follows, keep the earlier order).
 //!
 //! A version is split at `.` and `-` and at every change between digits and letters into a
 //! tree: `-` (and a letter–digit change) opens a sub-list. Numbers compare as numbers;
@@ -110,9 +112,9 @@ fn list_cmp(a: &[Item], b: &[Item]) -> Ordering {
     Ordering::Equal
 }
 
-/// Drop null items (zeros, release qualifiers, empty lists) that are last or followed by a
-/// qualifier or by a list that starts with one (maven-artifact 3.9's `normalize`), innermost
-/// lists first.
+/// Drop trailing null items (zeros, release qualifiers, empty lists), scanning from the end
+/// past sub-lists and stopping at the first other non-null item, innermost lists first
+/// (`ListItem.normalize` of maven-artifact 3.8).
 fn normalize(list: &mut Vec<Item>) {
     for item in list.iter_mut() {
         if let Item::List(l) = item {
@@ -122,16 +124,10 @@ fn normalize(list: &mut Vec<Item>) {
     let mut i = list.len();
     while i > 0 {
         i -= 1;
-        if !list[i].is_null() {
-            continue;
-        }
-        let drop = match list.get(i + 1) {
-            None | Some(Item::Str(_)) => true,
-            Some(Item::List(l)) => matches!(l.first(), Some(Item::Str(_))),
-            Some(Item::Int(_)) => false,
-        };
-        if drop {
+        if list[i].is_null() {
             list.remove(i);
+        } else if !matches!(list[i], Item::List(_)) {
+            break;
         }
     }
 }
@@ -219,10 +215,6 @@ impl MavenVersion {
                 }
                 c if c.is_ascii_digit() => {
                     if !is_digit && i > start {
-                        // `1.0.0.X1` < `1.0.0-X2`: a qualifier followed by digits opens a list.
-                        if !t.current().is_empty() {
-                            t.open();
-                        }
                         t.push(Item::string(&v[start..i], true));
                         start = i;
                         t.open();
@@ -243,10 +235,6 @@ impl MavenVersion {
             }
         }
         if v.len() > start {
-            // `.X` at the end is treated as `-X` for any qualifier X.
-            if !is_digit && !t.current().is_empty() {
-                t.open();
-            }
             t.push(item(is_digit, &v[start..]));
         }
         let mut items = t.root;
