@@ -280,6 +280,10 @@ fn decode_uri(s: &str) -> Result<Av, String> {
         i += 1;
     }
     check_wildcards(&out)?;
+    // A lone `%02` is `*`: every value, i.e. ANY (and binds as `*`).
+    if out == "*" {
+        return Ok(Av::Any);
+    }
     Ok(Av::Value(out.to_ascii_lowercase()))
 }
 
@@ -493,6 +497,10 @@ mod tests {
 
     #[test]
     fn uris_unbind() {
+        // Found by fuzzing: a lone `%02` is ANY, so the name binds and parses back to itself.
+        let any = w("cpe:/a:%02:%02");
+        assert_eq!(any.vendor(), &Av::Any);
+        assert_eq!(Wfn::parse(&any.to_string()).unwrap(), any);
         assert_eq!(
             w("cpe:/a:microsoft:internet_explorer:8.%02:sp%01").to_string(),
             "cpe:2.3:a:microsoft:internet_explorer:8.*:sp?:*:*:*:*:*:*"
