@@ -51,8 +51,12 @@ pub struct Wfn {
     pub attrs: [Av; 11],
 }
 
-/// Longest CPE name accepted.
-pub const MAX_LENGTH: usize = 4096;
+/// Longest CPE 2.3 formatted string accepted.
+pub const MAX_LENGTH: usize = 16 * 1024;
+
+/// Longest CPE 2.2 URI accepted: a quarter of [`MAX_LENGTH`], so that its binding (at most
+/// twice as long, quoting included) is always a formatted string craft reads back.
+pub const MAX_URI_LENGTH: usize = MAX_LENGTH / 4;
 
 impl Wfn {
     /// The `part` attribute (`a`, `o`, `h`).
@@ -78,11 +82,14 @@ impl Wfn {
     /// Parse a CPE 2.3 formatted string (`cpe:2.3:…`) or a CPE 2.2 URI (`cpe:/…`).
     pub fn parse(text: &str) -> Result<Wfn, CpeError> {
         if text.len() > MAX_LENGTH {
-            return Err(error(text, "longer than 4 KiB"));
+            return Err(error(text, "longer than 16 KiB"));
         }
         if let Some(rest) = text.strip_prefix("cpe:2.3:") {
             parse_fs(text, rest)
         } else if let Some(rest) = text.strip_prefix("cpe:/") {
+            if text.len() > MAX_URI_LENGTH {
+                return Err(error(text, "a CPE 2.2 URI longer than 4 KiB"));
+            }
             parse_uri(text, rest)
         } else {
             Err(error(text, "does not start with `cpe:2.3:` or `cpe:/`"))
@@ -498,6 +505,9 @@ mod tests {
     #[test]
     fn uris_unbind() {
         // Found by fuzzing: a lone `%02` is ANY, so the name binds and parses back to itself.
+        // Found by fuzzing: a 4 KiB URI bound to a formatted string over the old 4 KiB limit.
+        let long = w(&format!("cpe:/a:{}", "w".repeat(MAX_URI_LENGTH - 7)));
+        assert!(Wfn::parse(&long.to_string()).is_ok());
         let any = w("cpe:/a:%02:%02");
         assert_eq!(any.vendor(), &Av::Any);
         assert_eq!(Wfn::parse(&any.to_string()).unwrap(), any);
