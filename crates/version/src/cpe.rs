@@ -186,22 +186,7 @@ fn unbind_fs(s: &str) -> Result<Av, String> {
                 i += 2;
                 continue;
             }
-            b'*' => {
-                if i != 0 && i != b.len() - 1 {
-                    return Err("`*` inside a value (only at its start or end)".into());
-                }
-                out.push('*');
-            }
-            b'?' => {
-                let run_start = b[..i].iter().rev().take_while(|x| **x == b'?').count();
-                let at_start = run_start == i;
-                let after = b[i..].iter().take_while(|x| **x == b'?').count();
-                let at_end = i + after == b.len();
-                if !at_start && !at_end {
-                    return Err("`?` inside a value (only at its start or end)".into());
-                }
-                out.push('?');
-            }
+            b'*' | b'?' => out.push(char::from(c)),
             c if c.is_ascii_alphanumeric() || c == b'_' => out.push(char::from(c)),
             // `.` and `-` are written bare in formatted strings, quoted in a WFN.
             b'.' | b'-' => {
@@ -215,6 +200,7 @@ fn unbind_fs(s: &str) -> Result<Av, String> {
         }
         i += 1;
     }
+    check_wildcards(&out)?;
     Ok(Av::Value(out.to_ascii_lowercase()))
 }
 
@@ -258,10 +244,7 @@ fn decode_uri(s: &str) -> Result<Av, String> {
     while i < b.len() {
         let c = b[i];
         if c == b'%' {
-            let hex = b
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            let hex = crate::pct::hex_at(b, i, false)
                 .ok_or_else(|| format!("`%` at byte {i} without two hex digits"))?;
             match hex {
                 0x01 => out.push('?'),
@@ -295,20 +278,20 @@ fn decode_uri(s: &str) -> Result<Av, String> {
 }
 
 /// Unquoted `*` only alone at the start or end of a value, and `?` only in runs at its
-/// start or end (NISTIR 7695 §5.3.2), as in a WFN built from a URI's `%02` and `%01`.
+/// start or end (NISTIR 7695 §5.3.2), whether written as such or as a URI's `%02`/`%01`.
 fn check_wildcards(v: &str) -> Result<(), String> {
     let u = units(v);
     let n = u.len();
     for (i, x) in u.iter().enumerate() {
         match *x {
             "*" if i != 0 && i != n - 1 => {
-                return Err("`*` (%02) inside a value (only at its start or end)".into())
+                return Err("`*` inside a value (only at its start or end)".into())
             }
             "?" => {
                 let at_start = u[..i].iter().all(|y| *y == "?");
                 let at_end = u[i..].iter().all(|y| *y == "?");
                 if !at_start && !at_end {
-                    return Err("`?` (%01) inside a value (only at its start or end)".into());
+                    return Err("`?` inside a value (only at its start or end)".into());
                 }
             }
             _ => {}
@@ -453,6 +436,24 @@ fn wildcard_match(p: &str, t: &str) -> bool {
             && (lead_star || start == lead_q)
             && (trail_star || after == trail_q)
     })
+}
+
+/// A plain string (a version, a vendor) as a WFN value: lower-case, every character but
+/// letters, digits and `_` quoted; `None` when it is empty or has a character a CPE name
+/// cannot carry (beyond printable ASCII).
+pub fn quote(plain: &str) -> Option<String> {
+    let mut out = String::with_capacity(plain.len() + 4);
+    for c in plain.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_graphic() {
+            out.push('\\');
+            out.push(c);
+        } else {
+            return None;
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 impl Av {

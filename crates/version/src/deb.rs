@@ -104,19 +104,7 @@ impl Ord for DebVersion<'_> {
     }
 }
 
-impl PartialOrd for DebVersion<'_> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for DebVersion<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for DebVersion<'_> {}
+crate::order_from_cmp!(DebVersion<'_>);
 
 /// dpkg's weight of a character in a non-digit run; the end of the string weighs 0.
 fn order(c: Option<u8>) -> i32 {

@@ -128,19 +128,7 @@ impl Ord for GenericVersion<'_> {
     }
 }
 
-impl PartialOrd for GenericVersion<'_> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for GenericVersion<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for GenericVersion<'_> {}
+crate::order_from_cmp!(GenericVersion<'_>);
 
 #[cfg(test)]
 mod tests {

@@ -9,7 +9,7 @@
 //! built-in table covers the usual suspects of a device (openssl, busybox, curl, zlib, the
 //! kernel, u-boot, dropbear, openssh, glibc…); [`Table::extend`] adds a product's own.
 
-use crate::cpe::{Av, Wfn};
+use crate::cpe::{quote, Av, Wfn};
 use crate::purl::Purl;
 
 /// One mapping: package names to a CPE vendor and product.
@@ -302,23 +302,6 @@ pub fn upstream_version(ty: &str, version: &str) -> (String, &'static str) {
     }
 }
 
-/// Quote a version for a WFN (`1.0.2k` → `1\.0\.2k`); `None` when it has characters a
-/// version in a CPE name cannot carry.
-fn wfn_value(v: &str) -> Option<String> {
-    let mut out = String::with_capacity(v.len() + 4);
-    for c in v.chars() {
-        if c.is_ascii_alphanumeric() || c == '_' {
-            out.push(c.to_ascii_lowercase());
-        } else if c.is_ascii_graphic() {
-            out.push('\\');
-            out.push(c);
-        } else {
-            return None;
-        }
-    }
-    (!out.is_empty()).then_some(out)
-}
-
 impl Table {
     /// Add mappings (a product's own, from its configuration); they are tried first.
     pub fn extend(&mut self, entries: impl IntoIterator<Item = Entry>) {
@@ -354,15 +337,15 @@ impl Table {
             };
             let mut attrs: [Av; 11] = std::array::from_fn(|_| Av::Any);
             attrs[0] = Av::Value(e.part.to_string());
-            attrs[1] = Av::Value(wfn_value(&e.vendor).unwrap_or_default());
-            attrs[2] = Av::Value(wfn_value(&e.product).unwrap_or_default());
+            attrs[1] = Av::Value(quote(&e.vendor).unwrap_or_default());
+            attrs[2] = Av::Value(quote(&e.product).unwrap_or_default());
             let mut reason = format!(
                 "{by} of `pkg:{}` is {}:{} in the identity table",
                 purl.ty, e.vendor, e.product
             );
             if let Some(v) = &purl.version {
                 let (upstream, how) = upstream_version(&purl.ty, v);
-                if let Some(q) = wfn_value(&upstream) {
+                if let Some(q) = quote(&upstream) {
                     attrs[3] = Av::Value(q);
                     reason.push_str(&format!("; version {upstream} is {how} `{v}`"));
                 }

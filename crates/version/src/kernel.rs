@@ -95,19 +95,7 @@ impl Ord for KernelVersion<'_> {
     }
 }
 
-impl PartialOrd for KernelVersion<'_> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for KernelVersion<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for KernelVersion<'_> {}
+crate::order_from_cmp!(KernelVersion<'_>);
 
 #[cfg(test)]
 mod tests {

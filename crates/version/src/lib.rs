@@ -47,6 +47,7 @@ pub mod npm;
 pub mod nuget;
 pub mod nvd;
 pub mod osv;
+mod pct;
 pub mod pep440;
 pub mod purl;
 pub mod range;
@@ -57,6 +58,27 @@ pub mod vers;
 use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
+
+/// `PartialOrd`, `PartialEq` and `Eq` for a version type from its `Ord` (equal means
+/// "orders equal", which is what every scheme's equality is).
+macro_rules! order_from_cmp {
+    ($t:ty) => {
+        impl PartialOrd for $t {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl PartialEq for $t {
+            fn eq(&self, other: &Self) -> bool {
+                self.cmp(other) == std::cmp::Ordering::Equal
+            }
+        }
+
+        impl Eq for $t {}
+    };
+}
+pub(crate) use order_from_cmp;
 
 /// A versioning scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -69,8 +69,7 @@ fn numeric(s: &str) -> Option<&str> {
 }
 
 fn label_cmp(a: &str, b: &str) -> Ordering {
-    let num = numeric;
-    match (num(a), num(b)) {
+    match (numeric(a), numeric(b)) {
         (Some(x), Some(y)) => x.len().cmp(&y.len()).then_with(|| x.cmp(y)),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
@@ -102,19 +101,7 @@ impl Ord for NugetVersion<'_> {
     }
 }
 
-impl PartialOrd for NugetVersion<'_> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for NugetVersion<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for NugetVersion<'_> {}
+crate::order_from_cmp!(NugetVersion<'_>);
 
 #[cfg(test)]
 mod tests {

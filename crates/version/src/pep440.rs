@@ -218,19 +218,7 @@ impl Ord for Pep440 {
     }
 }
 
-impl PartialOrd for Pep440 {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for Pep440 {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Pep440 {}
+crate::order_from_cmp!(Pep440);
 
 #[cfg(test)]
 mod tests {

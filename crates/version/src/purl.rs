@@ -130,13 +130,7 @@ fn is_unreserved(b: u8) -> bool {
 
 /// Percent-encode everything but unreserved characters (and `/` when `keep_slash`).
 fn encode(s: &str, keep_slash: bool, out: &mut String) {
-    for b in s.bytes() {
-        if is_unreserved(b) || (keep_slash && b == b'/') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
+    crate::pct::encode(s, |b| is_unreserved(b) || (keep_slash && b == b'/'), out);
 }
 
 impl Purl {
@@ -404,30 +398,7 @@ fn check_type(ty: &str) -> Result<(), String> {
 
 /// Decode `%XX` escapes; a `%` without two hex digits is an error.
 fn decode(s: &str) -> Result<String, String> {
-    if !s.contains('%') {
-        return Ok(s.to_string());
-    }
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = b.get(i + 1..i + 3).and_then(|h| {
-                std::str::from_utf8(h)
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-            });
-            match hex {
-                Some(v) => out.push(v),
-                None => return Err(format!("`%` at byte {i} is not followed by two hex digits")),
-            }
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).map_err(|_| "a percent-escape decodes to invalid UTF-8".into())
+    crate::pct::decode(s, None)
 }
 
 impl fmt::Display for Purl {

@@ -1,7 +1,7 @@
 //! One evaluation function for every kind of affected range craft reads:
 //! `(version, range, scheme) → affected / not affected / unknown, because…`.
 
-use crate::cpe::{Av, Wfn};
+use crate::cpe::{quote, Av, Wfn};
 use crate::npm::NpmRange;
 use crate::nvd::{CpeMatch, Truth};
 use crate::vers::Range;
@@ -52,14 +52,10 @@ pub fn evaluate(version: &str, range: &AffectedRange, scheme: Scheme) -> Verdict
             Err(e) => Verdict::Unknown(e.to_string()),
         },
         AffectedRange::Nvd(m) => {
+            let Some(quoted) = quote(version) else {
+                return Verdict::Unknown(format!("`{version}` cannot be a CPE version"));
+            };
             let mut target: Wfn = m.criteria.clone();
-            let quoted: String = version
-                .chars()
-                .flat_map(|c| {
-                    let q = (!c.is_ascii_alphanumeric() && c != '_').then_some('\\');
-                    q.into_iter().chain(std::iter::once(c.to_ascii_lowercase()))
-                })
-                .collect();
             target.attrs[3] = Av::Value(quoted);
             let mut why = Vec::new();
             match m.test(&target, scheme, &mut why) {

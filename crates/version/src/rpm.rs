@@ -86,19 +86,7 @@ impl Ord for RpmVersion<'_> {
     }
 }
 
-impl PartialOrd for RpmVersion<'_> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for RpmVersion<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for RpmVersion<'_> {}
+crate::order_from_cmp!(RpmVersion<'_>);
 
 /// Compare two EVRs given as parts, `(epoch, version, release)`, as `rpmVersionCompare`
 /// does; the parts are compared as given (rpm stores them apart, so they may hold

@@ -263,13 +263,9 @@ impl fmt::Display for Range {
             if c.comparator != Comparator::Eq {
                 f.write_str(c.comparator.as_str())?;
             }
-            for b in c.version.bytes() {
-                if plain(b) {
-                    write!(f, "{}", char::from(b))?;
-                } else {
-                    write!(f, "%{b:02X}")?;
-                }
-            }
+            let mut encoded = String::with_capacity(c.version.len());
+            crate::pct::encode(&c.version, plain, &mut encoded);
+            f.write_str(&encoded)?;
         }
         Ok(())
     }
@@ -321,40 +317,7 @@ fn plain(b: u8) -> bool {
 /// Decode `%XX` escapes once. Lower-case hex, and escapes of characters that need none
 /// (`%3A` for `:`), are not canonical and are rejected.
 fn decode(s: &str) -> Result<String, String> {
-    if !s.contains('%') {
-        return Ok(s.to_string());
-    }
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = |c: Option<&u8>| match c {
-                Some(c @ b'0'..=b'9') => Some(c - b'0'),
-                Some(c @ b'A'..=b'F') => Some(c - b'A' + 10),
-                _ => None,
-            };
-            match (hex(b.get(i + 1)), hex(b.get(i + 2))) {
-                (Some(h), Some(l)) if plain(h * 16 + l) => {
-                    return Err(format!(
-                        "`{}` at byte {i} encodes a character that is written as is",
-                        &s[i..i + 3]
-                    ))
-                }
-                (Some(h), Some(l)) => out.push(h * 16 + l),
-                _ => {
-                    return Err(format!(
-                        "`%` at byte {i} is not followed by two upper-case hex digits"
-                    ))
-                }
-            }
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).map_err(|_| "a percent-escape decodes to invalid UTF-8".to_string())
+    crate::pct::decode(s, Some(plain))
 }
 
 #[cfg(test)]
