@@ -11,6 +11,7 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod db;
 mod id;
 mod output;
 mod sbom;
@@ -48,6 +49,8 @@ Examples:
   craft id parse 'cpe:2.3:o:linux:linux_kernel:6.1.55:*:*:*:*:*:*:*'
   craft version compare 1.0~rc1-1 1.0-1 --scheme deb
   craft version in-range 1.1.1k-1 'vers:deb/>=1.1.1|<1.1.1n-0+deb11u1'
+  craft db import osv-all.zip known_exploited_vulnerabilities.json
+  craft db show CVE-2021-44228
 
 Exit codes: 0 ok, 1 a finding reached --fail-on, 2 usage error or unreadable input.";
 
@@ -71,6 +74,9 @@ enum Command {
     /// Compare versions and evaluate vers ranges (Debian, RPM, Alpine, SemVer, kernel…).
     #[command(subcommand)]
     Version(version::VersionCommand),
+    /// Import and query the local vulnerability database (OSV, NVD, CVE 5, KEV, EPSS).
+    #[command(subcommand)]
+    Db(db::DbCommand),
 }
 
 /// Global settings every command gets.
@@ -99,6 +105,7 @@ fn main() -> ExitCode {
         Command::Sbom(cmd) => sbom::run(cmd, ctx),
         Command::Version(cmd) => version::run(cmd, ctx),
         Command::Id(cmd) => id::run(cmd, ctx),
+        Command::Db(cmd) => db::run(cmd, ctx),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -502,8 +502,44 @@ pub struct Relationship {
     pub to: String,
 }
 
+/// A Unix time (seconds since 1970-01-01 UTC) as RFC 3339 text (`2026-11-28T16:12:56Z`),
+/// computed without a time-zone database (Howard Hinnant's civil-from-days).
+pub fn rfc3339_from_unix(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn unix_times_format_as_rfc3339() {
+        assert_eq!(super::rfc3339_from_unix(0), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            super::rfc3339_from_unix(951_782_400),
+            "2000-02-29T00:00:00Z"
+        );
+        assert_eq!(
+            super::rfc3339_from_unix(1_795_882_376),
+            "2026-11-28T16:12:56Z"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -1,0 +1,578 @@
+//! The store: the [`Store`] trait every backend implements, and [`SqliteStore`], the
+//! embedded default (one SQLite file, `craft.sqlite`, in the database directory).
+//!
+//! ## Layout (schema version 1)
+//!
+//! | table | one row per | indexed by |
+//! |---|---|---|
+//! | `record` | advisory as one source stated it: dates, status, texts, severities/CWEs/references/facts (JSON columns), the original JSON (zstd) and its SHA-256, where and when it was imported | `(source, slot, id)` |
+//! | `alias` | id or alias a record lists (its own id included) | `name`, `rid` |
+//! | `affected` | affected package/product: lookup key, ecosystem, the range it is judged by | `key`, `rid` |
+//! | `range` | range as the record states it (form `osv`/`cve5`/`nvd`, JSON, zstd), once per record however many keys point to it | `range_id`, `rid` |
+//! | `vuln` | name → the canonical id of its merged vulnerability (rebuilt at each import) | `name`, `vuln` |
+//! | `kev`, `epss` | CVE | `cve` |
+//! | `run` | import: when, what, the report | |
+//!
+//! ## Atomicity
+//!
+//! An import is one `BEGIN IMMEDIATE` … `COMMIT` transaction in WAL mode: readers see the
+//! database as it was before the import until the commit, and a killed import leaves the
+//! previous state (SQLite rolls the unfinished transaction back at the next open). Two
+//! imports never interleave: the second waits, then fails with a clear message.
+
+use crate::parse::Problem;
+use crate::record::{EpssEntry, Item, KevEntry, Record, Source, Status};
+use crate::report::ImportReport;
+use crate::walk::{Limits, Sink};
+use crate::Error;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// The database file inside the database directory.
+pub const DB_FILE: &str = "craft.sqlite";
+
+/// The schema version this build reads and writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// What every backend offers: import, and the reads the CLI and the matcher need.
+pub trait Store {
+    /// Import `paths` (files, directories, archives) in one atomic step.
+    fn import(
+        &mut self,
+        paths: &[PathBuf],
+        limits: &Limits,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<ImportReport, Error>;
+    /// Counts and freshness per source.
+    fn status(&self) -> Result<crate::report::DbStatus, Error>;
+    /// The merged vulnerability that `name` (its id or any alias) belongs to.
+    fn vulnerability(
+        &self,
+        name: &str,
+        precedence: &crate::view::Precedence,
+    ) -> Result<Option<crate::view::Vulnerability>, Error>;
+}
+
+/// The embedded SQLite store.
+pub struct SqliteStore {
+    conn: Connection,
+    dir: PathBuf,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS run(
+  run INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT, inputs TEXT NOT NULL, report TEXT);
+CREATE TABLE IF NOT EXISTS record(
+  rid INTEGER PRIMARY KEY,
+  source TEXT NOT NULL, slot TEXT NOT NULL, id TEXT NOT NULL, assigner TEXT NOT NULL,
+  modified TEXT, published TEXT, status TEXT NOT NULL,
+  summary TEXT, details BLOB,
+  severities TEXT NOT NULL, cwes TEXT NOT NULL, refs TEXT NOT NULL, facts TEXT NOT NULL,
+  origin TEXT NOT NULL, run INTEGER NOT NULL, sha256 BLOB NOT NULL, body BLOB NOT NULL,
+  UNIQUE(source, slot, id));
+CREATE TABLE IF NOT EXISTS alias(name TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY(name, rid)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS alias_rid ON alias(rid);
+CREATE TABLE IF NOT EXISTS range(
+  range_id INTEGER PRIMARY KEY, rid INTEGER NOT NULL, form TEXT NOT NULL, body BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS range_rid ON range(rid);
+CREATE TABLE IF NOT EXISTS affected(
+  rid INTEGER NOT NULL, key TEXT NOT NULL, ecosystem TEXT NOT NULL, range_id INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS affected_key ON affected(key);
+CREATE INDEX IF NOT EXISTS affected_rid ON affected(rid);
+CREATE TABLE IF NOT EXISTS vuln(name TEXT PRIMARY KEY, vuln TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS vuln_vuln ON vuln(vuln);
+CREATE TABLE IF NOT EXISTS kev(
+  cve TEXT PRIMARY KEY, date_added TEXT NOT NULL, due_date TEXT, ransomware TEXT, vendor TEXT,
+  product TEXT, name TEXT, action TEXT, catalog TEXT, run INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS epss(
+  cve TEXT PRIMARY KEY, score REAL NOT NULL, percentile REAL NOT NULL, date TEXT, run INTEGER NOT NULL) WITHOUT ROWID;
+";
+
+impl SqliteStore {
+    /// Open the database in `dir`, creating the directory and an empty database when
+    /// absent (for imports).
+    pub fn create(dir: &Path) -> Result<SqliteStore, Error> {
+        fs_err::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let store = Self::connect(dir)?;
+        store
+            .conn
+            .execute_batch(SCHEMA)
+            .map_err(|e| Error::db(dir, "create the schema", e))?;
+        let version: Option<String> = store
+            .conn
+            .query_row("SELECT value FROM meta WHERE key='schema'", [], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| Error::db(dir, "read the schema version", e))?;
+        match version {
+            None => {
+                store
+                    .conn
+                    .execute(
+                        "INSERT INTO meta(key, value) VALUES ('schema', ?1)",
+                        [SCHEMA_VERSION.to_string()],
+                    )
+                    .map_err(|e| Error::db(dir, "write the schema version", e))?;
+            }
+            Some(v) => store.check_version(&v)?,
+        }
+        Ok(store)
+    }
+
+    /// Open an existing database in `dir` (for reads): a clear error when there is none.
+    pub fn open(dir: &Path) -> Result<SqliteStore, Error> {
+        if !dir.join(DB_FILE).is_file() {
+            return Err(Error::NoDatabase {
+                dir: dir.to_path_buf(),
+            });
+        }
+        let store = Self::connect(dir)?;
+        let v: String = store
+            .conn
+            .query_row("SELECT value FROM meta WHERE key='schema'", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| Error::db(dir, "read the schema version", e))?;
+        store.check_version(&v)?;
+        Ok(store)
+    }
+
+    fn check_version(&self, v: &str) -> Result<(), Error> {
+        if v != SCHEMA_VERSION.to_string() {
+            return Err(Error::SchemaVersion {
+                dir: self.dir.clone(),
+                found: v.to_string(),
+                expected: SCHEMA_VERSION,
+            });
+        }
+        Ok(())
+    }
+
+    fn connect(dir: &Path) -> Result<SqliteStore, Error> {
+        let path = dir.join(DB_FILE);
+        let conn = Connection::open(&path).map_err(|e| Error::db(dir, "open the database", e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(|e| Error::db(dir, "set the busy timeout", e))?;
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;
+             PRAGMA mmap_size=268435456; PRAGMA foreign_keys=OFF;",
+        )
+        .map_err(|e| Error::db(dir, "configure the database", e))?;
+        Ok(SqliteStore {
+            conn,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// The directory of this database.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The connection, for the read queries of [`crate::view`].
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl Store for SqliteStore {
+    fn import(
+        &mut self,
+        paths: &[PathBuf],
+        limits: &Limits,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<ImportReport, Error> {
+        let dir = self.dir.clone();
+        let started = crate::now_rfc3339();
+        let inputs: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                    Error::Busy { dir: dir.clone() }
+                }
+                _ => Error::db(&dir, "start the import", e),
+            })?;
+        tx.execute(
+            "INSERT INTO run(started, inputs) VALUES (?1, ?2)",
+            params![started, serde_json::to_string(&inputs).unwrap_or_default()],
+        )
+        .map_err(|e| Error::db(&dir, "record the import", e))?;
+        let run = tx.last_insert_rowid();
+        let mut report = ImportReport::default();
+        {
+            let mut sink = ImportSink {
+                tx: &tx,
+                dir: &dir,
+                run,
+                report: &mut report,
+                progress,
+                seen: 0,
+                compressor: std::cell::RefCell::new(zstd::bulk::Compressor::new(1).ok()),
+            };
+            crate::walk::walk(paths, limits, &mut sink)?;
+        }
+        crate::group::rebuild(&tx, &dir, &mut report)?;
+        report.finish();
+        tx.execute(
+            "UPDATE run SET finished=?1, report=?2 WHERE run=?3",
+            params![
+                crate::now_rfc3339(),
+                serde_json::to_string(&report).unwrap_or_default(),
+                run
+            ],
+        )
+        .map_err(|e| Error::db(&dir, "record the import", e))?;
+        tx.commit()
+            .map_err(|e| Error::db(&dir, "commit the import", e))?;
+        Ok(report)
+    }
+
+    fn status(&self) -> Result<crate::report::DbStatus, Error> {
+        crate::report::status(self)
+    }
+
+    fn vulnerability(
+        &self,
+        name: &str,
+        precedence: &crate::view::Precedence,
+    ) -> Result<Option<crate::view::Vulnerability>, Error> {
+        crate::view::load(self, name, precedence)
+    }
+}
+
+/// What the store holds of a record an import meets again.
+struct Stored {
+    rid: i64,
+    modified: Option<String>,
+    sha: Vec<u8>,
+    run: i64,
+    origin: String,
+}
+
+struct ImportSink<'a> {
+    tx: &'a Transaction<'a>,
+    dir: &'a Path,
+    run: i64,
+    report: &'a mut ImportReport,
+    progress: &'a mut dyn FnMut(u64),
+    seen: u64,
+    compressor: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>>,
+}
+
+impl ImportSink<'_> {
+    fn db(&self, what: &'static str, e: rusqlite::Error) -> Error {
+        Error::db(self.dir, what, e)
+    }
+
+    fn record(&mut self, origin: &str, r: &Record) -> Result<(), Error> {
+        let source = r.source;
+        self.report.source(source).read += 1;
+        let slot = if source == Source::CveAdp {
+            r.assigner.as_str()
+        } else {
+            ""
+        };
+        let sha: [u8; 32] = Sha256::digest(&r.body).into();
+        let existing: Option<Stored> = self
+            .tx
+            .prepare_cached(
+                "SELECT rid, modified, sha256, run, origin FROM record WHERE source=?1 AND slot=?2 AND id=?3",
+            )
+            .and_then(|mut st| {
+                st.query_row(params![source.name(), slot, r.id], |row| {
+                    Ok(Stored {
+                        rid: row.get(0)?,
+                        modified: row.get(1)?,
+                        sha: row.get(2)?,
+                        run: row.get(3)?,
+                        origin: row.get(4)?,
+                    })
+                })
+                .optional()
+            })
+            .map_err(|e| self.db("look up a record", e))?;
+        if let Some(Stored {
+            rid,
+            modified,
+            sha: old_sha,
+            run: old_run,
+            origin: old_origin,
+        }) = existing
+        {
+            if old_sha == sha {
+                self.report.source(source).unchanged += 1;
+                return Ok(());
+            }
+            match (r.modified.as_deref(), modified.as_deref()) {
+                (Some(new), Some(old)) if new < old => {
+                    self.skip(
+                        origin,
+                        Some(source),
+                        Problem::skip(
+                            "older-than-stored",
+                            format!("{}: modified {new}, the stored copy {old}", r.id),
+                        ),
+                    );
+                    return Ok(());
+                }
+                (new, old) if (new == old || new.is_none()) && old_run == self.run => {
+                    self.skip(
+                        origin,
+                        Some(source),
+                        Problem::skip(
+                            "duplicate-conflict",
+                            format!(
+                                "{}: same id and modification time as the copy in `{old_origin}`, different content; the first read is kept",
+                                r.id
+                            ),
+                        ),
+                    );
+                    return Ok(());
+                }
+                _ => {}
+            }
+            self.delete_children(rid)?;
+            self.write(Some(rid), origin, r, slot, &sha)?;
+            self.report.source(source).updated += 1;
+        } else {
+            self.write(None, origin, r, slot, &sha)?;
+            self.report.source(source).imported += 1;
+        }
+        Ok(())
+    }
+
+    fn delete_children(&self, rid: i64) -> Result<(), Error> {
+        for sql in [
+            "DELETE FROM alias WHERE rid=?1",
+            "DELETE FROM affected WHERE rid=?1",
+            "DELETE FROM range WHERE rid=?1",
+        ] {
+            self.tx
+                .prepare_cached(sql)
+                .and_then(|mut st| st.execute([rid]))
+                .map_err(|e| self.db("replace a record", e))?;
+        }
+        Ok(())
+    }
+
+    fn write(
+        &self,
+        rid: Option<i64>,
+        origin: &str,
+        r: &Record,
+        slot: &str,
+        sha: &[u8; 32],
+    ) -> Result<(), Error> {
+        let body = self.pack(&r.body);
+        let json = |v: &dyn erased::Ser| v.to_json();
+        let values = params![
+            r.source.name(),
+            slot,
+            r.id,
+            r.assigner,
+            r.modified,
+            r.published,
+            r.status.name(),
+            r.summary,
+            r.details.as_deref().map(|d| self.pack(d.as_bytes())),
+            json(&r.severities),
+            json(&r.cwes),
+            json(&r.references),
+            json(&r.facts),
+            origin,
+            self.run,
+            &sha[..],
+            body,
+        ];
+        let rid = match rid {
+            Some(rid) => {
+                self.tx
+                    .prepare_cached(
+                        "UPDATE record SET source=?1, slot=?2, id=?3, assigner=?4, modified=?5, published=?6,
+                         status=?7, summary=?8, details=?9, severities=?10, cwes=?11, refs=?12, facts=?13,
+                         origin=?14, run=?15, sha256=?16, body=?17 WHERE rid=?18",
+                    )
+                    .and_then(|mut st| {
+                        let mut all: Vec<&dyn rusqlite::ToSql> = values.to_vec();
+                        all.push(&rid);
+                        st.execute(all.as_slice())
+                    })
+                    .map_err(|e| self.db("update a record", e))?;
+                rid
+            }
+            None => {
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO record(source, slot, id, assigner, modified, published, status, summary,
+                         details, severities, cwes, refs, facts, origin, run, sha256, body)
+                         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)",
+                    )
+                    .and_then(|mut st| st.execute(values))
+                    .map_err(|e| self.db("insert a record", e))?;
+                self.tx.last_insert_rowid()
+            }
+        };
+        {
+            let mut st = self
+                .tx
+                .prepare_cached("INSERT OR IGNORE INTO alias(name, rid) VALUES (?1, ?2)")
+                .map_err(|e| self.db("write aliases", e))?;
+            for name in std::iter::once(&r.id).chain(&r.aliases) {
+                st.execute(params![name, rid])
+                    .map_err(|e| self.db("write aliases", e))?;
+            }
+        }
+        let mut ranges: Vec<(&[u8], i64)> = Vec::new();
+        for a in &r.affected {
+            let range_id = match ranges.iter().find(|(b, _)| *b == a.range.as_slice()) {
+                Some(&(_, id)) => id,
+                None => {
+                    let packed = self.pack(&a.range);
+                    self.tx
+                        .prepare_cached("INSERT INTO range(rid, form, body) VALUES (?1,?2,?3)")
+                        .and_then(|mut st| st.execute(params![rid, a.form, packed]))
+                        .map_err(|e| self.db("write affected ranges", e))?;
+                    let id = self.tx.last_insert_rowid();
+                    ranges.push((&a.range, id));
+                    id
+                }
+            };
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO affected(rid, key, ecosystem, range_id) VALUES (?1,?2,?3,?4)",
+                )
+                .and_then(|mut st| st.execute(params![rid, a.key, a.ecosystem, range_id]))
+                .map_err(|e| self.db("write affected ranges", e))?;
+        }
+        Ok(())
+    }
+
+    /// Compress with the import's reusable zstd context.
+    fn pack(&self, bytes: &[u8]) -> Vec<u8> {
+        let mut c = self.compressor.borrow_mut();
+        match c.as_mut() {
+            Some(c) => c.compress(bytes).unwrap_or_else(|_| pack(bytes)),
+            None => pack(bytes),
+        }
+    }
+
+    fn kev(&mut self, k: &KevEntry) -> Result<(), Error> {
+        self.report.source(Source::Kev).read += 1;
+        let changed = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO kev(cve, date_added, due_date, ransomware, vendor, product, name, action, catalog, run)
+                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)
+                 ON CONFLICT(cve) DO UPDATE SET date_added=excluded.date_added, due_date=excluded.due_date,
+                   ransomware=excluded.ransomware, vendor=excluded.vendor, product=excluded.product,
+                   name=excluded.name, action=excluded.action, catalog=excluded.catalog, run=excluded.run
+                 WHERE (kev.date_added, kev.due_date, kev.ransomware, kev.vendor, kev.product, kev.name, kev.action)
+                   IS NOT (excluded.date_added, excluded.due_date, excluded.ransomware, excluded.vendor,
+                   excluded.product, excluded.name, excluded.action)",
+            )
+            .and_then(|mut st| {
+                st.execute(params![
+                    k.cve, k.date_added, k.due_date, k.ransomware, k.vendor, k.product, k.name, k.action,
+                    k.catalog, self.run
+                ])
+            })
+            .map_err(|e| self.db("write a KEV entry", e))?;
+        let stats = self.report.source(Source::Kev);
+        if changed > 0 {
+            stats.imported += 1;
+        } else {
+            stats.unchanged += 1;
+        }
+        Ok(())
+    }
+
+    fn epss(&mut self, e: &EpssEntry) -> Result<(), Error> {
+        self.report.source(Source::Epss).read += 1;
+        let changed = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO epss(cve, score, percentile, date, run) VALUES (?1,?2,?3,?4,?5)
+                 ON CONFLICT(cve) DO UPDATE SET score=excluded.score, percentile=excluded.percentile,
+                   date=excluded.date, run=excluded.run
+                 WHERE coalesce(excluded.date, '') >= coalesce(epss.date, '')
+                   AND (epss.score, epss.percentile) IS NOT (excluded.score, excluded.percentile)",
+            )
+            .and_then(|mut st| st.execute(params![e.cve, e.score, e.percentile, e.date, self.run]))
+            .map_err(|err| self.db("write an EPSS score", err))?;
+        let stats = self.report.source(Source::Epss);
+        if changed > 0 {
+            stats.imported += 1;
+        } else {
+            stats.unchanged += 1;
+        }
+        Ok(())
+    }
+
+    fn skip(&mut self, origin: &str, source: Option<Source>, p: Problem) {
+        self.report.problem(origin, source, &p);
+    }
+}
+
+impl Sink for ImportSink<'_> {
+    fn item(&mut self, origin: &str, item: Item) -> Result<(), Error> {
+        match item {
+            Item::Record(r) => self.record(origin, &r),
+            Item::Kev(k) => self.kev(&k),
+            Item::Epss(e) => self.epss(&e),
+        }
+    }
+
+    fn problem(&mut self, origin: &str, source: Option<Source>, problem: Problem) {
+        self.skip(origin, source, problem);
+    }
+
+    fn entry_done(&mut self, bytes: u64) {
+        self.seen += 1;
+        self.report.bytes += bytes;
+        (self.progress)(self.seen);
+    }
+}
+
+/// Compress a stored blob (zstd level 1: fastest, and level 3 saved little on records this small).
+pub(crate) fn pack(bytes: &[u8]) -> Vec<u8> {
+    // Compressing from memory into memory cannot fail but for allocation.
+    zstd::bulk::compress(bytes, 1).unwrap_or_default()
+}
+
+/// Decompress a blob written by [`pack`]; `None` when it is not one.
+pub(crate) fn unpack(blob: &[u8]) -> Option<Vec<u8>> {
+    zstd::stream::decode_all(blob).ok()
+}
+
+/// JSON text of the small lists stored in columns.
+mod erased {
+    pub trait Ser {
+        fn to_json(&self) -> String;
+    }
+    impl<T: serde::Serialize> Ser for T {
+        fn to_json(&self) -> String {
+            serde_json::to_string(self).unwrap_or_else(|_| "[]".to_string())
+        }
+    }
+}
+
+/// Rows of a table by source, for status reports.
+pub(crate) fn counts_by_source(
+    conn: &Connection,
+) -> rusqlite::Result<HashMap<(String, String), i64>> {
+    let mut st =
+        conn.prepare("SELECT source, status, count(*) FROM record GROUP BY source, status")?;
+    let rows = st.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
+    rows.collect()
+}
+
+/// Whether `status` names a record that is not in force.
+pub(crate) fn is_void(status: &str) -> bool {
+    Status::from_name(status).is_some_and(|s| s != Status::Published)
+}

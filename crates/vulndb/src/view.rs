@@ -1,0 +1,536 @@
+//! One merged vulnerability, as the user and the matcher see it: every record of every
+//! source that names it, each field with the source it came from, and the explicit source
+//! precedence that chose between them.
+//!
+//! ## Precedence
+//!
+//! [`Precedence`] is an ordered list of sources per field group. Selectors are a source
+//! name (`nvd`) or a source and assigner (`cve:Linux`, `cve-adp:CISA-ADP`); the first
+//! selector a record matches is its rank, and records no selector matches rank last. The
+//! defaults:
+//!
+//! | field | order | why |
+//! |---|---|---|
+//! | `description` | kernel-cna, cve, osv, nvd, cve-adp | the CNA wrote it; NVD copies it |
+//! | `affected` | kernel-cna, osv, cve, nvd, cve-adp | the kernel CNA's per-branch ranges over anyone's; ecosystem ranges (OSV) over CPE ranges |
+//! | `severity` | nvd, cve-adp, cve, kernel-cna, osv | the primary score; every score is kept and shown |
+//! | `status` | kernel-cna, cve, nvd, osv | the CNA decides whether its CVE stands |
+//!
+//! A database directory may hold `precedence.toml` with any of these four lists to
+//! override them.
+
+use crate::record::{EpssEntry, Fact, KevEntry, Severity, Source, Status};
+use crate::store::SqliteStore;
+use crate::Error;
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::path::Path;
+
+/// Source order per field group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Precedence {
+    /// Summary and details.
+    pub description: Vec<String>,
+    /// Affected ranges.
+    pub affected: Vec<String>,
+    /// The primary severity.
+    pub severity: Vec<String>,
+    /// Published / rejected / withdrawn.
+    pub status: Vec<String>,
+}
+
+impl Default for Precedence {
+    fn default() -> Self {
+        let v = |l: &[&str]| l.iter().map(|s| (*s).to_string()).collect();
+        Precedence {
+            description: v(&["kernel-cna", "cve", "osv", "nvd", "cve-adp"]),
+            affected: v(&["kernel-cna", "osv", "cve", "nvd", "cve-adp"]),
+            severity: v(&["nvd", "cve-adp", "cve", "kernel-cna", "osv"]),
+            status: v(&["kernel-cna", "cve", "nvd", "osv"]),
+        }
+    }
+}
+
+/// The file in a database directory that overrides the default precedence.
+pub const PRECEDENCE_FILE: &str = "precedence.toml";
+
+impl Precedence {
+    /// The precedence of the database in `dir`: its `precedence.toml`, else the default.
+    pub fn for_dir(dir: &Path) -> Result<Precedence, Error> {
+        let path = dir.join(PRECEDENCE_FILE);
+        let text = match fs_err::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Precedence::default()),
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        let p: Precedence = toml::from_str(&text).map_err(|e| Error::Config {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        for sel in p
+            .description
+            .iter()
+            .chain(&p.affected)
+            .chain(&p.severity)
+            .chain(&p.status)
+        {
+            let src = sel.split_once(':').map_or(sel.as_str(), |(s, _)| s);
+            if Source::from_name(src).is_none() {
+                return Err(Error::Config {
+                    path,
+                    reason: format!(
+                        "`{sel}` names no source (known: osv, nvd, cve, cve-adp, kernel-cna)"
+                    ),
+                });
+            }
+        }
+        Ok(p)
+    }
+
+    /// Rank of a record in `list` (0 is best).
+    pub fn rank(list: &[String], source: Source, assigner: &str) -> usize {
+        list.iter()
+            .position(|sel| match sel.split_once(':') {
+                Some((s, a)) => s == source.name() && a.eq_ignore_ascii_case(assigner),
+                None => sel == source.name(),
+            })
+            .unwrap_or(list.len())
+    }
+}
+
+/// Which record a value came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct From {
+    /// The source.
+    pub source: Source,
+    /// The assigner within it.
+    pub assigner: String,
+    /// The record's id.
+    pub id: String,
+}
+
+/// A value and where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sourced<T> {
+    /// The value.
+    #[serde(flatten)]
+    pub value: T,
+    /// Its record.
+    pub from: From,
+}
+
+/// A text with its record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Text {
+    /// The text.
+    pub text: String,
+}
+
+/// One record of the vulnerability, for provenance.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordInfo {
+    /// Source, assigner, id.
+    #[serde(flatten)]
+    pub from: From,
+    /// The source's modification time.
+    pub modified: Option<String>,
+    /// The source's publication time.
+    pub published: Option<String>,
+    /// Its status.
+    pub status: Status,
+    /// The file or archive member it was read from.
+    pub origin: String,
+    /// When it was imported.
+    pub imported: Option<String>,
+    /// SHA-256 of the record as published (hex).
+    pub sha256: String,
+}
+
+/// One affected range.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AffectedRange {
+    /// The lookup key.
+    pub key: String,
+    /// The ecosystem as stated.
+    pub ecosystem: String,
+    /// `osv`, `cve5` or `nvd`.
+    pub form: String,
+    /// The range as stated.
+    pub range: Value,
+    /// Where it came from.
+    pub from: From,
+    /// Rank by the `affected` precedence (0 is best).
+    pub rank: usize,
+    /// Whether precedence makes this the range to trust for its key (the best-ranked
+    /// source that states one).
+    pub trusted: bool,
+}
+
+/// A vulnerability merged from all its records.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Vulnerability {
+    /// The canonical id (its CVE when it has one).
+    pub id: String,
+    /// Every other id and alias.
+    pub aliases: Vec<String>,
+    /// The status by the `status` precedence.
+    pub status: Sourced<StatusValue>,
+    /// The summary by the `description` precedence.
+    pub summary: Option<Sourced<Text>>,
+    /// The details by the `description` precedence.
+    pub details: Option<Sourced<Text>>,
+    /// Every severity rating, the primary (by the `severity` precedence, CVSS preferred)
+    /// first.
+    pub severities: Vec<Sourced<Severity>>,
+    /// CWE ids with the records that state them.
+    pub cwes: Vec<Sourced<Text>>,
+    /// The KEV catalog entry.
+    pub kev: Option<KevEntry>,
+    /// The EPSS score.
+    pub epss: Option<EpssEntry>,
+    /// Other facts (SSVC, KEV flags stated by ADPs or NVD).
+    pub facts: Vec<Sourced<Fact>>,
+    /// Affected ranges, by key, trusted first.
+    pub affected: Vec<AffectedRange>,
+    /// Every record.
+    pub records: Vec<RecordInfo>,
+    /// Where the sources disagree (status, stated vs computed scores).
+    pub disagreements: Vec<String>,
+}
+
+/// A status with its record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatusValue {
+    /// The status.
+    pub status: Status,
+}
+
+struct Row {
+    rid: i64,
+    from: From,
+    modified: Option<String>,
+    published: Option<String>,
+    status: Status,
+    summary: Option<String>,
+    details: Option<String>,
+    severities: Vec<Severity>,
+    cwes: Vec<String>,
+    facts: Vec<Fact>,
+    origin: String,
+    imported: Option<String>,
+    sha: Vec<u8>,
+}
+
+/// Load the vulnerability `name` belongs to.
+pub(crate) fn load(
+    store: &SqliteStore,
+    name: &str,
+    p: &Precedence,
+) -> Result<Option<Vulnerability>, Error> {
+    let conn = store.conn();
+    let dir = store.dir();
+    let db = |what: &'static str| move |e| Error::db(dir, what, e);
+    let name = crate::record::cve_id(name).unwrap_or_else(|| name.trim().to_string());
+    let canonical: Option<String> = conn
+        .query_row("SELECT vuln FROM vuln WHERE name=?1", [&name], |r| r.get(0))
+        .optional()
+        .map_err(db("look up a name"))?;
+    let kev = load_kev(store, &name)?;
+    let epss = load_epss(store, &name)?;
+    let Some(canonical) = canonical else {
+        // A CVE known only to KEV or EPSS.
+        if kev.is_none() && epss.is_none() {
+            return Ok(None);
+        }
+        return Ok(Some(Vulnerability {
+            id: name.clone(),
+            aliases: Vec::new(),
+            status: Sourced {
+                value: StatusValue {
+                    status: Status::Published,
+                },
+                from: From {
+                    source: if kev.is_some() {
+                        Source::Kev
+                    } else {
+                        Source::Epss
+                    },
+                    assigner: String::new(),
+                    id: name,
+                },
+            },
+            summary: None,
+            details: None,
+            severities: Vec::new(),
+            cwes: Vec::new(),
+            kev,
+            epss,
+            facts: Vec::new(),
+            affected: Vec::new(),
+            records: Vec::new(),
+            disagreements: Vec::new(),
+        }));
+    };
+    let mut names: Vec<String> = conn
+        .prepare_cached("SELECT name FROM vuln WHERE vuln=?1")
+        .and_then(|mut st| st.query_map([&canonical], |r| r.get(0))?.collect())
+        .map_err(db("read aliases"))?;
+    names.sort_by(|a, b| crate::group::canonical_order(a, b));
+    let mut rows: Vec<Row> = Vec::new();
+    {
+        let mut st = conn
+            .prepare_cached(
+                "SELECT DISTINCT r.rid, r.source, r.assigner, r.id, r.modified, r.published, r.status, r.summary,
+                   r.details, r.severities, r.cwes, r.facts, r.origin, run.finished, r.sha256
+                 FROM vuln v JOIN alias a ON a.name = v.name JOIN record r ON r.rid = a.rid
+                 LEFT JOIN run ON run.run = r.run
+                 WHERE v.vuln = ?1 ORDER BY r.source, r.assigner, r.id",
+            )
+            .map_err(db("read records"))?;
+        let mut q = st.query([&canonical]).map_err(db("read records"))?;
+        while let Some(r) = q.next().map_err(db("read records"))? {
+            let get_json = |i: usize| -> rusqlite::Result<String> { r.get(i) };
+            let source: String = r.get(1).map_err(db("read records"))?;
+            let status: String = r.get(6).map_err(db("read records"))?;
+            rows.push(Row {
+                rid: r.get(0).map_err(db("read records"))?,
+                from: From {
+                    source: Source::from_name(&source).unwrap_or(Source::Osv),
+                    assigner: r.get(2).map_err(db("read records"))?,
+                    id: r.get(3).map_err(db("read records"))?,
+                },
+                modified: r.get(4).map_err(db("read records"))?,
+                published: r.get(5).map_err(db("read records"))?,
+                status: Status::from_name(&status).unwrap_or(Status::Published),
+                summary: r.get(7).map_err(db("read records"))?,
+                details: r
+                    .get::<_, Option<Vec<u8>>>(8)
+                    .map_err(db("read records"))?
+                    .and_then(|b| crate::store::unpack(&b))
+                    .map(|b| String::from_utf8_lossy(&b).into_owned()),
+                severities: serde_json::from_str(&get_json(9).map_err(db("read records"))?)
+                    .unwrap_or_default(),
+                cwes: serde_json::from_str(&get_json(10).map_err(db("read records"))?)
+                    .unwrap_or_default(),
+                facts: serde_json::from_str(&get_json(11).map_err(db("read records"))?)
+                    .unwrap_or_default(),
+                origin: r.get(12).map_err(db("read records"))?,
+                imported: r.get(13).map_err(db("read records"))?,
+                sha: r.get(14).map_err(db("read records"))?,
+            });
+        }
+    }
+    let best = |list: &[String], has: &dyn Fn(&Row) -> bool| -> Option<usize> {
+        rows.iter()
+            .enumerate()
+            .filter(|(_, r)| has(r))
+            .min_by_key(|(_, r)| Precedence::rank(list, r.from.source, &r.from.assigner))
+            .map(|(i, _)| i)
+    };
+    let mut disagreements = Vec::new();
+    let status_row = best(&p.status, &|_| true);
+    let status = match status_row {
+        Some(i) => Sourced {
+            value: StatusValue {
+                status: rows[i].status,
+            },
+            from: rows[i].from.clone(),
+        },
+        None => Sourced {
+            value: StatusValue {
+                status: Status::Published,
+            },
+            from: From {
+                source: Source::Osv,
+                assigner: String::new(),
+                id: canonical.clone(),
+            },
+        },
+    };
+    for r in &rows {
+        if r.status != status.value.status {
+            disagreements.push(format!(
+                "status: {} {} says {}, {} {} says {}",
+                r.from.source,
+                r.from.id,
+                r.status.name(),
+                status.from.source,
+                status.from.id,
+                status.value.status.name()
+            ));
+        }
+    }
+    let text = |i: Option<usize>, pick: &dyn Fn(&Row) -> Option<String>| {
+        i.and_then(|i| {
+            pick(&rows[i]).map(|t| Sourced {
+                value: Text { text: t },
+                from: rows[i].from.clone(),
+            })
+        })
+    };
+    let summary = text(best(&p.description, &|r| r.summary.is_some()), &|r| {
+        r.summary.clone()
+    });
+    let details = text(best(&p.description, &|r| r.details.is_some()), &|r| {
+        r.details.clone()
+    });
+    let mut severities: Vec<(usize, Sourced<Severity>)> = Vec::new();
+    let mut cwes: Vec<Sourced<Text>> = Vec::new();
+    let mut facts = Vec::new();
+    for r in &rows {
+        let rank = Precedence::rank(&p.severity, r.from.source, &r.from.assigner);
+        for s in &r.severities {
+            if let (Some(stated), Some(computed)) = (s.stated_score, s.score) {
+                if (stated - computed).abs() > 0.05 {
+                    disagreements.push(format!(
+                        "score: {} {} states {stated} for `{}`, which scores {computed}",
+                        r.from.source, r.from.id, s.vector
+                    ));
+                }
+            }
+            severities.push((
+                rank,
+                Sourced {
+                    value: s.clone(),
+                    from: r.from.clone(),
+                },
+            ));
+        }
+        for c in &r.cwes {
+            cwes.push(Sourced {
+                value: Text { text: c.clone() },
+                from: r.from.clone(),
+            });
+        }
+        for f in &r.facts {
+            facts.push(Sourced {
+                value: f.clone(),
+                from: r.from.clone(),
+            });
+        }
+    }
+    // CVSS before text ratings, newest CVSS version first, then by precedence.
+    severities.sort_by(|(ra, a), (rb, b)| {
+        let cvss = |s: &Severity| if s.kind.starts_with("cvss") { 0 } else { 1 };
+        cvss(&a.value)
+            .cmp(&cvss(&b.value))
+            .then(ra.cmp(rb))
+            .then(b.value.kind.cmp(&a.value.kind))
+    });
+    let mut affected = Vec::new();
+    {
+        let mut st = conn
+            .prepare_cached(
+                "SELECT a.key, a.ecosystem, g.form, g.body FROM affected a JOIN range g USING (range_id)
+                 WHERE a.rid=?1 ORDER BY a.key, g.range_id",
+            )
+            .map_err(db("read affected ranges"))?;
+        for r in &rows {
+            let rank = Precedence::rank(&p.affected, r.from.source, &r.from.assigner);
+            let mut q = st
+                .query(params![r.rid])
+                .map_err(db("read affected ranges"))?;
+            while let Some(a) = q.next().map_err(db("read affected ranges"))? {
+                let range: Vec<u8> = a.get(3).map_err(db("read affected ranges"))?;
+                affected.push(AffectedRange {
+                    key: a.get(0).map_err(db("read affected ranges"))?,
+                    ecosystem: a.get(1).map_err(db("read affected ranges"))?,
+                    form: a.get(2).map_err(db("read affected ranges"))?,
+                    range: crate::store::unpack(&range)
+                        .and_then(|r| serde_json::from_slice(&r).ok())
+                        .unwrap_or(Value::Null),
+                    from: r.from.clone(),
+                    rank,
+                    trusted: false,
+                });
+            }
+        }
+    }
+    affected.sort_by(|a, b| a.key.cmp(&b.key).then(a.rank.cmp(&b.rank)));
+    let mut i = 0;
+    while i < affected.len() {
+        let best_rank = affected[i].rank;
+        let key = affected[i].key.clone();
+        while i < affected.len() && affected[i].key == key {
+            affected[i].trusted = affected[i].rank == best_rank;
+            i += 1;
+        }
+    }
+    let records = rows
+        .iter()
+        .map(|r| RecordInfo {
+            from: r.from.clone(),
+            modified: r.modified.clone(),
+            published: r.published.clone(),
+            status: r.status,
+            origin: r.origin.clone(),
+            imported: r.imported.clone(),
+            sha256: r.sha.iter().map(|b| format!("{b:02x}")).collect(),
+        })
+        .collect();
+    let cve = names.iter().find(|n| n.starts_with("CVE-")).cloned();
+    let (kev, epss) = match (&cve, kev, epss) {
+        (Some(c), None, None) if *c != name => (load_kev(store, c)?, load_epss(store, c)?),
+        (_, k, e) => (k, e),
+    };
+    Ok(Some(Vulnerability {
+        aliases: names.into_iter().filter(|n| *n != canonical).collect(),
+        id: canonical,
+        status,
+        summary,
+        details,
+        severities: severities.into_iter().map(|(_, s)| s).collect(),
+        cwes,
+        kev,
+        epss,
+        facts,
+        affected,
+        records,
+        disagreements,
+    }))
+}
+
+fn load_kev(store: &SqliteStore, cve: &str) -> Result<Option<KevEntry>, Error> {
+    store
+        .conn()
+        .prepare_cached(
+            "SELECT cve, date_added, due_date, ransomware, vendor, product, name, action, catalog FROM kev WHERE cve=?1",
+        )
+        .and_then(|mut st| {
+            st.query_row([cve], |r| {
+                Ok(KevEntry {
+                    cve: r.get(0)?,
+                    date_added: r.get(1)?,
+                    due_date: r.get(2)?,
+                    ransomware: r.get(3)?,
+                    vendor: r.get(4)?,
+                    product: r.get(5)?,
+                    name: r.get(6)?,
+                    action: r.get(7)?,
+                    catalog: r.get(8)?,
+                })
+            })
+            .optional()
+        })
+        .map_err(|e| Error::db(store.dir(), "read KEV", e))
+}
+
+fn load_epss(store: &SqliteStore, cve: &str) -> Result<Option<EpssEntry>, Error> {
+    store
+        .conn()
+        .prepare_cached("SELECT cve, score, percentile, date FROM epss WHERE cve=?1")
+        .and_then(|mut st| {
+            st.query_row([cve], |r| {
+                Ok(EpssEntry {
+                    cve: r.get(0)?,
+                    score: r.get(1)?,
+                    percentile: r.get(2)?,
+                    date: r.get(3)?,
+                })
+            })
+            .optional()
+        })
+        .map_err(|e| Error::db(store.dir(), "read EPSS", e))
+}
