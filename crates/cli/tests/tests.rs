@@ -340,3 +340,5 @@ fn id_parse_reads_purls_and_cpes() {
         .assert()
         .code(2);
 }
+
+mod db;
