@@ -341,4 +341,5 @@ fn id_parse_reads_purls_and_cpes() {
         .code(2);
 }
 
+#[allow(clippy::print_stderr)]
 mod db;

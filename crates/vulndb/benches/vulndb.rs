@@ -1,1 +1,145 @@
-fn main() {}
+//! Import and lookup benchmark on the shared corpora: records per second and peak RSS per
+//! source, and the time to open the database and look up one vulnerability (in a new
+//! process: cold; repeated in one process: warm).
+//!
+//! Run: `cargo bench -p craft-vulndb --bench vulndb` (figures in docs/BENCHMARKS.md). Each
+//! measurement runs in its own process (this binary re-executed with `--one`), so that
+//! peak RSS is that of one import.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use craft_vulndb::{Limits, Precedence, SqliteStore, Store};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+/// (name, corpus paths relative to the corpora root)
+const SETS: &[(&str, &[&str])] = &[
+    ("osv-go (JSON)", &["vulndb/golang-vulndb/data/osv"]),
+    ("osv-rustsec (JSON)", &["vulndb/rustsec-advisory-db/osv"]),
+    ("osv-pypa (YAML)", &["vulndb/pypa-advisory-database/vulns"]),
+    ("cve5 vulnrichment", &["cve"]),
+    ("kernel-cna", &["kernel/linux-kernel-cna-vulns"]),
+    ("kev", &["kev"]),
+    ("epss", &["epss"]),
+    (
+        "all corpora",
+        &[
+            "vulndb",
+            "cve",
+            "kernel/linux-kernel-cna-vulns",
+            "kev",
+            "epss",
+        ],
+    ),
+];
+
+fn corpora() -> Option<PathBuf> {
+    let ws = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)?
+        .to_path_buf();
+    std::env::var_os("CRAFT_CORPORA")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([ws.join("target/corpora"), ws.join("../shared/corpora")])
+        .find(|p| p.join("vulndb").exists())
+}
+
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--one") {
+        return one(&args[i + 1], Path::new(&args[i + 2]));
+    }
+    if let Some(i) = args.iter().position(|a| a == "--lookup") {
+        return lookup(Path::new(&args[i + 1]), &args[i + 2]);
+    }
+    let Some(root) = corpora() else {
+        eprintln!("corpora not found: run ../shared/corpora/unpack");
+        return;
+    };
+    let exe = std::env::current_exe().expect("own path");
+    let work = tempfile::tempdir().expect("tempdir");
+    println!("| data | records read | imported | seconds | records/s | peak RSS |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    let mut last_db = None;
+    for (name, _) in SETS {
+        let db = work.path().join(name.replace([' ', '(', ')'], "_"));
+        let out = Command::new(&exe)
+            .args(["--one", name])
+            .arg(&db)
+            .env("CRAFT_CORPORA", &root)
+            .output()
+            .expect("run child");
+        print!("{}", String::from_utf8_lossy(&out.stdout));
+        eprint!("{}", String::from_utf8_lossy(&out.stderr));
+        last_db = Some(db);
+    }
+    let db = last_db.expect("a database");
+    println!();
+    println!("| lookup | open + lookup |");
+    println!("|---|---:|");
+    for id in ["CVE-2024-26877", "GHSA-hhx9-p69v-cx2j", "CVE-2021-44228"] {
+        let out = Command::new(&exe)
+            .args(["--lookup"])
+            .arg(&db)
+            .arg(id)
+            .output()
+            .expect("run child");
+        print!("{}", String::from_utf8_lossy(&out.stdout));
+        eprint!("{}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+fn one(name: &str, db: &Path) {
+    let root = corpora().expect("corpora");
+    let (_, rels) = SETS.iter().find(|(n, _)| *n == name).expect("known set");
+    let paths: Vec<PathBuf> = rels.iter().map(|r| root.join(r)).collect();
+    let mut store = SqliteStore::create(db).expect("create");
+    let start = Instant::now();
+    let report = store
+        .import(&paths, &Limits::default(), &mut |_| {})
+        .expect("import");
+    let secs = start.elapsed().as_secs_f64();
+    let read: u64 = report.sources.values().map(|s| s.read).sum();
+    let imported: u64 = report
+        .sources
+        .values()
+        .map(|s| s.imported + s.updated)
+        .sum();
+    println!(
+        "| {name} | {read} | {imported} | {secs:.2} | {:.0} | {:.0} MB |",
+        read as f64 / secs,
+        peak_rss_kb() as f64 / 1024.0
+    );
+}
+
+fn lookup(db: &Path, id: &str) {
+    let start = Instant::now();
+    let store = SqliteStore::open(db).expect("open");
+    let p = Precedence::default();
+    let found = store.vulnerability(id, &p).expect("lookup");
+    let cold = start.elapsed().as_secs_f64() * 1e3;
+    let n = 200;
+    let start = Instant::now();
+    for _ in 0..n {
+        std::hint::black_box(store.vulnerability(id, &p).expect("lookup"));
+    }
+    let warm = start.elapsed().as_secs_f64() * 1e3 / f64::from(n);
+    println!(
+        "| `{id}` ({}) | cold {cold:.2} ms, warm {warm:.3} ms |",
+        if found.is_some() { "found" } else { "absent" }
+    );
+}

@@ -76,7 +76,12 @@ pub fn files_under(dir: &Path) -> Result<Vec<PathBuf>, Error> {
             if e.file_name().to_string_lossy().starts_with('.') {
                 continue;
             }
-            let ft = fs_err::metadata(&p).map_err(|e| Error::io(&p, e))?;
+            let mut ft = e.file_type().map_err(|err| Error::io(&p, err))?;
+            if ft.is_symlink() {
+                ft = fs_err::metadata(&p)
+                    .map_err(|err| Error::io(&p, err))?
+                    .file_type();
+            }
             if ft.is_dir() {
                 stack.push(p);
             } else if ft.is_file() {
@@ -104,15 +109,15 @@ impl Walker<'_> {
     }
 
     fn file(&mut self, path: &Path) -> Result<(), Error> {
+        use std::io::Seek;
         let origin = path.display().to_string();
         let mut f = fs_err::File::open(path).map_err(|e| Error::io(path, e))?;
         let mut head = [0u8; 4];
         let n = read_full(&mut f, &mut head).map_err(|e| Error::io(path, e))?;
+        f.rewind().map_err(|e| Error::io(path, e))?;
         if n == 4 && is_zip(&head) {
-            let f = fs_err::File::open(path).map_err(|e| Error::io(path, e))?;
             return self.zip(&origin, f, 1);
         }
-        let f = fs_err::File::open(path).map_err(|e| Error::io(path, e))?;
         self.stream(&origin, &mut BufReader::with_capacity(1 << 16, f), 0)
     }
 
