@@ -25,13 +25,49 @@ pub enum DbCommand {
 Examples:
   craft db import osv-all.zip nvdcve-2.0-2024.json.gz known_exploited_vulnerabilities.json
   craft db import --db ./vulndb ~/mirror/cvelistV5/cves ~/mirror/vulns/cve
-  craft --format json db import epss_scores-2026-11-28.csv.gz")]
+  craft --format json db import epss_scores-2026-11-28.csv.gz
+  craft db import --bundle vulndb-2026-11-28.craftdb --verify-key 3b6a27bc…")]
     Import {
         #[command(flatten)]
         db: DbArg,
         /// Files, directories or archives to import.
-        #[arg(required = true)]
+        #[arg(required_unless_present = "bundle")]
         paths: Vec<PathBuf>,
+        /// Replace the whole database with a bundle made by `craft db export` (verified
+        /// before anything changes).
+        #[arg(long, value_name = "FILE", conflicts_with = "paths")]
+        bundle: Option<PathBuf>,
+        /// Refuse the bundle unless it is signed by this ed25519 public key (64 hex digits,
+        /// or a file holding them).
+        #[arg(long, value_name = "KEY", requires = "bundle")]
+        verify_key: Option<String>,
+    },
+    /// Write the whole database to one compressed, checksummed bundle file, optionally
+    /// signed (ed25519), for `craft db import --bundle` on another machine.
+    #[command(after_help = "\
+Examples:
+  craft db export -o vulndb-2026-11-28.craftdb
+  craft db keygen -o release.key        # once; prints the public key to give importers
+  craft db export -o vulndb.craftdb --sign-key release.key")]
+    Export {
+        #[command(flatten)]
+        db: DbArg,
+        /// The bundle file to write (written to a temporary file, then renamed).
+        #[arg(long, short, value_name = "FILE")]
+        output: PathBuf,
+        /// Sign the bundle with this secret key (a file from `craft db keygen`).
+        #[arg(long, value_name = "FILE")]
+        sign_key: Option<PathBuf>,
+    },
+    /// Make an ed25519 key pair for signing bundles: the secret key goes to a new file
+    /// (mode 0600), the public key is printed.
+    #[command(after_help = "\
+Examples:
+  craft db keygen -o release.key")]
+    Keygen {
+        /// The secret key file to create (refuses to overwrite).
+        #[arg(long, short, value_name = "FILE")]
+        output: PathBuf,
     },
     /// Show per-source counts and freshness.
     #[command(after_help = "\
@@ -102,7 +138,19 @@ fn default_dir() -> Option<PathBuf> {
 /// Run a `craft db` command; the exit code on success.
 pub fn run(cmd: DbCommand, ctx: Ctx) -> anyhow::Result<u8> {
     match cmd {
-        DbCommand::Import { db, paths } => import(ctx, &db.dir()?, &paths),
+        DbCommand::Import {
+            db,
+            bundle: Some(bundle),
+            verify_key,
+            ..
+        } => import_bundle(ctx, &db.dir()?, &bundle, verify_key.as_deref()),
+        DbCommand::Import { db, paths, .. } => import(ctx, &db.dir()?, &paths),
+        DbCommand::Export {
+            db,
+            output,
+            sign_key,
+        } => export(ctx, &db.dir()?, &output, sign_key.as_deref()),
+        DbCommand::Keygen { output } => keygen(ctx, &output),
         DbCommand::Status { db } => status(ctx, &db.dir()?),
         DbCommand::Show { db, id } => show(ctx, &db.dir()?, &id),
     }
@@ -195,6 +243,81 @@ fn import(ctx: Ctx, dir: &std::path::Path, paths: &[PathBuf]) -> anyhow::Result<
                 dir.display()
             );
         }
+    }
+    Ok(0)
+}
+
+fn import_bundle(
+    ctx: Ctx,
+    dir: &std::path::Path,
+    bundle: &std::path::Path,
+    key: Option<&str>,
+) -> anyhow::Result<u8> {
+    let key = key.map(craft_vulndb::bundle::verifying_key).transpose()?;
+    let done = craft_vulndb::bundle::import(dir, bundle, key.as_ref())?;
+    match ctx.format {
+        Format::Json => output::json(&done)?,
+        Format::Human => {
+            println!(
+                "imported bundle `{}` ({} created {}, signature {}) into `{}`",
+                bundle.display(),
+                done.manifest.sha256.get(..16).unwrap_or_default(),
+                done.manifest.created,
+                done.signature,
+                dir.display()
+            );
+            for s in &done.manifest.sources {
+                println!("  {:<11} {:>8} records", s.source, s.records);
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn export(
+    ctx: Ctx,
+    dir: &std::path::Path,
+    out: &std::path::Path,
+    key: Option<&std::path::Path>,
+) -> anyhow::Result<u8> {
+    let key = key.map(craft_vulndb::bundle::signing_key).transpose()?;
+    let store = SqliteStore::open(dir)?;
+    let manifest = craft_vulndb::bundle::export(&store, out, key.as_ref())?;
+    match ctx.format {
+        Format::Json => output::json(&manifest)?,
+        Format::Human => println!(
+            "wrote `{}`: database of {:.1} MB, SHA-256 {}{}",
+            out.display(),
+            manifest.bytes as f64 / 1e6,
+            manifest.sha256,
+            if key.is_some() { ", signed" } else { "" }
+        ),
+    }
+    Ok(0)
+}
+
+fn keygen(ctx: Ctx, out: &std::path::Path) -> anyhow::Result<u8> {
+    use std::io::Write;
+    let (secret, public) = craft_vulndb::bundle::keygen()?;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts
+        .open(out)
+        .with_context(|| format!("cannot create `{}` (it must not exist yet)", out.display()))?;
+    writeln!(f, "{secret}").with_context(|| format!("cannot write `{}`", out.display()))?;
+    match ctx.format {
+        Format::Json => output::json(
+            &serde_json::json!({"secret_key_file": out.display().to_string(), "public_key": public}),
+        )?,
+        Format::Human => println!(
+            "secret key written to `{}`; public key (give it to importers):\n{public}",
+            out.display()
+        ),
     }
     Ok(0)
 }

@@ -242,3 +242,73 @@ fn an_import_killed_at_random_points_leaves_the_previous_database_intact() {
         format!("Overflow in package {last}, version 16")
     );
 }
+
+#[test]
+fn keygen_export_and_bundle_import_through_the_cli() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_records(&tmp.path().join("in"), "RUSTSEC-2097", 5, 1);
+    let db = tmp.path().join("db");
+    craft()
+        .args(["--quiet", "db", "import", "--db"])
+        .arg(&db)
+        .arg(tmp.path().join("in"))
+        .assert()
+        .code(0);
+    let key = tmp.path().join("release.key");
+    let out = craft()
+        .args(["--format", "json", "db", "keygen", "-o"])
+        .arg(&key)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let public = serde_json::from_slice::<Value>(&out).unwrap()["public_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(public.len(), 64);
+    // keygen never overwrites a key.
+    craft()
+        .args(["db", "keygen", "-o"])
+        .arg(&key)
+        .assert()
+        .code(2);
+    let bundle = tmp.path().join("vulndb.craftdb");
+    craft()
+        .args(["db", "export", "--db"])
+        .arg(&db)
+        .arg("-o")
+        .arg(&bundle)
+        .arg("--sign-key")
+        .arg(&key)
+        .assert()
+        .code(0);
+    let other = tmp.path().join("other");
+    let out = craft()
+        .args(["--format", "json", "db", "import", "--db"])
+        .arg(&other)
+        .arg("--bundle")
+        .arg(&bundle)
+        .args(["--verify-key", &public])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out).unwrap()["signature"],
+        "verified"
+    );
+    assert_eq!(osv_records(&other), 5);
+    // A different key refuses it.
+    let wrong = "00".repeat(31) + "01";
+    craft()
+        .args(["db", "import", "--db"])
+        .arg(&other)
+        .arg("--bundle")
+        .arg(&bundle)
+        .args(["--verify-key", &wrong])
+        .assert()
+        .code(2);
+}

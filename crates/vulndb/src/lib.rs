@@ -15,6 +15,7 @@
 //! An import is atomic: readers see the database before or after it, never between; a
 //! killed import leaves the previous database intact.
 
+pub mod bundle;
 pub mod cve5;
 pub mod enrich;
 pub mod group;

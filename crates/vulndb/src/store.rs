@@ -177,6 +177,11 @@ impl SqliteStore {
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
+
+    /// The connection, for [`crate::bundle`]'s replacement of the whole database.
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
 }
 
 impl Store for SqliteStore {

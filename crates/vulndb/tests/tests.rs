@@ -6,6 +6,7 @@
 #[path = "../../sbom/tests/common.rs"]
 mod common;
 
+mod bundle;
 mod corpus;
 mod fixtures;
 mod hostile;
