@@ -8,6 +8,10 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+/// The allocator the `craft` binary uses, so that figures are the command's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use craft_vulndb::{Limits, Precedence, SqliteStore, Store};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -72,20 +76,35 @@ fn main() {
     };
     let exe = std::env::current_exe().expect("own path");
     let work = tempfile::tempdir().expect("tempdir");
-    println!("| data | records read | imported | seconds | records/s | peak RSS |");
-    println!("|---|---:|---:|---:|---:|---:|");
     let mut last_db = None;
-    for (name, _) in SETS {
-        let db = work.path().join(name.replace([' ', '(', ')'], "_"));
-        let out = Command::new(&exe)
-            .args(["--one", name])
-            .arg(&db)
-            .env("CRAFT_CORPORA", &root)
-            .output()
-            .expect("run child");
-        print!("{}", String::from_utf8_lossy(&out.stdout));
-        eprint!("{}", String::from_utf8_lossy(&out.stderr));
-        last_db = Some(db);
+    for one_thread in [true, false] {
+        println!(
+            "\n{}\n",
+            if one_thread {
+                "One thread (`Limits { parallel: false, .. }`):"
+            } else {
+                "Default (reading and parsing beside the writer, two threads):"
+            }
+        );
+        println!("| data | records read | imported | seconds | records/s | peak RSS |");
+        println!("|---|---:|---:|---:|---:|---:|");
+        for (name, _) in SETS {
+            let db = work.path().join(format!(
+                "{}-{one_thread}",
+                name.replace([' ', '(', ')'], "_")
+            ));
+            let mut cmd = Command::new(&exe);
+            cmd.args(["--one", name])
+                .arg(&db)
+                .env("CRAFT_CORPORA", &root);
+            if one_thread {
+                cmd.env("CRAFT_BENCH_ONE_THREAD", "1");
+            }
+            let out = cmd.output().expect("run child");
+            print!("{}", String::from_utf8_lossy(&out.stdout));
+            eprint!("{}", String::from_utf8_lossy(&out.stderr));
+            last_db = Some(db);
+        }
     }
     let db = last_db.expect("a database");
     println!();
@@ -108,10 +127,13 @@ fn one(name: &str, db: &Path) {
     let (_, rels) = SETS.iter().find(|(n, _)| *n == name).expect("known set");
     let paths: Vec<PathBuf> = rels.iter().map(|r| root.join(r)).collect();
     let mut store = SqliteStore::create(db).expect("create");
+    let parallel = std::env::var_os("CRAFT_BENCH_ONE_THREAD").is_none();
+    let limits = Limits {
+        parallel,
+        ..Limits::default()
+    };
     let start = Instant::now();
-    let report = store
-        .import(&paths, &Limits::default(), &mut |_| {})
-        .expect("import");
+    let report = store.import(&paths, &limits, &mut |_| {}).expect("import");
     let secs = start.elapsed().as_secs_f64();
     let read: u64 = report.sources.values().map(|s| s.read).sum();
     let imported: u64 = report

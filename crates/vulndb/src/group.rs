@@ -1,7 +1,7 @@
 //! Alias merging: the records that name each other (a GHSA listing its CVE, a GO id
 //! listing both) form one vulnerability, whose canonical id is its CVE when it has one.
 //!
-//! Groups are the connected components of the graph "record — each name it lists",
+//! Groups are the connected components of the graph "record id — each alias it lists",
 //! computed with a union-find over every record after each import (so that a record
 //! imported later can join groups formed earlier) and written to the `vuln` table, name →
 //! canonical id. OSV's `related` and `upstream` are not aliases and do not merge.
@@ -71,24 +71,20 @@ pub fn rebuild(tx: &Transaction, dir: &Path, report: &mut ImportReport) -> Resul
     };
     {
         let mut st = tx
-            .prepare("SELECT alias.rid, alias.name, record.source, record.id FROM alias JOIN record USING (rid)")
+            .prepare("SELECT rid, source, id, aliases FROM record")
             .map_err(db("read aliases"))?;
         let mut rows = st.query([]).map_err(db("read aliases"))?;
         while let Some(row) = rows.next().map_err(db("read aliases"))? {
             let rid: i64 = row.get(0).map_err(db("read aliases"))?;
-            let name: String = row.get(1).map_err(db("read aliases"))?;
-            let i = intern(name, &mut uf);
-            let own = match records.get(&rid) {
-                Some(&(_, own)) => own,
-                None => {
-                    let source: String = row.get(2).map_err(db("read aliases"))?;
-                    let id: String = row.get(3).map_err(db("read aliases"))?;
-                    let own = intern(id, &mut uf);
-                    records.insert(rid, (source, own));
-                    own
-                }
-            };
-            uf.union(own, i);
+            let source: String = row.get(1).map_err(db("read aliases"))?;
+            let id: String = row.get(2).map_err(db("read aliases"))?;
+            let aliases: String = row.get(3).map_err(db("read aliases"))?;
+            let own = intern(id, &mut uf);
+            records.insert(rid, (source, own));
+            for alias in serde_json::from_str::<Vec<String>>(&aliases).unwrap_or_default() {
+                let i = intern(alias, &mut uf);
+                uf.union(own, i);
+            }
         }
     }
     // Canonical id per root, and the records per root.

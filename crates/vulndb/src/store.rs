@@ -5,8 +5,7 @@
 //!
 //! | table | one row per | indexed by |
 //! |---|---|---|
-//! | `record` | advisory as one source stated it: dates, status, texts, severities/CWEs/references/facts (JSON columns), the original JSON (zstd) and its SHA-256, where and when it was imported | `(source, slot, id)` |
-//! | `alias` | id or alias a record lists (its own id included) | `name`, `rid` |
+//! | `record` | advisory as one source stated it: dates, status, texts, aliases/severities/CWEs/references/facts (JSON columns), the original JSON (zstd) and its SHA-256, where and when it was imported | `(source, slot, id)`, `id` |
 //! | `affected` | affected package/product: lookup key, ecosystem, the range it is judged by | `key`, `rid` |
 //! | `range` | range as the record states it (form `osv`/`cve5`/`nvd`, JSON, zstd), once per record however many keys point to it | `range_id`, `rid` |
 //! | `vuln` | name → the canonical id of its merged vulnerability (rebuilt at each import) | `name`, `vuln` |
@@ -70,11 +69,10 @@ CREATE TABLE IF NOT EXISTS record(
   source TEXT NOT NULL, slot TEXT NOT NULL, id TEXT NOT NULL, assigner TEXT NOT NULL,
   modified TEXT, published TEXT, status TEXT NOT NULL,
   summary TEXT, details BLOB,
-  severities TEXT NOT NULL, cwes TEXT NOT NULL, refs TEXT NOT NULL, facts TEXT NOT NULL,
+  aliases TEXT NOT NULL, severities TEXT NOT NULL, cwes TEXT NOT NULL, refs TEXT NOT NULL, facts TEXT NOT NULL,
   origin TEXT NOT NULL, run INTEGER NOT NULL, sha256 BLOB NOT NULL, body BLOB NOT NULL,
   UNIQUE(source, slot, id));
-CREATE TABLE IF NOT EXISTS alias(name TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY(name, rid)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS alias_rid ON alias(rid);
+CREATE INDEX IF NOT EXISTS record_id ON record(id);
 CREATE TABLE IF NOT EXISTS range(
   range_id INTEGER PRIMARY KEY, rid INTEGER NOT NULL, form TEXT NOT NULL, body BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS range_rid ON range(rid);
@@ -218,9 +216,16 @@ impl Store for SqliteStore {
                 report: &mut report,
                 progress,
                 seen: 0,
-                compressor: std::cell::RefCell::new(zstd::bulk::Compressor::new(LEVEL).ok()),
             };
-            crate::walk::walk(paths, limits, &mut sink)?;
+            if limits.parallel {
+                read_beside(paths, limits, &mut sink)?;
+            } else {
+                let mut direct = Direct {
+                    sink: &mut sink,
+                    packer: Packer::new(),
+                };
+                crate::walk::walk(paths, limits, &mut direct)?;
+            }
         }
         crate::group::rebuild(&tx, &dir, &mut report)?;
         report.finish();
@@ -267,7 +272,151 @@ struct ImportSink<'a> {
     report: &'a mut ImportReport,
     progress: &'a mut dyn FnMut(u64),
     seen: u64,
-    compressor: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>>,
+}
+
+/// A record ready to be written: hashed, its blobs compressed (on the reading thread when
+/// the import is parallel).
+struct Prepared {
+    record: Record,
+    sha: [u8; 32],
+    body: Vec<u8>,
+    details: Option<Vec<u8>>,
+    /// Packed ranges, one per `record.affected` entry.
+    ranges: Vec<Vec<u8>>,
+}
+
+/// A reusable zstd context.
+struct Packer(Option<zstd::bulk::Compressor<'static>>);
+
+impl Packer {
+    fn new() -> Packer {
+        Packer(zstd::bulk::Compressor::new(LEVEL).ok())
+    }
+
+    /// Blobs under [`RAW_BELOW`] bytes are stored as they are.
+    fn pack(&mut self, bytes: &[u8]) -> Vec<u8> {
+        if bytes.len() < RAW_BELOW {
+            return bytes.to_vec();
+        }
+        match self.0.as_mut() {
+            Some(c) => c.compress(bytes).unwrap_or_else(|_| pack(bytes)),
+            None => pack(bytes),
+        }
+    }
+
+    fn prepare(&mut self, record: Record) -> Prepared {
+        Prepared {
+            sha: Sha256::digest(&record.body).into(),
+            body: self.pack(&record.body),
+            details: record.details.as_deref().map(|d| self.pack(d.as_bytes())),
+            ranges: record
+                .affected
+                .iter()
+                .map(|a| self.pack(&a.range))
+                .collect(),
+            record,
+        }
+    }
+}
+
+/// What the reading thread sends the writing one.
+enum Msg {
+    Record(String, Box<Prepared>),
+    Kev(KevEntry),
+    Epss(EpssEntry),
+    Problem(String, Option<Source>, Problem),
+    Entry(u64),
+}
+
+/// Read, parse and compress on a second thread while this one writes: the two halves of
+/// an import cost about the same, so on two cores the import takes about half as long.
+/// An error on either side stops both; the caller's transaction then keeps nothing.
+fn read_beside(paths: &[PathBuf], limits: &Limits, sink: &mut ImportSink) -> Result<(), Error> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Msg>(512);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            let mut ch = Channel {
+                tx,
+                packer: Packer::new(),
+            };
+            crate::walk::walk(paths, limits, &mut ch)
+        });
+        let mut written = Ok(());
+        for msg in rx.iter() {
+            if let Err(e) = sink.handle(msg) {
+                written = Err(e);
+                break;
+            }
+        }
+        // Dropping the receiver makes the reader's next send fail, so it stops.
+        drop(rx);
+        let read = reader.join().unwrap_or_else(|_| {
+            Err(Error::read(
+                "(reader thread)",
+                std::io::Error::other("the reading thread panicked"),
+            ))
+        });
+        written?;
+        read
+    })
+}
+
+/// The reading side of [`read_beside`].
+struct Channel {
+    tx: std::sync::mpsc::SyncSender<Msg>,
+    packer: Packer,
+}
+
+impl Channel {
+    fn send(&self, msg: Msg) -> Result<(), Error> {
+        self.tx
+            .send(msg)
+            .map_err(|_| Error::read("(import)", std::io::Error::other("the writer stopped")))
+    }
+}
+
+impl Sink for Channel {
+    fn item(&mut self, origin: &str, item: Item) -> Result<(), Error> {
+        let msg = match item {
+            Item::Record(r) => Msg::Record(origin.to_string(), Box::new(self.packer.prepare(*r))),
+            Item::Kev(k) => Msg::Kev(k),
+            Item::Epss(e) => Msg::Epss(e),
+        };
+        self.send(msg)
+    }
+
+    fn problem(&mut self, origin: &str, source: Option<Source>, problem: Problem) {
+        let _ = self.send(Msg::Problem(origin.to_string(), source, problem));
+    }
+
+    fn entry_done(&mut self, bytes: u64) {
+        let _ = self.send(Msg::Entry(bytes));
+    }
+}
+
+/// The single-threaded path: read and write on this thread.
+struct Direct<'s, 'a> {
+    sink: &'s mut ImportSink<'a>,
+    packer: Packer,
+}
+
+impl Sink for Direct<'_, '_> {
+    fn item(&mut self, origin: &str, item: Item) -> Result<(), Error> {
+        let msg = match item {
+            Item::Record(r) => Msg::Record(origin.to_string(), Box::new(self.packer.prepare(*r))),
+            Item::Kev(k) => Msg::Kev(k),
+            Item::Epss(e) => Msg::Epss(e),
+        };
+        self.sink.handle(msg)
+    }
+
+    fn problem(&mut self, origin: &str, source: Option<Source>, problem: Problem) {
+        self.sink.report.problem(origin, source, &problem);
+    }
+
+    fn entry_done(&mut self, bytes: u64) {
+        self.sink.entry(bytes);
+    }
 }
 
 impl ImportSink<'_> {
@@ -275,7 +424,30 @@ impl ImportSink<'_> {
         Error::db(self.dir, what, e)
     }
 
-    fn record(&mut self, origin: &str, r: &Record) -> Result<(), Error> {
+    fn handle(&mut self, msg: Msg) -> Result<(), Error> {
+        match msg {
+            Msg::Record(origin, p) => self.record(&origin, &p),
+            Msg::Kev(k) => self.kev(&k),
+            Msg::Epss(e) => self.epss(&e),
+            Msg::Problem(origin, source, p) => {
+                self.report.problem(&origin, source, &p);
+                Ok(())
+            }
+            Msg::Entry(bytes) => {
+                self.entry(bytes);
+                Ok(())
+            }
+        }
+    }
+
+    fn entry(&mut self, bytes: u64) {
+        self.seen += 1;
+        self.report.bytes += bytes;
+        (self.progress)(self.seen);
+    }
+
+    fn record(&mut self, origin: &str, p: &Prepared) -> Result<(), Error> {
+        let r = &p.record;
         let source = r.source;
         self.report.source(source).read += 1;
         let slot = if source == Source::CveAdp {
@@ -283,7 +455,7 @@ impl ImportSink<'_> {
         } else {
             ""
         };
-        let sha: [u8; 32] = Sha256::digest(&r.body).into();
+        let sha = p.sha;
         let existing: Option<Stored> = self
             .tx
             .prepare_cached(
@@ -343,10 +515,10 @@ impl ImportSink<'_> {
                 _ => {}
             }
             self.delete_children(rid)?;
-            self.write(Some(rid), origin, r, slot, &sha)?;
+            self.write(Some(rid), origin, p, slot)?;
             self.report.source(source).updated += 1;
         } else {
-            self.write(None, origin, r, slot, &sha)?;
+            self.write(None, origin, p, slot)?;
             self.report.source(source).imported += 1;
         }
         Ok(())
@@ -354,7 +526,6 @@ impl ImportSink<'_> {
 
     fn delete_children(&self, rid: i64) -> Result<(), Error> {
         for sql in [
-            "DELETE FROM alias WHERE rid=?1",
             "DELETE FROM affected WHERE rid=?1",
             "DELETE FROM range WHERE rid=?1",
         ] {
@@ -366,15 +537,8 @@ impl ImportSink<'_> {
         Ok(())
     }
 
-    fn write(
-        &self,
-        rid: Option<i64>,
-        origin: &str,
-        r: &Record,
-        slot: &str,
-        sha: &[u8; 32],
-    ) -> Result<(), Error> {
-        let body = self.pack(&r.body);
+    fn write(&self, rid: Option<i64>, origin: &str, p: &Prepared, slot: &str) -> Result<(), Error> {
+        let r = &p.record;
         let json = |v: &dyn erased::Ser| v.to_json();
         let values = params![
             r.source.name(),
@@ -385,15 +549,16 @@ impl ImportSink<'_> {
             r.published,
             r.status.name(),
             r.summary,
-            r.details.as_deref().map(|d| self.pack(d.as_bytes())),
+            p.details,
             json(&r.severities),
             json(&r.cwes),
             json(&r.references),
             json(&r.facts),
             origin,
             self.run,
-            &sha[..],
-            body,
+            &p.sha[..],
+            p.body,
+            json(&r.aliases),
         ];
         let rid = match rid {
             Some(rid) => {
@@ -401,7 +566,7 @@ impl ImportSink<'_> {
                     .prepare_cached(
                         "UPDATE record SET source=?1, slot=?2, id=?3, assigner=?4, modified=?5, published=?6,
                          status=?7, summary=?8, details=?9, severities=?10, cwes=?11, refs=?12, facts=?13,
-                         origin=?14, run=?15, sha256=?16, body=?17 WHERE rid=?18",
+                         origin=?14, run=?15, sha256=?16, body=?17, aliases=?18 WHERE rid=?19",
                     )
                     .and_then(|mut st| {
                         let mut all: Vec<&dyn rusqlite::ToSql> = values.to_vec();
@@ -415,30 +580,19 @@ impl ImportSink<'_> {
                 self.tx
                     .prepare_cached(
                         "INSERT INTO record(source, slot, id, assigner, modified, published, status, summary,
-                         details, severities, cwes, refs, facts, origin, run, sha256, body)
-                         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)",
+                         details, severities, cwes, refs, facts, origin, run, sha256, body, aliases)
+                         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)",
                     )
                     .and_then(|mut st| st.execute(values))
                     .map_err(|e| self.db("insert a record", e))?;
                 self.tx.last_insert_rowid()
             }
         };
-        {
-            let mut st = self
-                .tx
-                .prepare_cached("INSERT OR IGNORE INTO alias(name, rid) VALUES (?1, ?2)")
-                .map_err(|e| self.db("write aliases", e))?;
-            for name in std::iter::once(&r.id).chain(&r.aliases) {
-                st.execute(params![name, rid])
-                    .map_err(|e| self.db("write aliases", e))?;
-            }
-        }
         let mut ranges: Vec<(&[u8], i64)> = Vec::new();
-        for a in &r.affected {
+        for (a, packed) in r.affected.iter().zip(&p.ranges) {
             let range_id = match ranges.iter().find(|(b, _)| *b == a.range.as_slice()) {
                 Some(&(_, id)) => id,
                 None => {
-                    let packed = self.pack(&a.range);
                     self.tx
                         .prepare_cached("INSERT INTO range(rid, form, body) VALUES (?1,?2,?3)")
                         .and_then(|mut st| st.execute(params![rid, a.form, packed]))
@@ -456,15 +610,6 @@ impl ImportSink<'_> {
                 .map_err(|e| self.db("write affected ranges", e))?;
         }
         Ok(())
-    }
-
-    /// Compress with the import's reusable zstd context.
-    fn pack(&self, bytes: &[u8]) -> Vec<u8> {
-        let mut c = self.compressor.borrow_mut();
-        match c.as_mut() {
-            Some(c) => c.compress(bytes).unwrap_or_else(|_| pack(bytes)),
-            None => pack(bytes),
-        }
     }
 
     fn kev(&mut self, k: &KevEntry) -> Result<(), Error> {
@@ -524,40 +669,32 @@ impl ImportSink<'_> {
     }
 }
 
-impl Sink for ImportSink<'_> {
-    fn item(&mut self, origin: &str, item: Item) -> Result<(), Error> {
-        match item {
-            Item::Record(r) => self.record(origin, &r),
-            Item::Kev(k) => self.kev(&k),
-            Item::Epss(e) => self.epss(&e),
-        }
-    }
-
-    fn problem(&mut self, origin: &str, source: Option<Source>, problem: Problem) {
-        self.skip(origin, source, problem);
-    }
-
-    fn entry_done(&mut self, bytes: u64) {
-        self.seen += 1;
-        self.report.bytes += bytes;
-        (self.progress)(self.seen);
-    }
-}
-
 /// zstd level of stored blobs: a negative ("fast") level, whose literals skip Huffman
 /// coding — on records of 1–4 KB, building Huffman tables cost more than the rest of the
 /// import (perf), for little gain in size.
 const LEVEL: i32 = -3;
 
+/// Blobs shorter than this are stored uncompressed: zstd saves little on them and costs
+/// more than their insertion.
+const RAW_BELOW: usize = 1024;
+
 /// Compress a stored blob (zstd level 1: fastest, and level 3 saved little on records this small).
 pub(crate) fn pack(bytes: &[u8]) -> Vec<u8> {
+    if bytes.len() < RAW_BELOW {
+        return bytes.to_vec();
+    }
     // Compressing from memory into memory cannot fail but for allocation.
     zstd::bulk::compress(bytes, LEVEL).unwrap_or_default()
 }
 
-/// Decompress a blob written by [`pack`]; `None` when it is not one.
+/// The bytes of a stored blob: decompressed when it is a zstd frame, else as stored (JSON
+/// and text never start with the zstd magic number). `None` when a frame is damaged.
 pub(crate) fn unpack(blob: &[u8]) -> Option<Vec<u8>> {
-    zstd::stream::decode_all(blob).ok()
+    if blob.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        zstd::stream::decode_all(blob).ok()
+    } else {
+        Some(blob.to_vec())
+    }
 }
 
 /// JSON text of the small lists stored in columns.

@@ -284,7 +284,7 @@ pub(crate) fn load(
             .prepare_cached(
                 "SELECT DISTINCT r.rid, r.source, r.assigner, r.id, r.modified, r.published, r.status, r.summary,
                    r.details, r.severities, r.cwes, r.facts, r.origin, run.finished, r.sha256
-                 FROM vuln v JOIN alias a ON a.name = v.name JOIN record r ON r.rid = a.rid
+                 FROM vuln v JOIN record r ON r.id = v.name
                  LEFT JOIN run ON run.run = r.run
                  WHERE v.vuln = ?1 ORDER BY r.source, r.assigner, r.id",
             )

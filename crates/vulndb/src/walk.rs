@@ -28,6 +28,9 @@ pub struct Limits {
     pub max_stream: u64,
     /// Deepest nesting of archives and compression.
     pub max_depth: u32,
+    /// Read and parse on a second thread while the store writes (the default); `false`
+    /// keeps the whole import on one thread.
+    pub parallel: bool,
 }
 
 impl Default for Limits {
@@ -36,6 +39,7 @@ impl Default for Limits {
             max_document: 64 << 20,
             max_stream: 8 << 30,
             max_depth: 4,
+            parallel: true,
         }
     }
 }
@@ -63,6 +67,18 @@ pub fn walk(paths: &[PathBuf], limits: &Limits, sink: &mut dyn Sink) -> Result<(
         }
     }
     Ok(())
+}
+
+/// Read one stream (a file's content, an HTTP response body) into `sink`, as if it were a
+/// file named `origin`.
+pub fn walk_reader(
+    origin: &str,
+    r: &mut dyn Read,
+    limits: &Limits,
+    sink: &mut dyn Sink,
+) -> Result<(), Error> {
+    let mut w = Walker { limits, sink };
+    w.stream(origin, r, 0)
 }
 
 /// Every regular file under `dir`, sorted, hidden folders (`.git`) left out.

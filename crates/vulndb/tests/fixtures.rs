@@ -463,3 +463,23 @@ fn a_database_that_does_not_exist_is_a_clear_error() {
         .expect("an error");
     assert!(err.to_string().contains("craft db import"), "{err}");
 }
+
+#[test]
+fn one_thread_and_two_threads_import_the_same() {
+    let input = all_sources();
+    let mut reports = Vec::new();
+    for parallel in [false, true] {
+        let db = tempfile::tempdir().unwrap();
+        let mut store = SqliteStore::create(db.path()).unwrap();
+        let limits = Limits {
+            parallel,
+            ..Limits::default()
+        };
+        let r = store
+            .import(&[input.path().to_path_buf()], &limits, &mut |_| {})
+            .unwrap();
+        reports.push(serde_json::to_value(&r).unwrap());
+    }
+    assert_eq!(reports[0], reports[1]);
+    assert_eq!(reports[0]["sources"]["osv"]["imported"], 2);
+}

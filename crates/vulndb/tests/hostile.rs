@@ -134,6 +134,7 @@ const SMALL: Limits = Limits {
     max_document: 1 << 20,
     max_stream: 8 << 20,
     max_depth: 4,
+    parallel: true,
 };
 
 #[test]
