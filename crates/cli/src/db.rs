@@ -69,6 +69,29 @@ Examples:
         #[arg(long, short, value_name = "FILE")]
         output: PathBuf,
     },
+    /// Fetch the feeds over HTTPS (conditional, resumable, with retries) and import what
+    /// changed, atomically.
+    ///
+    /// The feeds are the database directory's `feeds.toml` (`[[feed]] name = "kev"
+    /// url = "https://…"`, e.g. an internal mirror), else the official ones: CISA KEV, EPSS,
+    /// the kernel CNA's tree, CVE List V5, and the OSV `all.zip` of the main ecosystems.
+    /// If any feed fails after its retries, nothing is imported. (NVD's API and CVE List
+    /// deltas are not fetched yet: CVE List is fetched whole.)
+    #[command(after_help = "\
+Examples:
+  craft db update
+  craft db update --only kev --only epss
+  craft --format json db update --db ./vulndb")]
+    Update {
+        #[command(flatten)]
+        db: DbArg,
+        /// Fetch only these feeds (by name; repeatable).
+        #[arg(long, value_name = "NAME")]
+        only: Vec<String>,
+        /// Attempts after the first, per feed.
+        #[arg(long, default_value_t = 5)]
+        retries: u32,
+    },
     /// Show per-source counts and freshness.
     #[command(after_help = "\
 Examples:
@@ -152,6 +175,7 @@ pub fn run(cmd: DbCommand, ctx: Ctx) -> anyhow::Result<u8> {
         } => export(ctx, &db.dir()?, &output, sign_key.as_deref()),
         DbCommand::Keygen { output } => keygen(ctx, &output),
         DbCommand::Status { db } => status(ctx, &db.dir()?),
+        DbCommand::Update { db, only, retries } => update(ctx, &db.dir()?, &only, retries),
         DbCommand::Show { db, id } => show(ctx, &db.dir()?, &id),
     }
 }
@@ -320,6 +344,109 @@ fn keygen(ctx: Ctx, out: &std::path::Path) -> anyhow::Result<u8> {
         ),
     }
     Ok(0)
+}
+
+fn update(ctx: Ctx, dir: &std::path::Path, only: &[String], retries: u32) -> anyhow::Result<u8> {
+    use craft_vulndb::fetch::{self, Progress};
+    let mut feeds = fetch::feeds_for_dir(dir)?;
+    if !only.is_empty() {
+        for name in only {
+            anyhow::ensure!(
+                feeds.iter().any(|f| &f.name == name),
+                "no feed named `{name}` (feeds: {})",
+                feeds
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        feeds.retain(|f| only.contains(&f.name));
+    }
+    let mut store = SqliteStore::create(dir)?;
+    let opts = fetch::FetchOptions {
+        retries,
+        ..fetch::FetchOptions::default()
+    };
+    let bar = if ctx.quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+    };
+    let bytes_style = ProgressStyle::with_template(
+        "{msg:20} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
+    )
+    .map(|s| s.progress_chars("=> "))
+    .ok();
+    let spin_style = ProgressStyle::with_template("{spinner} {msg}").ok();
+    let result = fetch::update(&mut store, &feeds, &opts, &mut |p| match p {
+        Progress::Start(name, total) => {
+            bar.reset();
+            bar.set_length(total.unwrap_or(0));
+            if let Some(s) = bytes_style.clone() {
+                bar.set_style(s);
+            }
+            bar.set_message(name.to_string());
+        }
+        Progress::Bytes(n) => bar.set_position(n),
+        Progress::Retry(name, wait, why) => {
+            bar.println(format!(
+                "{name}: {why}; retrying in {:.0} s",
+                wait.as_secs_f64()
+            ));
+        }
+        Progress::Import(n) => {
+            if let Some(s) = spin_style.clone() {
+                bar.set_style(s);
+            }
+            bar.set_message(format!("importing: {n} files read"));
+            bar.tick();
+        }
+    });
+    bar.finish_and_clear();
+    let report = match result {
+        Ok(r) => r,
+        Err(craft_vulndb::Error::Fetch { reason, report }) => {
+            if ctx.format == Format::Json {
+                output::json(&report)?;
+            } else {
+                print_feeds(&report.feeds);
+            }
+            anyhow::bail!("update failed, the database is unchanged: {reason}");
+        }
+        Err(e) => return Err(e.into()),
+    };
+    match ctx.format {
+        Format::Json => output::json(&report)?,
+        Format::Human => {
+            print_feeds(&report.feeds);
+            match &report.import {
+                Some(r) => println!(
+                    "imported: {} vulnerabilities after merging; {} records skipped (run `craft --format json db update` for reasons)",
+                    r.vulnerabilities,
+                    r.skipped_total()
+                ),
+                None => println!("nothing changed"),
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn print_feeds(feeds: &[craft_vulndb::fetch::FeedResult]) {
+    let mut t = Table::new();
+    t.load_preset(comfy_table::presets::UTF8_BORDERS_ONLY);
+    t.set_header(["feed", "outcome", "bytes", "attempts", "notes"]);
+    for f in feeds {
+        t.add_row([
+            f.name.clone(),
+            f.outcome.to_string(),
+            f.bytes.to_string(),
+            f.attempts.to_string(),
+            f.notes.join("; "),
+        ]);
+    }
+    println!("{t}");
 }
 
 fn status(ctx: Ctx, dir: &std::path::Path) -> anyhow::Result<u8> {

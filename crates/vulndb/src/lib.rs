@@ -18,6 +18,7 @@
 pub mod bundle;
 pub mod cve5;
 pub mod enrich;
+pub mod fetch;
 pub mod group;
 pub mod key;
 pub mod nvd;
@@ -101,6 +102,14 @@ pub enum Error {
         found: String,
         /// The version expected.
         expected: i64,
+    },
+    /// A feed could not be fetched; nothing was imported.
+    #[error("update failed, the database is unchanged: {reason}")]
+    Fetch {
+        /// The first feed that failed, and why.
+        reason: String,
+        /// What happened to every feed.
+        report: Box<fetch::UpdateReport>,
     },
     /// A configuration file is invalid.
     #[error("`{path}`: {reason}")]

@@ -10,3 +10,4 @@ mod bundle;
 mod corpus;
 mod fixtures;
 mod hostile;
+mod update;

@@ -1,0 +1,514 @@
+//! `craft db update`: fetch the feeds over HTTPS into the database directory's cache, then
+//! import what changed in one transaction.
+//!
+//! Each feed is one URL (an OSV ecosystem's `all.zip`, the KEV catalog, the EPSS file, the
+//! kernel CNA's tree, a mirror of anything `craft db import` reads). A download:
+//!
+//! - is conditional: the ETag and Last-Modified of the last complete download are sent back
+//!   (`If-None-Match`, `If-Modified-Since`); `304 Not Modified` leaves the feed as it is;
+//! - is resumable: bytes land in `cache/<feed>.part`; after a broken connection the next
+//!   attempt (or the next run) asks for the rest (`Range`, guarded by `If-Range`) and starts
+//!   over when the server does not resume;
+//! - retries connection errors, truncated bodies, `429` and `5xx` with exponential backoff,
+//!   honouring `Retry-After` (capped), up to [`FetchOptions::retries`] times;
+//! - is bounded ([`FetchOptions::max_bytes`]) and checked against `Content-Length`.
+//!
+//! Only when every feed has been fetched (or found unchanged) are the new files imported,
+//! in one transaction: a failed fetch or import leaves the database as it was. The feed
+//! state (validators, time of the last update) is written after the import commits; a crash
+//! between the two only makes the next update download again.
+
+use crate::report::ImportReport;
+use crate::store::{SqliteStore, Store};
+use crate::walk::Limits;
+use crate::Error;
+use serde::{Deserialize, Serialize};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// One feed: a name (the cache file's) and a URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Feed {
+    /// A short name (`kev`, `osv-PyPI`), unique, used for the cache file.
+    pub name: String,
+    /// `https://…` (or `http://` for a local mirror).
+    pub url: String,
+}
+
+/// The feeds `craft db update` fetches when the database directory has no `feeds.toml`.
+pub fn default_feeds() -> Vec<Feed> {
+    let mut feeds = vec![
+        Feed {
+            name: "kev".into(),
+            url: "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json".into(),
+        },
+        Feed {
+            name: "epss".into(),
+            url: "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz".into(),
+        },
+        Feed {
+            name: "kernel-cna".into(),
+            url: "https://git.kernel.org/pub/scm/linux/security/vulns.git/snapshot/vulns-master.tar.gz".into(),
+        },
+        Feed {
+            name: "cvelist".into(),
+            url: "https://github.com/CVEProject/cvelistV5/archive/refs/heads/main.zip".into(),
+        },
+    ];
+    for eco in [
+        "Alpine",
+        "crates.io",
+        "Debian",
+        "GitHub Actions",
+        "Go",
+        "Linux",
+        "Maven",
+        "npm",
+        "NuGet",
+        "OSS-Fuzz",
+        "Packagist",
+        "PyPI",
+        "RubyGems",
+        "Ubuntu",
+    ] {
+        feeds.push(Feed {
+            name: format!("osv-{}", eco.replace(' ', "-")),
+            url: format!(
+                "https://osv-vulnerabilities.storage.googleapis.com/{}/all.zip",
+                eco.replace(' ', "%20")
+            ),
+        });
+    }
+    feeds
+}
+
+/// The file in a database directory that replaces the default feeds.
+pub const FEEDS_FILE: &str = "feeds.toml";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeedsFile {
+    feed: Vec<Feed>,
+}
+
+/// The feeds of the database in `dir`: its `feeds.toml` (`[[feed]] name = … url = …`), else
+/// [`default_feeds`].
+pub fn feeds_for_dir(dir: &Path) -> Result<Vec<Feed>, Error> {
+    let path = dir.join(FEEDS_FILE);
+    let text = match fs_err::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(default_feeds()),
+        Err(e) => return Err(Error::io(&path, e)),
+    };
+    let f: FeedsFile = toml::from_str(&text).map_err(|e| Error::Config {
+        path: path.clone(),
+        reason: e.to_string(),
+    })?;
+    let mut names = std::collections::HashSet::new();
+    for feed in &f.feed {
+        let ok_name = !feed.name.is_empty()
+            && feed
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            && !feed.name.starts_with('.');
+        if !ok_name {
+            return Err(Error::Config {
+                path,
+                reason: format!(
+                    "feed name `{}`: use letters, digits, `-`, `_`, `.`",
+                    feed.name
+                ),
+            });
+        }
+        if !names.insert(feed.name.clone()) {
+            return Err(Error::Config {
+                path,
+                reason: format!("feed `{}` is listed twice", feed.name),
+            });
+        }
+        if !(feed.url.starts_with("https://") || feed.url.starts_with("http://")) {
+            return Err(Error::Config {
+                path,
+                reason: format!("feed `{}`: the URL must be http(s)", feed.name),
+            });
+        }
+    }
+    Ok(f.feed)
+}
+
+/// How downloads behave.
+#[derive(Debug, Clone)]
+pub struct FetchOptions {
+    /// Attempts after the first.
+    pub retries: u32,
+    /// First backoff; doubled at each retry.
+    pub backoff: Duration,
+    /// Longest wait between attempts (also caps `Retry-After`).
+    pub max_backoff: Duration,
+    /// Connection timeout.
+    pub connect_timeout: Duration,
+    /// Longest silence while reading a response.
+    pub read_timeout: Duration,
+    /// Largest download.
+    pub max_bytes: u64,
+}
+
+impl Default for FetchOptions {
+    fn default() -> Self {
+        FetchOptions {
+            retries: 5,
+            backoff: Duration::from_secs(2),
+            max_backoff: Duration::from_secs(120),
+            connect_timeout: Duration::from_secs(30),
+            read_timeout: Duration::from_secs(60),
+            max_bytes: 8 << 30,
+        }
+    }
+}
+
+/// What happened to one feed.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FeedResult {
+    /// The feed.
+    pub name: String,
+    /// The URL.
+    pub url: String,
+    /// `downloaded`, `not-modified`, or `failed`.
+    pub outcome: &'static str,
+    /// Bytes received in this run.
+    pub bytes: u64,
+    /// Attempts made.
+    pub attempts: u32,
+    /// Why it failed, or notes (resumed, retried after `429`…).
+    pub notes: Vec<String>,
+}
+
+/// What an update did.
+#[derive(Debug, Clone, Serialize)]
+pub struct UpdateReport {
+    /// Per feed.
+    pub feeds: Vec<FeedResult>,
+    /// The import of the downloaded files (absent when nothing changed or a feed failed).
+    pub import: Option<ImportReport>,
+}
+
+/// Progress of an update, for bars.
+#[derive(Debug, Clone)]
+pub enum Progress<'a> {
+    /// A download started; the total when the server said it.
+    Start(&'a str, Option<u64>),
+    /// Bytes of the current download so far.
+    Bytes(u64),
+    /// Waiting before another attempt.
+    Retry(&'a str, Duration, String),
+    /// Importing: files read so far.
+    Import(u64),
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Validators {
+    etag: Option<String>,
+    last_modified: Option<String>,
+}
+
+fn state_path(cache: &Path, name: &str) -> PathBuf {
+    cache.join(format!("{name}.state.json"))
+}
+
+/// Fetch every feed, then import what changed, atomically. A feed that fails after its
+/// retries fails the update, and nothing is imported.
+pub fn update(
+    store: &mut SqliteStore,
+    feeds: &[Feed],
+    opts: &FetchOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<UpdateReport, Error> {
+    let cache = store.dir().join("cache");
+    fs_err::create_dir_all(&cache).map_err(|e| Error::io(&cache, e))?;
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_connect(Some(opts.connect_timeout))
+        .timeout_per_read(Some(opts.read_timeout))
+        .timeout_recv_response(Some(opts.read_timeout))
+        .user_agent(concat!("craft/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let mut results = Vec::new();
+    let mut fresh = Vec::new();
+    let mut failed = None;
+    for feed in feeds {
+        let r = fetch_one(&agent, &cache, feed, opts, progress);
+        if r.outcome == "downloaded" {
+            fresh.push(cache.join(format!("{}.data", feed.name)));
+        }
+        if r.outcome == "failed" && failed.is_none() {
+            failed = Some(format!(
+                "{}: {}",
+                r.name,
+                r.notes.last().cloned().unwrap_or_default()
+            ));
+        }
+        results.push(r);
+    }
+    if let Some(why) = failed {
+        return Err(Error::Fetch {
+            reason: why,
+            report: Box::new(UpdateReport {
+                feeds: results,
+                import: None,
+            }),
+        });
+    }
+    let import = if fresh.is_empty() {
+        None
+    } else {
+        Some(store.import(&fresh, &Limits::default(), &mut |n| {
+            progress(Progress::Import(n))
+        })?)
+    };
+    // The data is in; now the validators that say so.
+    for feed in feeds {
+        let pending = cache.join(format!("{}.state.pending", feed.name));
+        if pending.exists() {
+            fs_err::rename(&pending, state_path(&cache, &feed.name))
+                .map_err(|e| Error::io(&pending, e))?;
+        }
+    }
+    Ok(UpdateReport {
+        feeds: results,
+        import,
+    })
+}
+
+enum Attempt {
+    Done,
+    NotModified,
+    /// Retry after this long, because…
+    Retry(Duration, String),
+    Fail(String),
+}
+
+fn fetch_one(
+    agent: &ureq::Agent,
+    cache: &Path,
+    feed: &Feed,
+    opts: &FetchOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> FeedResult {
+    let mut result = FeedResult {
+        name: feed.name.clone(),
+        url: feed.url.clone(),
+        outcome: "failed",
+        bytes: 0,
+        attempts: 0,
+        notes: Vec::new(),
+    };
+    let validators: Validators = fs_err::read(state_path(cache, &feed.name))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let have_data = cache.join(format!("{}.data", feed.name)).is_file();
+    let mut backoff = opts.backoff;
+    loop {
+        result.attempts += 1;
+        match attempt(
+            agent,
+            cache,
+            feed,
+            opts,
+            &validators,
+            have_data,
+            &mut result,
+            progress,
+        ) {
+            Attempt::Done => {
+                result.outcome = "downloaded";
+                return result;
+            }
+            Attempt::NotModified => {
+                result.outcome = "not-modified";
+                return result;
+            }
+            Attempt::Fail(why) => {
+                result.notes.push(why);
+                return result;
+            }
+            Attempt::Retry(wait, why) => {
+                if result.attempts > opts.retries {
+                    result
+                        .notes
+                        .push(format!("gave up after {} attempts: {why}", result.attempts));
+                    return result;
+                }
+                let wait = wait.max(backoff).min(opts.max_backoff);
+                progress(Progress::Retry(&feed.name, wait, why.clone()));
+                result.notes.push(format!(
+                    "attempt {}: {why}; retrying in {:.1} s",
+                    result.attempts,
+                    wait.as_secs_f64()
+                ));
+                std::thread::sleep(wait);
+                backoff = (backoff * 2).min(opts.max_backoff);
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn attempt(
+    agent: &ureq::Agent,
+    cache: &Path,
+    feed: &Feed,
+    opts: &FetchOptions,
+    validators: &Validators,
+    have_data: bool,
+    result: &mut FeedResult,
+    progress: &mut dyn FnMut(Progress),
+) -> Attempt {
+    let part = cache.join(format!("{}.part", feed.name));
+    let part_meta = cache.join(format!("{}.part.json", feed.name));
+    let partial: Option<(u64, Validators)> = fs_err::metadata(&part).ok().and_then(|m| {
+        let v: Validators = serde_json::from_slice(&fs_err::read(&part_meta).ok()?).ok()?;
+        (m.len() > 0 && (v.etag.is_some() || v.last_modified.is_some())).then_some((m.len(), v))
+    });
+    let mut req = agent.get(&feed.url);
+    if let Some((len, v)) = &partial {
+        req = req.header("Range", format!("bytes={len}-"));
+        if let Some(tag) = v.etag.as_ref().or(v.last_modified.as_ref()) {
+            req = req.header("If-Range", tag);
+        }
+    } else if have_data {
+        if let Some(e) = &validators.etag {
+            req = req.header("If-None-Match", e);
+        }
+        if let Some(l) = &validators.last_modified {
+            req = req.header("If-Modified-Since", l);
+        }
+    }
+    let resp = match req.call() {
+        Ok(r) => r,
+        Err(e) => return Attempt::Retry(Duration::ZERO, format!("{e}")),
+    };
+    let status = resp.status().as_u16();
+    let header = |name: &str| {
+        resp.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    match status {
+        304 if partial.is_none() && have_data => return Attempt::NotModified,
+        200 | 206 => {}
+        429 | 500..=599 => {
+            let after = header("retry-after")
+                .and_then(|s| s.trim().parse::<u64>().ok())
+                .map_or(Duration::ZERO, Duration::from_secs);
+            return Attempt::Retry(after, format!("HTTP {status}"));
+        }
+        _ => return Attempt::Fail(format!("HTTP {status} from {}", feed.url)),
+    }
+    let new_validators = Validators {
+        etag: header("etag"),
+        last_modified: header("last-modified"),
+    };
+    let length: Option<u64> = header("content-length").and_then(|s| s.parse().ok());
+    // Resume only when the server sent the rest of the same representation.
+    let (mut offset, append) = match (&partial, status) {
+        (Some((len, _)), 206) => {
+            let starts_at = header("content-range").and_then(|c| {
+                c.strip_prefix("bytes ")
+                    .and_then(|r| r.split('-').next())
+                    .and_then(|s| s.parse::<u64>().ok())
+            });
+            if starts_at == Some(*len) {
+                result.notes.push(format!("resumed at byte {len}"));
+                (*len, true)
+            } else {
+                (0, false)
+            }
+        }
+        _ => (0, false),
+    };
+    if status == 206 && !append {
+        // A partial answer we did not ask for (or cannot place): start over next time.
+        let _ = fs_err::remove_file(&part);
+        let _ = fs_err::remove_file(&part_meta);
+        return Attempt::Retry(Duration::ZERO, "unexpected partial content".into());
+    }
+    if !append {
+        let meta = serde_json::to_vec(&new_validators).unwrap_or_default();
+        if let Err(e) = fs_err::write(&part_meta, meta) {
+            return Attempt::Fail(e.to_string());
+        }
+    }
+    let file = fs_err::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .append(append)
+        .truncate(!append)
+        .open(&part);
+    let mut file = match file {
+        Ok(f) => f,
+        Err(e) => return Attempt::Fail(e.to_string()),
+    };
+    progress(Progress::Start(&feed.name, length.map(|l| l + offset)));
+    let budget = opts.max_bytes.saturating_sub(offset);
+    let mut body = resp
+        .into_body()
+        .into_with_config()
+        .limit(budget.saturating_add(1))
+        .reader();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut got = 0u64;
+    loop {
+        match body.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                got += n as u64;
+                result.bytes += n as u64;
+                if got > budget {
+                    let _ = fs_err::remove_file(&part);
+                    return Attempt::Fail(format!(
+                        "larger than the {} MiB limit",
+                        opts.max_bytes >> 20
+                    ));
+                }
+                if let Err(e) = file.write_all(&buf[..n]) {
+                    return Attempt::Fail(e.to_string());
+                }
+                offset += n as u64;
+                progress(Progress::Bytes(offset));
+            }
+            Err(e) => {
+                let _ = file.flush();
+                return Attempt::Retry(
+                    Duration::ZERO,
+                    format!("connection broke after {offset} bytes: {e}"),
+                );
+            }
+        }
+    }
+    if let Some(l) = length {
+        if got != l {
+            return Attempt::Retry(Duration::ZERO, format!("received {got} of {l} bytes"));
+        }
+    }
+    if let Err(e) = file.sync_all() {
+        return Attempt::Fail(e.to_string());
+    }
+    drop(file);
+    let data = cache.join(format!("{}.data", feed.name));
+    if let Err(e) = fs_err::rename(&part, &data) {
+        return Attempt::Fail(e.to_string());
+    }
+    let meta = fs_err::read(&part_meta).unwrap_or_default();
+    let _ = fs_err::remove_file(&part_meta);
+    // Becomes the feed's state once the import has committed.
+    if let Err(e) = fs_err::write(cache.join(format!("{}.state.pending", feed.name)), meta) {
+        return Attempt::Fail(e.to_string());
+    }
+    Attempt::Done
+}

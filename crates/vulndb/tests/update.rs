@@ -1,0 +1,427 @@
+//! `craft db update` against a loopback HTTP server started here: conditional requests,
+//! retries after 429/500, resumption of a truncated download, timeouts, malformed and
+//! missing feeds — and the database unchanged whenever an update fails.
+
+use crate::fixtures::{CVE5, KEV, OSV_GHSA};
+use craft_vulndb::fetch::{self, Feed, FetchOptions};
+use craft_vulndb::{Error, Precedence, SqliteStore, Store};
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+struct Request {
+    path: String,
+    headers: HashMap<String, String>,
+}
+
+/// What the server answers.
+enum Reply {
+    /// 200 with this body and ETag; honours If-None-Match and Range/If-Range.
+    File { body: Vec<u8>, etag: &'static str },
+    /// The headers of a full 200 reply, then only the first `n` bytes, then the connection
+    /// closes.
+    Truncated {
+        body: Vec<u8>,
+        etag: &'static str,
+        n: usize,
+    },
+    /// Nothing for this long, then the reply.
+    Slow(Duration, Box<Reply>),
+    /// A bare status with optional `Retry-After`.
+    Status(u16, Option<&'static str>),
+}
+
+type Route = dyn Fn(&Request, usize) -> Reply + Send + Sync;
+
+struct Server {
+    base: String,
+    seen: Arc<Mutex<Vec<Request>>>,
+}
+
+fn serve(route: Arc<Route>) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen: Arc<Mutex<Vec<Request>>> = Arc::default();
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(conn) = conn else { continue };
+            let route = route.clone();
+            let log = log.clone();
+            std::thread::spawn(move || handle(conn, &*route, &log));
+        }
+    });
+    Server { base, seen }
+}
+
+fn handle(mut conn: TcpStream, route: &Route, log: &Mutex<Vec<Request>>) {
+    let mut reader = BufReader::new(conn.try_clone().unwrap());
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let mut headers = HashMap::new();
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
+        }
+    }
+    let req = Request { path, headers };
+    let n = {
+        let mut l = log.lock().unwrap();
+        l.push(req.clone());
+        l.iter().filter(|r| r.path == req.path).count()
+    };
+    let reply = route(&req, n);
+    respond(&mut conn, &req, reply);
+}
+
+fn respond(conn: &mut TcpStream, req: &Request, reply: Reply) {
+    match reply {
+        Reply::Slow(d, inner) => {
+            std::thread::sleep(d);
+            respond(conn, req, *inner);
+        }
+        Reply::Status(code, retry_after) => {
+            let extra = retry_after
+                .map(|r| format!("Retry-After: {r}\r\n"))
+                .unwrap_or_default();
+            let _ = write!(
+                conn,
+                "HTTP/1.1 {code} X\r\n{extra}Content-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+        Reply::File { body, etag } => {
+            let tag = format!("\"{etag}\"");
+            if req.headers.get("if-none-match") == Some(&tag) {
+                let _ = write!(
+                    conn,
+                    "HTTP/1.1 304 Not Modified\r\nETag: {tag}\r\nConnection: close\r\n\r\n"
+                );
+                return;
+            }
+            let from = req
+                .headers
+                .get("range")
+                .filter(|_| req.headers.get("if-range") == Some(&tag))
+                .and_then(|r| {
+                    r.strip_prefix("bytes=")?
+                        .strip_suffix('-')?
+                        .parse::<usize>()
+                        .ok()
+                })
+                .filter(|&f| f < body.len());
+            match from {
+                Some(f) => {
+                    let _ = write!(
+                        conn,
+                        "HTTP/1.1 206 Partial Content\r\nETag: {tag}\r\nContent-Range: bytes {f}-{}/{}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len() - 1,
+                        body.len(),
+                        body.len() - f
+                    );
+                    let _ = conn.write_all(&body[f..]);
+                }
+                None => {
+                    let _ = write!(
+                        conn,
+                        "HTTP/1.1 200 OK\r\nETag: {tag}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    let _ = conn.write_all(&body);
+                }
+            }
+        }
+        Reply::Truncated { body, etag, n } => {
+            let _ = write!(
+                conn,
+                "HTTP/1.1 200 OK\r\nETag: \"{etag}\"\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = conn.write_all(&body[..n]);
+            let _ = conn.flush();
+            let _ = conn.shutdown(std::net::Shutdown::Both);
+        }
+    }
+}
+
+fn quick() -> FetchOptions {
+    FetchOptions {
+        retries: 3,
+        backoff: Duration::from_millis(10),
+        max_backoff: Duration::from_millis(50),
+        connect_timeout: Duration::from_secs(5),
+        read_timeout: Duration::from_millis(500),
+        max_bytes: 64 << 20,
+    }
+}
+
+fn osv_zip() -> Vec<u8> {
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    z.start_file(
+        "GHSA-aaaa-bbbb-cccc.json",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    z.write_all(OSV_GHSA.as_bytes()).unwrap();
+    z.finish().unwrap().into_inner()
+}
+
+fn feeds(server: &Server, names: &[&str]) -> Vec<Feed> {
+    names
+        .iter()
+        .map(|n| Feed {
+            name: (*n).to_string(),
+            url: format!("{}/{n}", server.base),
+        })
+        .collect()
+}
+
+fn update(
+    db: &std::path::Path,
+    feeds: &[Feed],
+    opts: &FetchOptions,
+) -> Result<fetch::UpdateReport, Error> {
+    let mut store = SqliteStore::create(db).unwrap();
+    fetch::update(&mut store, feeds, opts, &mut |_| {})
+}
+
+fn osv_records(db: &std::path::Path) -> i64 {
+    let st = SqliteStore::open(db).unwrap().status().unwrap();
+    st.sources
+        .iter()
+        .find(|s| s.source == "osv")
+        .unwrap()
+        .records
+}
+
+#[test]
+fn an_update_downloads_imports_and_then_asks_only_for_changes() {
+    let zip = osv_zip();
+    let server = serve(Arc::new(move |req: &Request, _| match req.path.as_str() {
+        "/kev" => Reply::File {
+            body: KEV.as_bytes().to_vec(),
+            etag: "kev-1",
+        },
+        "/osv" => Reply::File {
+            body: zip.clone(),
+            etag: "osv-1",
+        },
+        _ => Reply::Status(404, None),
+    }));
+    let db = tempfile::tempdir().unwrap();
+    let f = feeds(&server, &["kev", "osv"]);
+    let r = update(db.path(), &f, &quick()).unwrap();
+    assert!(
+        r.feeds.iter().all(|f| f.outcome == "downloaded"),
+        "{:?}",
+        r.feeds
+    );
+    let import = r.import.expect("an import");
+    assert_eq!(import.sources["kev"].imported, 1);
+    assert_eq!(import.sources["osv"].imported, 1);
+    let store = SqliteStore::open(db.path()).unwrap();
+    let v = store
+        .vulnerability("GHSA-aaaa-bbbb-cccc", &Precedence::default())
+        .unwrap()
+        .unwrap();
+    assert!(v.kev.is_some());
+    assert!(
+        v.records[0]
+            .origin
+            .ends_with("osv.data!GHSA-aaaa-bbbb-cccc.json"),
+        "{}",
+        v.records[0].origin
+    );
+
+    // Second run: conditional requests, nothing downloaded, nothing imported.
+    let r = update(db.path(), &f, &quick()).unwrap();
+    assert!(
+        r.feeds.iter().all(|f| f.outcome == "not-modified"),
+        "{:?}",
+        r.feeds
+    );
+    assert!(r.import.is_none());
+    let seen = server.seen.lock().unwrap();
+    let last_kev = seen.iter().rfind(|q| q.path == "/kev").unwrap();
+    assert_eq!(
+        last_kev.headers.get("if-none-match").map(String::as_str),
+        Some("\"kev-1\"")
+    );
+}
+
+#[test]
+fn rate_limits_and_server_errors_are_retried_with_backoff() {
+    let server = serve(Arc::new(|_: &Request, n| match n {
+        1 => Reply::Status(429, Some("1")),
+        2 => Reply::Status(503, None),
+        _ => Reply::File {
+            body: KEV.as_bytes().to_vec(),
+            etag: "k",
+        },
+    }));
+    let db = tempfile::tempdir().unwrap();
+    let r = update(db.path(), &feeds(&server, &["kev"]), &quick()).unwrap();
+    let kev = &r.feeds[0];
+    assert_eq!((kev.outcome, kev.attempts), ("downloaded", 3), "{kev:?}");
+    assert!(
+        kev.notes[0].contains("HTTP 429") && kev.notes[1].contains("HTTP 503"),
+        "{kev:?}"
+    );
+    assert_eq!(r.import.unwrap().sources["kev"].imported, 1);
+}
+
+#[test]
+fn a_truncated_download_resumes_where_it_broke() {
+    // A CVE record padded to a few hundred KB, cut in the middle on the first attempt.
+    let padded = CVE5.replacen(
+        "\"title\": \"",
+        &format!("\"title\": \"{}", "x".repeat(300_000)),
+        1,
+    );
+    let body = padded.into_bytes();
+    let half = body.len() / 2;
+    let b = body.clone();
+    let server = serve(Arc::new(move |_: &Request, n| {
+        if n == 1 {
+            Reply::Truncated {
+                body: b.clone(),
+                etag: "c1",
+                n: half,
+            }
+        } else {
+            Reply::File {
+                body: b.clone(),
+                etag: "c1",
+            }
+        }
+    }));
+    let db = tempfile::tempdir().unwrap();
+    let r = update(db.path(), &feeds(&server, &["cve"]), &quick()).unwrap();
+    let cve = &r.feeds[0];
+    assert_eq!(cve.outcome, "downloaded", "{cve:?}");
+    assert!(
+        cve.notes
+            .iter()
+            .any(|n| n.contains(&format!("resumed at byte {half}"))),
+        "{cve:?}"
+    );
+    assert_eq!(cve.bytes as usize, body.len(), "each byte fetched once");
+    let second = server.seen.lock().unwrap()[1].clone();
+    assert_eq!(
+        second.headers.get("range").map(String::as_str),
+        Some(format!("bytes={half}-").as_str())
+    );
+    assert_eq!(r.import.unwrap().sources["cve"].imported, 1);
+}
+
+#[test]
+fn a_failed_feed_fails_the_update_and_changes_nothing() {
+    let zip = osv_zip();
+    let server = serve(Arc::new(move |req: &Request, _| match req.path.as_str() {
+        "/osv" => Reply::File {
+            body: zip.clone(),
+            etag: "o",
+        },
+        "/slow" => Reply::Slow(
+            Duration::from_secs(2),
+            Box::new(Reply::File {
+                body: KEV.as_bytes().to_vec(),
+                etag: "s",
+            }),
+        ),
+        "/gone" => Reply::Status(404, None),
+        "/down" => Reply::Status(500, None),
+        _ => Reply::Status(404, None),
+    }));
+    let db = tempfile::tempdir().unwrap();
+    // A first good update, to have something to keep.
+    update(db.path(), &feeds(&server, &["osv"]), &quick()).unwrap();
+    assert_eq!(osv_records(db.path()), 1);
+    for bad in ["gone", "down", "slow"] {
+        let mut f = feeds(&server, &["kev-elsewhere"]);
+        f[0].url = format!("{}/osv", server.base);
+        f.extend(feeds(&server, &[bad]));
+        let err = update(db.path(), &f, &quick()).unwrap_err();
+        let Error::Fetch { reason, report } = &err else {
+            panic!("{bad}: {err}");
+        };
+        assert!(reason.starts_with(bad), "{bad}: {reason}");
+        assert_eq!(report.feeds[1].outcome, "failed");
+        assert!(report.import.is_none());
+        assert_eq!(
+            osv_records(db.path()),
+            1,
+            "{bad}: the database is unchanged"
+        );
+    }
+}
+
+#[test]
+fn malformed_downloads_are_skipped_or_refused_without_damage() {
+    let server = serve(Arc::new(|req: &Request, _| match req.path.as_str() {
+        "/html" => Reply::File {
+            body: b"<html><body>Service unavailable</body></html>".to_vec(),
+            etag: "h",
+        },
+        "/badzip" => {
+            let mut z = osv_zip();
+            z.truncate(z.len() - 30);
+            Reply::File { body: z, etag: "z" }
+        }
+        _ => Reply::Status(404, None),
+    }));
+    let db = tempfile::tempdir().unwrap();
+    // An error page where data was expected: imported as nothing, with the reason counted.
+    let r = update(db.path(), &feeds(&server, &["html"]), &quick()).unwrap();
+    let import = r.import.unwrap();
+    assert_eq!(
+        import.unrecognised.skipped.get("not-vulnerability-data"),
+        Some(&1),
+        "{import:?}"
+    );
+    // A damaged archive: the import fails, the feed's state is not advanced, nothing kept.
+    let err = update(db.path(), &feeds(&server, &["badzip"]), &quick()).unwrap_err();
+    assert!(err.to_string().contains("badzip.data"), "{err}");
+    assert_eq!(osv_records(db.path()), 0);
+    assert!(!db.path().join("cache/badzip.state.json").exists());
+}
+
+#[test]
+fn feeds_toml_replaces_the_default_feeds_and_is_validated() {
+    let db = tempfile::tempdir().unwrap();
+    assert!(fetch::feeds_for_dir(db.path())
+        .unwrap()
+        .iter()
+        .any(|f| f.name == "osv-PyPI"));
+    std::fs::write(
+        db.path().join("feeds.toml"),
+        "[[feed]]\nname = \"kev\"\nurl = \"https://mirror.example/kev.json\"\n",
+    )
+    .unwrap();
+    let f = fetch::feeds_for_dir(db.path()).unwrap();
+    assert_eq!(
+        f,
+        [Feed {
+            name: "kev".into(),
+            url: "https://mirror.example/kev.json".into()
+        }]
+    );
+    for bad in [
+        "[[feed]]\nname = \"../x\"\nurl = \"https://a\"\n",
+        "[[feed]]\nname = \"a\"\nurl = \"file:///etc/passwd\"\n",
+        "[[feed]]\nname = \"a\"\nurl = \"https://a\"\n[[feed]]\nname = \"a\"\nurl = \"https://b\"\n",
+    ] {
+        std::fs::write(db.path().join("feeds.toml"), bad).unwrap();
+        assert!(fetch::feeds_for_dir(db.path()).is_err(), "{bad}");
+    }
+}
