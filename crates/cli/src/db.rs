@@ -74,9 +74,10 @@ Examples:
     ///
     /// The feeds are the database directory's `feeds.toml` (`[[feed]] name = "kev"
     /// url = "https://…"`, e.g. an internal mirror), else the official ones: CISA KEV, EPSS,
-    /// the kernel CNA's tree, CVE List V5, and the OSV `all.zip` of the main ecosystems.
-    /// If any feed fails after its retries, nothing is imported. (NVD's API and CVE List
-    /// deltas are not fetched yet: CVE List is fetched whole.)
+    /// the kernel CNA's tree, CVE List V5 (whole), the NVD CVE API 2.0 (everything the
+    /// first time, then what changed since; set `NVD_API_KEY` for NVD's faster rate limit),
+    /// and the OSV `all.zip` of the main ecosystems. If any feed fails after its retries,
+    /// nothing is imported.
     #[command(after_help = "\
 Examples:
   craft db update
@@ -366,6 +367,7 @@ fn update(ctx: Ctx, dir: &std::path::Path, only: &[String], retries: u32) -> any
     let mut store = SqliteStore::create(dir)?;
     let opts = fetch::FetchOptions {
         retries,
+        nvd_api_key: std::env::var("NVD_API_KEY").ok().filter(|k| !k.is_empty()),
         ..fetch::FetchOptions::default()
     };
     let bar = if ctx.quiet {

@@ -525,8 +525,73 @@ pub fn rfc3339_from_unix(secs: u64) -> String {
     )
 }
 
+/// RFC 3339 text (`2026-11-28T16:12:56Z`, fractions and a `+hh:mm`/`-hh:mm` offset allowed)
+/// as Unix seconds; `None` when it is not one.
+pub fn unix_from_rfc3339(t: &str) -> Option<i64> {
+    let b = t.as_bytes();
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let s = t.get(r)?;
+        s.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| s.parse().ok())?
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
+        return None;
+    }
+    let mut rest = &t[19..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+        rest = &frac[digits..];
+    }
+    let offset = match rest {
+        "" | "Z" | "z" => 0,
+        _ => {
+            let sign = match rest.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let o = rest.get(1..)?;
+            let (oh, om) = o.split_once(':')?;
+            sign * (oh.parse::<i64>().ok()? * 3600 + om.parse::<i64>().ok()? * 60)
+        }
+    };
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hh * 3600 + mm * 60 + ss - offset)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rfc3339_reads_back_to_unix_times() {
+        for secs in [0u64, 951_782_400, 1_795_882_376, 4_102_444_800] {
+            let text = super::rfc3339_from_unix(secs);
+            assert_eq!(super::unix_from_rfc3339(&text), Some(secs as i64), "{text}");
+        }
+        assert_eq!(
+            super::unix_from_rfc3339("2021-02-24T12:15:16.283"),
+            Some(1_614_168_916)
+        );
+        assert_eq!(
+            super::unix_from_rfc3339("1970-01-01T01:00:00+01:00"),
+            Some(0)
+        );
+        assert_eq!(super::unix_from_rfc3339("2021-13-01T00:00:00Z"), None);
+        assert_eq!(super::unix_from_rfc3339("yesterday"), None);
+    }
+
     #[test]
     fn unix_times_format_as_rfc3339() {
         assert_eq!(super::rfc3339_from_unix(0), "1970-01-01T00:00:00Z");

@@ -35,26 +35,53 @@ pub struct Feed {
     pub name: String,
     /// `https://…` (or `http://` for a local mirror).
     pub url: String,
+    /// How the URL is fetched.
+    #[serde(default)]
+    pub kind: FeedKind,
+}
+
+/// How a feed's URL is fetched.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FeedKind {
+    /// One file (conditional and resumable).
+    #[default]
+    File,
+    /// The NVD CVE API 2.0: pages of `resultsPerPage`, and after the first complete run only
+    /// what changed since (`lastModStartDate`/`lastModEndDate`, in windows of at most 120
+    /// days), paced by NVD's rate limits (6 s between requests without an API key, 0.6 s
+    /// with one).
+    NvdApi,
 }
 
 /// The feeds `craft db update` fetches when the database directory has no `feeds.toml`.
 pub fn default_feeds() -> Vec<Feed> {
+    let file = |name: &str, url: &str| Feed {
+        name: name.into(),
+        url: url.into(),
+        kind: FeedKind::File,
+    };
     let mut feeds = vec![
+        file(
+            "kev",
+            "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json",
+        ),
+        file(
+            "epss",
+            "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz",
+        ),
+        file(
+            "kernel-cna",
+            "https://git.kernel.org/pub/scm/linux/security/vulns.git/snapshot/vulns-master.tar.gz",
+        ),
+        file(
+            "cvelist",
+            "https://github.com/CVEProject/cvelistV5/archive/refs/heads/main.zip",
+        ),
         Feed {
-            name: "kev".into(),
-            url: "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json".into(),
-        },
-        Feed {
-            name: "epss".into(),
-            url: "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz".into(),
-        },
-        Feed {
-            name: "kernel-cna".into(),
-            url: "https://git.kernel.org/pub/scm/linux/security/vulns.git/snapshot/vulns-master.tar.gz".into(),
-        },
-        Feed {
-            name: "cvelist".into(),
-            url: "https://github.com/CVEProject/cvelistV5/archive/refs/heads/main.zip".into(),
+            name: "nvd".into(),
+            url: "https://services.nvd.nist.gov/rest/json/cves/2.0".into(),
+            kind: FeedKind::NvdApi,
         },
     ];
     for eco in [
@@ -79,6 +106,7 @@ pub fn default_feeds() -> Vec<Feed> {
                 "https://osv-vulnerabilities.storage.googleapis.com/{}/all.zip",
                 eco.replace(' ', "%20")
             ),
+            kind: FeedKind::File,
         });
     }
     feeds
@@ -154,6 +182,13 @@ pub struct FetchOptions {
     pub read_timeout: Duration,
     /// Largest download.
     pub max_bytes: u64,
+    /// NVD API key (sent as the `apiKey` header; `craft` reads `NVD_API_KEY`).
+    pub nvd_api_key: Option<String>,
+    /// Pause between NVD API requests; `None`: NVD's published limits (6 s without a key,
+    /// 0.6 s with one).
+    pub nvd_delay: Option<Duration>,
+    /// `resultsPerPage` of NVD API requests (at most 2,000).
+    pub nvd_page_size: u32,
 }
 
 impl Default for FetchOptions {
@@ -165,6 +200,9 @@ impl Default for FetchOptions {
             connect_timeout: Duration::from_secs(30),
             read_timeout: Duration::from_secs(60),
             max_bytes: 8 << 30,
+            nvd_api_key: None,
+            nvd_delay: None,
+            nvd_page_size: 2000,
         }
     }
 }
@@ -240,10 +278,20 @@ pub fn update(
     let mut fresh = Vec::new();
     let mut failed = None;
     for feed in feeds {
-        let r = fetch_one(&agent, &cache, feed, opts, progress);
-        if r.outcome == "downloaded" {
-            fresh.push(cache.join(format!("{}.data", feed.name)));
-        }
+        let r = match feed.kind {
+            FeedKind::File => {
+                let r = fetch_one(&agent, &cache, feed, opts, progress);
+                if r.outcome == "downloaded" {
+                    fresh.push(cache.join(format!("{}.data", feed.name)));
+                }
+                r
+            }
+            FeedKind::NvdApi => {
+                let (r, pages) = fetch_nvd(&agent, &cache, feed, opts, progress);
+                fresh.extend(pages);
+                r
+            }
+        };
         if r.outcome == "failed" && failed.is_none() {
             failed = Some(format!(
                 "{}: {}",
@@ -511,4 +559,220 @@ fn attempt(
         return Attempt::Fail(e.to_string());
     }
     Attempt::Done
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct NvdState {
+    /// The end of the last window fetched completely (RFC 3339).
+    last_mod_end: Option<String>,
+}
+
+/// NVD's longest `lastModStartDate`–`lastModEndDate` window.
+const NVD_WINDOW_SECS: i64 = 120 * 86_400;
+
+/// Fetch the NVD API's pages into `cache/<feed>/`: everything the first time, then what
+/// changed since the last complete run.
+fn fetch_nvd(
+    agent: &ureq::Agent,
+    cache: &Path,
+    feed: &Feed,
+    opts: &FetchOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> (FeedResult, Vec<PathBuf>) {
+    let mut result = FeedResult {
+        name: feed.name.clone(),
+        url: feed.url.clone(),
+        outcome: "failed",
+        bytes: 0,
+        attempts: 0,
+        notes: Vec::new(),
+    };
+    let dir = cache.join(&feed.name);
+    let _ = fs_err::remove_dir_all(&dir);
+    if let Err(e) = fs_err::create_dir_all(&dir) {
+        result.notes.push(e.to_string());
+        return (result, Vec::new());
+    }
+    let state: NvdState = fs_err::read(state_path(cache, &feed.name))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let now = crate::now_rfc3339();
+    let now_secs = craft_model::unix_from_rfc3339(&now).unwrap_or(0);
+    // Windows of at most 120 days from the last complete run to now; one unbounded window
+    // the first time.
+    let mut windows: Vec<Option<(String, String)>> = Vec::new();
+    match state
+        .last_mod_end
+        .as_deref()
+        .and_then(craft_model::unix_from_rfc3339)
+    {
+        Some(mut from) => {
+            while from < now_secs {
+                let to = (from + NVD_WINDOW_SECS).min(now_secs);
+                windows.push(Some((nvd_time(from), nvd_time(to))));
+                from = to;
+            }
+        }
+        None => windows.push(None),
+    }
+    let delay = opts.nvd_delay.unwrap_or(if opts.nvd_api_key.is_some() {
+        Duration::from_millis(600)
+    } else {
+        Duration::from_secs(6)
+    });
+    let mut pages = Vec::new();
+    let mut total_records = 0u64;
+    let mut first_request = true;
+    for (w, window) in windows.iter().enumerate() {
+        let mut start = 0u64;
+        loop {
+            if !first_request {
+                std::thread::sleep(delay);
+            }
+            first_request = false;
+            let mut url = format!(
+                "{}?resultsPerPage={}&startIndex={start}",
+                feed.url,
+                opts.nvd_page_size.clamp(1, 2000)
+            );
+            if let Some((from, to)) = window {
+                url.push_str(&format!("&lastModStartDate={from}&lastModEndDate={to}"));
+            }
+            let page = dir.join(format!("page-{w:03}-{start:07}.json"));
+            if let Err(why) = get_page(agent, &url, &page, opts, &mut result, progress) {
+                result.notes.push(why);
+                return (result, Vec::new());
+            }
+            let (total, count) = match page_counts(&page) {
+                Some(c) => c,
+                None => {
+                    result.notes.push(format!("{url}: not an NVD API page"));
+                    return (result, Vec::new());
+                }
+            };
+            total_records += count;
+            if count > 0 {
+                pages.push(page);
+            }
+            progress(Progress::Bytes(total_records));
+            start += count;
+            if count == 0 || start >= total {
+                break;
+            }
+        }
+    }
+    result.notes.push(format!(
+        "{total_records} CVEs in {} pages{}",
+        pages.len(),
+        state
+            .last_mod_end
+            .as_deref()
+            .map(|s| format!(" changed since {s}"))
+            .unwrap_or_default()
+    ));
+    result.outcome = if total_records > 0 {
+        "downloaded"
+    } else {
+        "not-modified"
+    };
+    let pending = serde_json::to_vec(&NvdState {
+        last_mod_end: Some(now),
+    })
+    .unwrap_or_default();
+    if let Err(e) = fs_err::write(cache.join(format!("{}.state.pending", feed.name)), pending) {
+        result.outcome = "failed";
+        result.notes.push(e.to_string());
+        return (result, Vec::new());
+    }
+    (result, pages)
+}
+
+/// NVD's time parameter: `2024-01-01T00:00:00.000Z`.
+fn nvd_time(secs: i64) -> String {
+    let text = craft_model::rfc3339_from_unix(secs.max(0) as u64);
+    format!("{}.000Z", text.trim_end_matches('Z'))
+}
+
+/// `(totalResults, number of vulnerabilities)` of a saved API page.
+fn page_counts(path: &Path) -> Option<(u64, u64)> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Page {
+        total_results: u64,
+        vulnerabilities: Vec<serde::de::IgnoredAny>,
+    }
+    let f = fs_err::File::open(path).ok()?;
+    let p: Page = serde_json::from_reader(std::io::BufReader::new(f)).ok()?;
+    Some((p.total_results, p.vulnerabilities.len() as u64))
+}
+
+/// GET `url` into `path`, retrying connection errors, 403 (NVD's rate limiting), 429 and
+/// 5xx.
+fn get_page(
+    agent: &ureq::Agent,
+    url: &str,
+    path: &Path,
+    opts: &FetchOptions,
+    result: &mut FeedResult,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(), String> {
+    let mut backoff = opts.backoff;
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        result.attempts += 1;
+        let mut req = agent.get(url);
+        if let Some(k) = &opts.nvd_api_key {
+            req = req.header("apiKey", k);
+        }
+        let why = match req.call() {
+            Err(e) => e.to_string(),
+            Ok(resp) => {
+                let status = resp.status().as_u16();
+                let after = resp
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|s| s.trim().parse::<u64>().ok())
+                    .map_or(Duration::ZERO, Duration::from_secs);
+                match status {
+                    200 => {
+                        let mut body = resp
+                            .into_body()
+                            .into_with_config()
+                            .limit(opts.max_bytes)
+                            .reader();
+                        let written = fs_err::File::create(path)
+                            .map_err(|e| e.to_string())
+                            .and_then(|mut f| {
+                                std::io::copy(&mut body, &mut f).map_err(|e| e.to_string())
+                            });
+                        match written {
+                            Ok(n) => {
+                                result.bytes += n;
+                                return Ok(());
+                            }
+                            Err(e) => format!("connection broke: {e}"),
+                        }
+                    }
+                    403 | 429 | 500..=599 => {
+                        backoff = backoff.max(after);
+                        format!("HTTP {status}")
+                    }
+                    _ => return Err(format!("HTTP {status} from {url}")),
+                }
+            }
+        };
+        if tries > opts.retries {
+            return Err(format!("gave up after {tries} attempts: {why}"));
+        }
+        let wait = backoff.min(opts.max_backoff);
+        progress(Progress::Retry(&result.name, wait, why.clone()));
+        result
+            .notes
+            .push(format!("{why}; retrying in {:.1} s", wait.as_secs_f64()));
+        std::thread::sleep(wait);
+        backoff = (backoff * 2).min(opts.max_backoff);
+    }
 }

@@ -3,7 +3,7 @@
 //! missing feeds — and the database unchanged whenever an update fails.
 
 use crate::fixtures::{CVE5, KEV, OSV_GHSA};
-use craft_vulndb::fetch::{self, Feed, FetchOptions};
+use craft_vulndb::fetch::{self, Feed, FeedKind, FetchOptions};
 use craft_vulndb::{Error, Precedence, SqliteStore, Store};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -162,6 +162,9 @@ fn quick() -> FetchOptions {
         connect_timeout: Duration::from_secs(5),
         read_timeout: Duration::from_millis(500),
         max_bytes: 64 << 20,
+        nvd_api_key: None,
+        nvd_delay: Some(Duration::ZERO),
+        nvd_page_size: 2000,
     }
 }
 
@@ -182,6 +185,7 @@ fn feeds(server: &Server, names: &[&str]) -> Vec<Feed> {
         .map(|n| Feed {
             name: (*n).to_string(),
             url: format!("{}/{n}", server.base),
+            kind: FeedKind::File,
         })
         .collect()
 }
@@ -413,7 +417,8 @@ fn feeds_toml_replaces_the_default_feeds_and_is_validated() {
         f,
         [Feed {
             name: "kev".into(),
-            url: "https://mirror.example/kev.json".into()
+            url: "https://mirror.example/kev.json".into(),
+            kind: FeedKind::File,
         }]
     );
     for bad in [
@@ -424,4 +429,129 @@ fn feeds_toml_replaces_the_default_feeds_and_is_validated() {
         std::fs::write(db.path().join("feeds.toml"), bad).unwrap();
         assert!(fetch::feeds_for_dir(db.path()).is_err(), "{bad}");
     }
+}
+
+/// An NVD API page of the CVEs `ids` out of `total`.
+fn nvd_page(ids: &[&str], total: usize) -> Vec<u8> {
+    let items: Vec<String> = ids
+        .iter()
+        .map(|id| {
+            format!(
+                r#"{{"cve": {{"id": "{id}", "sourceIdentifier": "cna@acme.example", "lastModified": "2024-05-02T00:00:00.000",
+                "vulnStatus": "Analyzed", "descriptions": [{{"lang": "en", "value": "{id} text"}}]}}}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"resultsPerPage": {}, "startIndex": 0, "totalResults": {total}, "format": "NVD_CVE", "version": "2.0",
+        "timestamp": "2024-06-01T00:00:00.000", "vulnerabilities": [{}]}}"#,
+        ids.len(),
+        items.join(",")
+    )
+    .into_bytes()
+}
+
+fn query(path: &str, key: &str) -> Option<String> {
+    let q = path.split_once('?')?.1;
+    q.split('&')
+        .find_map(|kv| kv.strip_prefix(&format!("{key}=")).map(str::to_string))
+}
+
+#[test]
+fn the_nvd_api_is_paged_paced_and_then_asked_only_for_changes() {
+    let server = serve(Arc::new(|req: &Request, n| {
+        if !req.path.starts_with("/nvd") {
+            return Reply::Status(404, None);
+        }
+        let first_page = query(&req.path, "startIndex").as_deref() == Some("0");
+        if n == 1 && first_page && query(&req.path, "lastModStartDate").is_none() {
+            return Reply::Status(403, None); // NVD's answer to a rate-limited client
+        }
+        if query(&req.path, "lastModStartDate").is_some() {
+            return Reply::File {
+                body: nvd_page(&["CVE-2024-0003"], 1),
+                etag: "d",
+            };
+        }
+        match query(&req.path, "startIndex").as_deref() {
+            Some("0") => Reply::File {
+                body: nvd_page(&["CVE-2024-0001", "CVE-2024-0002"], 3),
+                etag: "p0",
+            },
+            Some("2") => Reply::File {
+                body: nvd_page(&["CVE-2024-0003"], 3),
+                etag: "p1",
+            },
+            _ => Reply::Status(400, None),
+        }
+    }));
+    let db = tempfile::tempdir().unwrap();
+    let feed = vec![Feed {
+        name: "nvd".into(),
+        url: format!("{}/nvd", server.base),
+        kind: FeedKind::NvdApi,
+    }];
+    let opts = FetchOptions {
+        nvd_page_size: 2,
+        nvd_api_key: Some("secret-key".into()),
+        ..quick()
+    };
+    let r = update(db.path(), &feed, &opts).unwrap();
+    assert_eq!(r.feeds[0].outcome, "downloaded", "{:?}", r.feeds);
+    assert!(
+        r.feeds[0].notes.iter().any(|n| n.contains("HTTP 403")),
+        "{:?}",
+        r.feeds
+    );
+    assert_eq!(r.import.unwrap().sources["nvd"].imported, 3);
+    {
+        let seen = server.seen.lock().unwrap();
+        assert!(seen
+            .iter()
+            .all(|q| q.headers.get("apikey").map(String::as_str) == Some("secret-key")));
+        assert_eq!(query(&seen[1].path, "resultsPerPage").as_deref(), Some("2"));
+    }
+    // The next run asks only for what changed since the last complete one, in windows of
+    // at most 120 days (the state is moved back to make several).
+    let state = db.path().join("cache/nvd.state.json");
+    assert!(std::fs::read_to_string(&state)
+        .unwrap()
+        .contains("last_mod_end"));
+    std::fs::write(&state, r#"{"last_mod_end": "2026-01-01T00:00:00Z"}"#).unwrap();
+    let before = server.seen.lock().unwrap().len();
+    let r = update(db.path(), &feed, &opts).unwrap();
+    let import = r.import.unwrap();
+    assert_eq!(
+        (
+            import.sources["nvd"].imported,
+            import.sources["nvd"].updated
+        ),
+        (0, 0)
+    );
+    let seen = server.seen.lock().unwrap();
+    let windows: Vec<(i64, i64)> = seen[before..]
+        .iter()
+        .map(|q| {
+            let t = |k| craft_model_time(&query(&q.path, k).expect("an incremental request"));
+            (t("lastModStartDate"), t("lastModEndDate"))
+        })
+        .collect();
+    assert!(windows.len() >= 3, "{windows:?}");
+    assert_eq!(windows[0].0, craft_model_time("2026-01-01T00:00:00.000Z"));
+    for w in windows.windows(2) {
+        assert_eq!(w[0].1, w[1].0, "contiguous windows");
+    }
+    assert!(windows.iter().all(|(a, b)| b - a <= 120 * 86_400 && b > a));
+}
+
+fn craft_model_time(t: &str) -> i64 {
+    // Unix seconds of `YYYY-MM-DDTHH:MM:SS…` (UTC), for comparing windows.
+    let d = |r: std::ops::Range<usize>| t[r].parse::<i64>().unwrap();
+    let (y, m, day) = (d(0..4), d(5..7), d(8..10));
+    let (y2, m2) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+    let era = y2.div_euclid(400);
+    let yoe = y2.rem_euclid(400);
+    let doy = (153 * m2 + 2) / 5 + day - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    days * 86_400 + d(11..13) * 3600 + d(14..16) * 60 + d(17..19)
 }
