@@ -5,9 +5,13 @@
 //!
 //! | table | one row per | indexed by |
 //! |---|---|---|
-//! | `record` | advisory as one source stated it: dates, status, texts, aliases/severities/CWEs/references/facts (JSON columns), the original JSON (zstd) and its SHA-256, where and when it was imported | `(source, slot, id)`, `id` |
-//! | `affected` | affected package/product: lookup key, ecosystem, the range it is judged by | `key`, `rid` |
-//! | `range` | range as the record states it (form `osv`/`cve5`/`nvd`, JSON, zstd), once per record however many keys point to it | `range_id`, `rid` |
+//! | `record` | advisory as one source stated it: dates, status, texts, aliases/severities/CWEs/references/facts and its affected keys (JSON columns), the original JSON (zstd) and its SHA-256, where and when it was imported | `(id, source, slot)` |
+//! | `affected` | lookup key → record and the range it is judged by, with the ecosystem | `(key, rid, range_id)` |
+//! | `range` | range as the record states it (form `osv`/`cve5`/`nvd`, JSON, zstd), once per record however many keys point to it; `range_id` = `rid << 16 | n` | `range_id` |
+//!
+//! The layout keeps the b-trees written per record few (the import's cost is mostly
+//! b-tree inserts): a record's ranges are found by rowid arithmetic and its keys from its
+//! `affected` column, so neither table needs a second index.
 //! | `vuln` | name → the canonical id of its merged vulnerability (rebuilt at each import) | `name`, `vuln` |
 //! | `kev`, `epss` | CVE | `cve` |
 //! | `run` | import: when, what, the report | |
@@ -71,15 +75,12 @@ CREATE TABLE IF NOT EXISTS record(
   summary TEXT, details BLOB,
   aliases TEXT NOT NULL, severities TEXT NOT NULL, cwes TEXT NOT NULL, refs TEXT NOT NULL, facts TEXT NOT NULL,
   origin TEXT NOT NULL, run INTEGER NOT NULL, sha256 BLOB NOT NULL, body BLOB NOT NULL,
-  UNIQUE(source, slot, id));
-CREATE INDEX IF NOT EXISTS record_id ON record(id);
-CREATE TABLE IF NOT EXISTS range(
-  range_id INTEGER PRIMARY KEY, rid INTEGER NOT NULL, form TEXT NOT NULL, body BLOB NOT NULL);
-CREATE INDEX IF NOT EXISTS range_rid ON range(rid);
+  affected TEXT NOT NULL,
+  UNIQUE(id, source, slot));
+CREATE TABLE IF NOT EXISTS range(range_id INTEGER PRIMARY KEY, form TEXT NOT NULL, body BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS affected(
-  rid INTEGER NOT NULL, key TEXT NOT NULL, ecosystem TEXT NOT NULL, range_id INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS affected_key ON affected(key);
-CREATE INDEX IF NOT EXISTS affected_rid ON affected(rid);
+  key TEXT NOT NULL, rid INTEGER NOT NULL, range_id INTEGER NOT NULL, ecosystem TEXT NOT NULL,
+  PRIMARY KEY(key, rid, range_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS vuln(name TEXT PRIMARY KEY, vuln TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS vuln_vuln ON vuln(vuln);
 CREATE TABLE IF NOT EXISTS kev(
@@ -450,6 +451,17 @@ impl ImportSink<'_> {
         let r = &p.record;
         let source = r.source;
         self.report.source(source).read += 1;
+        if r.affected.len() > RANGE_MASK as usize {
+            self.report.problem(
+                origin,
+                Some(source),
+                &Problem::skip(
+                    "too-many-ranges",
+                    format!("{}: {} affected entries (at most {RANGE_MASK})", r.id, r.affected.len()),
+                ),
+            );
+            return Ok(());
+        }
         let slot = if source == Source::CveAdp {
             r.assigner.as_str()
         } else {
@@ -525,21 +537,44 @@ impl ImportSink<'_> {
     }
 
     fn delete_children(&self, rid: i64) -> Result<(), Error> {
-        for sql in [
-            "DELETE FROM affected WHERE rid=?1",
-            "DELETE FROM range WHERE rid=?1",
-        ] {
-            self.tx
-                .prepare_cached(sql)
-                .and_then(|mut st| st.execute([rid]))
-                .map_err(|e| self.db("replace a record", e))?;
+        let old: String = self
+            .tx
+            .prepare_cached("SELECT affected FROM record WHERE rid=?1")
+            .and_then(|mut st| st.query_row([rid], |r| r.get(0)))
+            .map_err(|e| self.db("replace a record", e))?;
+        let entries: Vec<(String, String, i64)> = serde_json::from_str(&old).unwrap_or_default();
+        let mut st = self
+            .tx
+            .prepare_cached("DELETE FROM affected WHERE key=?1 AND rid=?2")
+            .map_err(|e| self.db("replace a record", e))?;
+        for (key, _, _) in &entries {
+            st.execute(params![key, rid]).map_err(|e| self.db("replace a record", e))?;
         }
+        self.tx
+            .prepare_cached("DELETE FROM range WHERE range_id BETWEEN ?1 AND ?2")
+            .and_then(|mut st| st.execute(params![rid << RANGE_BITS, (rid << RANGE_BITS) | RANGE_MASK]))
+            .map_err(|e| self.db("replace a record", e))?;
         Ok(())
     }
 
     fn write(&self, rid: Option<i64>, origin: &str, p: &Prepared, slot: &str) -> Result<(), Error> {
         let r = &p.record;
         let json = |v: &dyn erased::Ser| v.to_json();
+        // Number the distinct ranges; each affected entry points to one.
+        let mut distinct: Vec<(&[u8], &Vec<u8>, &str)> = Vec::new();
+        let mut entries: Vec<(&str, &str, i64)> = Vec::new();
+        for (a, packed) in r.affected.iter().zip(&p.ranges) {
+            let n = match distinct.iter().position(|(b, _, _)| *b == a.range.as_slice()) {
+                Some(n) => n,
+                None => {
+                    distinct.push((&a.range, packed, a.form));
+                    distinct.len() - 1
+                }
+            };
+            entries.push((&a.key, &a.ecosystem, n as i64));
+        }
+        entries.sort_unstable();
+        entries.dedup();
         let values = params![
             r.source.name(),
             slot,
@@ -559,6 +594,7 @@ impl ImportSink<'_> {
             &p.sha[..],
             p.body,
             json(&r.aliases),
+            json(&entries),
         ];
         let rid = match rid {
             Some(rid) => {
@@ -566,7 +602,7 @@ impl ImportSink<'_> {
                     .prepare_cached(
                         "UPDATE record SET source=?1, slot=?2, id=?3, assigner=?4, modified=?5, published=?6,
                          status=?7, summary=?8, details=?9, severities=?10, cwes=?11, refs=?12, facts=?13,
-                         origin=?14, run=?15, sha256=?16, body=?17, aliases=?18 WHERE rid=?19",
+                         origin=?14, run=?15, sha256=?16, body=?17, aliases=?18, affected=?19 WHERE rid=?20",
                     )
                     .and_then(|mut st| {
                         let mut all: Vec<&dyn rusqlite::ToSql> = values.to_vec();
@@ -580,33 +616,28 @@ impl ImportSink<'_> {
                 self.tx
                     .prepare_cached(
                         "INSERT INTO record(source, slot, id, assigner, modified, published, status, summary,
-                         details, severities, cwes, refs, facts, origin, run, sha256, body, aliases)
-                         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)",
+                         details, severities, cwes, refs, facts, origin, run, sha256, body, aliases, affected)
+                         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)",
                     )
                     .and_then(|mut st| st.execute(values))
                     .map_err(|e| self.db("insert a record", e))?;
                 self.tx.last_insert_rowid()
             }
         };
-        let mut ranges: Vec<(&[u8], i64)> = Vec::new();
-        for (a, packed) in r.affected.iter().zip(&p.ranges) {
-            let range_id = match ranges.iter().find(|(b, _)| *b == a.range.as_slice()) {
-                Some(&(_, id)) => id,
-                None => {
-                    self.tx
-                        .prepare_cached("INSERT INTO range(rid, form, body) VALUES (?1,?2,?3)")
-                        .and_then(|mut st| st.execute(params![rid, a.form, packed]))
-                        .map_err(|e| self.db("write affected ranges", e))?;
-                    let id = self.tx.last_insert_rowid();
-                    ranges.push((&a.range, id));
-                    id
-                }
-            };
+        for (n, (_, packed, form)) in distinct.iter().enumerate() {
             self.tx
-                .prepare_cached(
-                    "INSERT INTO affected(rid, key, ecosystem, range_id) VALUES (?1,?2,?3,?4)",
-                )
-                .and_then(|mut st| st.execute(params![rid, a.key, a.ecosystem, range_id]))
+                .prepare_cached("INSERT INTO range(range_id, form, body) VALUES (?1,?2,?3)")
+                .and_then(|mut st| st.execute(params![(rid << RANGE_BITS) | n as i64, form, packed]))
+                .map_err(|e| self.db("write affected ranges", e))?;
+        }
+        let mut st = self
+            .tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO affected(key, rid, range_id, ecosystem) VALUES (?1,?2,?3,?4)",
+            )
+            .map_err(|e| self.db("write affected ranges", e))?;
+        for (key, ecosystem, n) in entries {
+            st.execute(params![key, rid, (rid << RANGE_BITS) | n, ecosystem])
                 .map_err(|e| self.db("write affected ranges", e))?;
         }
         Ok(())
@@ -673,6 +704,11 @@ impl ImportSink<'_> {
 /// coding — on records of 1–4 KB, building Huffman tables cost more than the rest of the
 /// import (perf), for little gain in size.
 const LEVEL: i32 = -3;
+
+/// `range_id = rid << RANGE_BITS | n`: a record's ranges are one rowid interval.
+pub(crate) const RANGE_BITS: u32 = 16;
+/// The largest `n` (and number of affected entries) of one record.
+pub(crate) const RANGE_MASK: i64 = (1 << RANGE_BITS) - 1;
 
 /// Blobs shorter than this are stored uncompressed: zstd saves little on them and costs
 /// more than their insertion.

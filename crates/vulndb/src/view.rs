@@ -22,7 +22,7 @@
 use crate::record::{EpssEntry, Fact, KevEntry, Severity, Source, Status};
 use crate::store::SqliteStore;
 use crate::Error;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::path::Path;
@@ -218,6 +218,7 @@ struct Row {
     severities: Vec<Severity>,
     cwes: Vec<String>,
     facts: Vec<Fact>,
+    affected: Vec<(String, String, i64)>,
     origin: String,
     imported: Option<String>,
     sha: Vec<u8>,
@@ -283,7 +284,7 @@ pub(crate) fn load(
         let mut st = conn
             .prepare_cached(
                 "SELECT DISTINCT r.rid, r.source, r.assigner, r.id, r.modified, r.published, r.status, r.summary,
-                   r.details, r.severities, r.cwes, r.facts, r.origin, run.finished, r.sha256
+                   r.details, r.severities, r.cwes, r.facts, r.origin, run.finished, r.sha256, r.affected
                  FROM vuln v JOIN record r ON r.id = v.name
                  LEFT JOIN run ON run.run = r.run
                  WHERE v.vuln = ?1 ORDER BY r.source, r.assigner, r.id",
@@ -319,6 +320,8 @@ pub(crate) fn load(
                 origin: r.get(12).map_err(db("read records"))?,
                 imported: r.get(13).map_err(db("read records"))?,
                 sha: r.get(14).map_err(db("read records"))?,
+                affected: serde_json::from_str(&get_json(15).map_err(db("read records"))?)
+                    .unwrap_or_default(),
             });
         }
     }
@@ -422,24 +425,21 @@ pub(crate) fn load(
     let mut affected = Vec::new();
     {
         let mut st = conn
-            .prepare_cached(
-                "SELECT a.key, a.ecosystem, g.form, g.body FROM affected a JOIN range g USING (range_id)
-                 WHERE a.rid=?1 ORDER BY a.key, g.range_id",
-            )
+            .prepare_cached("SELECT form, body FROM range WHERE range_id=?1")
             .map_err(db("read affected ranges"))?;
         for r in &rows {
             let rank = Precedence::rank(&p.affected, r.from.source, &r.from.assigner);
-            let mut q = st
-                .query(params![r.rid])
-                .map_err(db("read affected ranges"))?;
-            while let Some(a) = q.next().map_err(db("read affected ranges"))? {
-                let range: Vec<u8> = a.get(3).map_err(db("read affected ranges"))?;
+            for (key, ecosystem, n) in &r.affected {
+                let range_id = (r.rid << crate::store::RANGE_BITS) | n;
+                let (form, body): (String, Vec<u8>) = st
+                    .query_row([range_id], |g| Ok((g.get(0)?, g.get(1)?)))
+                    .map_err(db("read affected ranges"))?;
                 affected.push(AffectedRange {
-                    key: a.get(0).map_err(db("read affected ranges"))?,
-                    ecosystem: a.get(1).map_err(db("read affected ranges"))?,
-                    form: a.get(2).map_err(db("read affected ranges"))?,
-                    range: crate::store::unpack(&range)
-                        .and_then(|r| serde_json::from_slice(&r).ok())
+                    key: key.clone(),
+                    ecosystem: ecosystem.clone(),
+                    form,
+                    range: crate::store::unpack(&body)
+                        .and_then(|b| serde_json::from_slice(&b).ok())
                         .unwrap_or(Value::Null),
                     from: r.from.clone(),
                     rank,
