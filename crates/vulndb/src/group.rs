@@ -130,12 +130,18 @@ pub fn rebuild(tx: &Transaction, dir: &Path, report: &mut ImportReport) -> Resul
     report.multi_cve = cves_per_root.values().filter(|&&n| n > 1).count() as u64;
     tx.execute("DELETE FROM vuln", [])
         .map_err(db("rewrite the alias index"))?;
+    // In key order: appends to the b-tree instead of random inserts.
+    let mut rows: Vec<(&str, &str)> = (0..names.len())
+        .map(|i| {
+            let root = uf.find(i);
+            (names[i].as_str(), names[canonical[&root]].as_str())
+        })
+        .collect();
+    rows.sort_unstable();
     let mut st = tx
         .prepare("INSERT INTO vuln(name, vuln) VALUES (?1, ?2)")
         .map_err(db("rewrite the alias index"))?;
-    for (i, n) in names.iter().enumerate() {
-        let root = uf.find(i);
-        let c = &names[canonical[&root]];
+    for (n, c) in rows {
         st.execute(params![n, c])
             .map_err(db("rewrite the alias index"))?;
     }

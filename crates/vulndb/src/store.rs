@@ -457,7 +457,11 @@ impl ImportSink<'_> {
                 Some(source),
                 &Problem::skip(
                     "too-many-ranges",
-                    format!("{}: {} affected entries (at most {RANGE_MASK})", r.id, r.affected.len()),
+                    format!(
+                        "{}: {} affected entries (at most {RANGE_MASK})",
+                        r.id,
+                        r.affected.len()
+                    ),
                 ),
             );
             return Ok(());
@@ -548,11 +552,14 @@ impl ImportSink<'_> {
             .prepare_cached("DELETE FROM affected WHERE key=?1 AND rid=?2")
             .map_err(|e| self.db("replace a record", e))?;
         for (key, _, _) in &entries {
-            st.execute(params![key, rid]).map_err(|e| self.db("replace a record", e))?;
+            st.execute(params![key, rid])
+                .map_err(|e| self.db("replace a record", e))?;
         }
         self.tx
             .prepare_cached("DELETE FROM range WHERE range_id BETWEEN ?1 AND ?2")
-            .and_then(|mut st| st.execute(params![rid << RANGE_BITS, (rid << RANGE_BITS) | RANGE_MASK]))
+            .and_then(|mut st| {
+                st.execute(params![rid << RANGE_BITS, (rid << RANGE_BITS) | RANGE_MASK])
+            })
             .map_err(|e| self.db("replace a record", e))?;
         Ok(())
     }
@@ -564,7 +571,10 @@ impl ImportSink<'_> {
         let mut distinct: Vec<(&[u8], &Vec<u8>, &str)> = Vec::new();
         let mut entries: Vec<(&str, &str, i64)> = Vec::new();
         for (a, packed) in r.affected.iter().zip(&p.ranges) {
-            let n = match distinct.iter().position(|(b, _, _)| *b == a.range.as_slice()) {
+            let n = match distinct
+                .iter()
+                .position(|(b, _, _)| *b == a.range.as_slice())
+            {
                 Some(n) => n,
                 None => {
                     distinct.push((&a.range, packed, a.form));
@@ -627,7 +637,9 @@ impl ImportSink<'_> {
         for (n, (_, packed, form)) in distinct.iter().enumerate() {
             self.tx
                 .prepare_cached("INSERT INTO range(range_id, form, body) VALUES (?1,?2,?3)")
-                .and_then(|mut st| st.execute(params![(rid << RANGE_BITS) | n as i64, form, packed]))
+                .and_then(|mut st| {
+                    st.execute(params![(rid << RANGE_BITS) | n as i64, form, packed])
+                })
                 .map_err(|e| self.db("write affected ranges", e))?;
         }
         let mut st = self
