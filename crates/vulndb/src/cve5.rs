@@ -8,8 +8,8 @@
 //! kernel CNA's org id and no `datePublished`) are stored under
 //! [`Source::KernelCna`]; one found under a `rejected` folder is [`Status::Rejected`].
 
-use crate::parse::{clip, cwe_id, english, str_at, Problem};
-use crate::record::{cvss_score, normalize_time, Affected, Fact, Record, Severity, Source, Status};
+use crate::parse::{clip, cvss_rating, cwe_id, english, reference_urls, str_at, Problem};
+use crate::record::{normalize_time, Affected, Fact, Record, Source, Status};
 use serde_json::{json, Map, Value};
 
 /// Org ids of CNAs whose records carry no short name, by the name craft gives them.
@@ -158,36 +158,20 @@ fn container(
         for (k, val) in obj {
             match k.as_str() {
                 "cvssV2_0" | "cvssV3_0" | "cvssV3_1" | "cvssV4_0" => {
-                    let Some(vector) = str_at(val, "vectorString") else {
-                        problems.push(Problem::note(
-                            "cvss-unreadable",
-                            format!("`{k}` has no vector"),
-                        ));
-                        continue;
-                    };
-                    let computed = cvss_score(vector);
-                    if computed.is_none() {
-                        problems.push(Problem::note(
-                            "cvss-unreadable",
-                            format!(
-                                "`{k}` vector `{}` cannot be scored",
-                                crate::parse::limit_text(vector, 120)
-                            ),
-                        ));
-                    }
                     let kind = match k.as_str() {
                         "cvssV2_0" => "cvss2",
                         "cvssV3_0" => "cvss3.0",
                         "cvssV3_1" => "cvss3.1",
                         _ => "cvss4.0",
                     };
-                    severities.push(Severity {
-                        by: assigner.clone(),
-                        kind: kind.to_string(),
-                        vector: vector.to_string(),
-                        stated_score: val.get("baseScore").and_then(Value::as_f64),
-                        score: computed.map(|(_, s)| s),
-                    });
+                    severities.extend(cvss_rating(
+                        &assigner,
+                        Some(kind),
+                        str_at(val, "vectorString"),
+                        val.get("baseScore").and_then(Value::as_f64),
+                        k,
+                        problems,
+                    ));
                 }
                 "other" => {
                     let kind = str_at(val, "type").unwrap_or("other").to_ascii_lowercase();
@@ -274,14 +258,7 @@ fn container(
             });
         }
     }
-    let references = c
-        .get("references")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|r| str_at(r, "url"))
-        .map(|u| clip(u, 4096, "reference", problems))
-        .collect();
+    let references = reference_urls(c, problems);
     let mut wrapper = Map::new();
     wrapper.insert("cveMetadata".into(), meta.clone());
     let slot = if source == Source::CveAdp {

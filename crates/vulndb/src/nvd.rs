@@ -7,8 +7,8 @@
 //! vulnerable `cpeMatch` criteria and stored intact, for the matcher to evaluate with its
 //! running-on (AND) nodes.
 
-use crate::parse::{clip, cwe_id, english, str_at, Problem};
-use crate::record::{cvss_score, normalize_time, Affected, Fact, Record, Severity, Source, Status};
+use crate::parse::{clip, cvss_rating, cwe_id, english, reference_urls, str_at, Problem};
+use crate::record::{normalize_time, Affected, Fact, Record, Source, Status};
 use serde_json::{json, Value};
 
 /// Whether `v` is a bare NVD `cve` object.
@@ -45,32 +45,15 @@ pub fn read(cve: &Value, problems: &mut Vec<Problem>) -> Result<Record, Problem>
             };
             for m in list.as_array().into_iter().flatten() {
                 let data = m.get("cvssData");
-                let Some(vector) = data.and_then(|d| str_at(d, "vectorString")) else {
-                    problems.push(Problem::note(
-                        "cvss-unreadable",
-                        format!("a `{k}` entry has no vector"),
-                    ));
-                    continue;
-                };
-                let computed = cvss_score(vector);
-                if computed.is_none() {
-                    problems.push(Problem::note(
-                        "cvss-unreadable",
-                        format!(
-                            "`{k}` vector `{}` cannot be scored",
-                            crate::parse::limit_text(vector, 120)
-                        ),
-                    ));
-                }
-                severities.push(Severity {
-                    by: str_at(m, "source").unwrap_or("nvd@nist.gov").to_string(),
-                    kind: kind.to_string(),
-                    vector: vector.to_string(),
-                    stated_score: data
-                        .and_then(|d| d.get("baseScore"))
+                severities.extend(cvss_rating(
+                    str_at(m, "source").unwrap_or("nvd@nist.gov"),
+                    Some(kind),
+                    data.and_then(|d| str_at(d, "vectorString")),
+                    data.and_then(|d| d.get("baseScore"))
                         .and_then(Value::as_f64),
-                    score: computed.map(|(_, s)| s),
-                });
+                    k,
+                    problems,
+                ));
             }
         }
     }
@@ -145,14 +128,7 @@ pub fn read(cve: &Value, problems: &mut Vec<Problem>) -> Result<Record, Problem>
             }),
         });
     }
-    let references = cve
-        .get("references")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|r| str_at(r, "url"))
-        .map(|u| clip(u, 4096, "reference", problems))
-        .collect();
+    let references = reference_urls(cve, problems);
     let details =
         english(cve.get("descriptions")).map(|s| clip(s, 1 << 20, "descriptions", problems));
     Ok(Record {

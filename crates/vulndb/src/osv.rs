@@ -3,8 +3,8 @@
 //! `affected[]` entry comes from its `package` ([`crate::key::of_osv_package`]) and the
 //! entry itself is kept, unmodified, as the range the matcher evaluates.
 
-use crate::parse::{clip, cwe_id, limit_text, str_at, strings_at, Problem};
-use crate::record::{cvss_score, normalize_time, Affected, Record, Severity, Source, Status};
+use crate::parse::{clip, cvss_rating, cwe_id, reference_urls, str_at, strings_at, Problem};
+use crate::record::{normalize_time, Affected, Record, Severity, Source, Status};
 use serde_json::Value;
 
 /// Whether `v` looks like an OSV record (an `id` and one of the fields only OSV has).
@@ -55,20 +55,19 @@ pub fn read(v: &Value, body: &[u8], problems: &mut Vec<Problem>) -> Result<Recor
                 ));
                 continue;
             };
-            let computed = cvss_score(score);
-            if ty.starts_with("CVSS") && computed.is_none() {
-                problems.push(Problem::note(
-                    "cvss-unreadable",
-                    format!("{ty} vector `{}` cannot be scored", limit_text(score, 120)),
-                ));
+            let by = database_of(&id);
+            if ty.starts_with("CVSS") {
+                severities.extend(cvss_rating(by, None, Some(score), None, ty, problems));
+            } else {
+                // Ubuntu's and other qualitative ratings.
+                severities.push(Severity {
+                    by: by.to_string(),
+                    kind: ty.to_ascii_lowercase(),
+                    vector: score.to_string(),
+                    stated_score: None,
+                    score: None,
+                });
             }
-            severities.push(Severity {
-                by: database_of(&id).to_string(),
-                kind: computed.map_or_else(|| ty.to_ascii_lowercase(), |(k, _)| k.to_string()),
-                vector: score.to_string(),
-                stated_score: None,
-                score: computed.map(|(_, s)| s),
-            });
         }
     };
     read_severity(v.get("severity"), problems);
@@ -122,14 +121,7 @@ pub fn read(v: &Value, body: &[u8], problems: &mut Vec<Problem>) -> Result<Recor
         .collect();
     cwes.sort();
     cwes.dedup();
-    let references = v
-        .get("references")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|r| str_at(r, "url"))
-        .map(|u| clip(u, 4096, "reference", problems))
-        .collect();
+    let references = reference_urls(v, problems);
     Ok(Record {
         source: Source::Osv,
         assigner: database_of(&id).to_string(),

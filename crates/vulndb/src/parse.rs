@@ -108,6 +108,58 @@ pub fn cwe_id(s: &str) -> Option<String> {
     (!n.is_empty() && n.len() <= 7).then(|| format!("CWE-{n}"))
 }
 
+/// The URLs of a `references: [{url, …}]` list, each clipped at 4 KiB.
+pub fn reference_urls(v: &Value, problems: &mut Vec<Problem>) -> Vec<String> {
+    v.get("references")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| str_at(r, "url"))
+        .map(|u| clip(u, 4096, "reference", problems))
+        .collect()
+}
+
+/// A CVSS rating by `by` from `vector` (as `what` of the record names it), scored by the
+/// `cvss` crate; `kind` is the version the record declares (`None`: the vector's own).
+/// A missing vector is noted and gives `None`; an unscorable one is noted and kept.
+pub fn cvss_rating(
+    by: &str,
+    kind: Option<&str>,
+    vector: Option<&str>,
+    stated_score: Option<f64>,
+    what: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<crate::record::Severity> {
+    let Some(vector) = vector else {
+        problems.push(Problem::note(
+            "cvss-unreadable",
+            format!("`{what}` has no vector"),
+        ));
+        return None;
+    };
+    let computed = crate::record::cvss_score(vector);
+    if computed.is_none() {
+        problems.push(Problem::note(
+            "cvss-unreadable",
+            format!(
+                "`{what}` vector `{}` cannot be scored",
+                limit_text(vector, 120)
+            ),
+        ));
+    }
+    let kind = kind
+        .or(computed.map(|(k, _)| k))
+        .unwrap_or("cvss")
+        .to_string();
+    Some(crate::record::Severity {
+        by: by.to_string(),
+        kind,
+        vector: vector.to_string(),
+        stated_score,
+        score: computed.map(|(_, s)| s),
+    })
+}
+
 /// The English text of a `[{lang, value}]` list (the first `en*` entry, else the first).
 pub fn english(list: Option<&Value>) -> Option<&str> {
     let items = list?.as_array()?;
