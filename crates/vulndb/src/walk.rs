@@ -233,28 +233,34 @@ impl Walker<'_> {
             if entry.is_dir() {
                 continue;
             }
-            if entry.enclosed_name().is_none() || !safe_path(&name) {
-                self.sink.problem(
-                    &inner,
-                    None,
-                    Problem::skip(
-                        "unsafe-archive-path",
-                        "an entry whose path leaves the archive (`..`, absolute)",
-                    ),
-                );
-                continue;
-            }
-            if entry.is_symlink() {
-                self.sink.problem(
-                    &inner,
-                    None,
-                    Problem::skip("archive-link", "a link, not a file"),
-                );
-                continue;
-            }
-            let mut limited = Limited::new(entry, self.limits.max_stream, &inner);
-            self.stream(&inner, &mut limited, depth)?;
+            let safe = entry.enclosed_name().is_some() && safe_path(&name);
+            let is_file = !entry.is_symlink();
+            let limited = Limited::new(entry, self.limits.max_stream, &inner);
+            self.member(&inner, safe, is_file, limited, depth)?;
         }
+        Ok(())
+    }
+
+    /// One archive member: read unless its path leaves the archive or it is not a file.
+    fn member(
+        &mut self,
+        inner: &str,
+        safe: bool,
+        is_file: bool,
+        mut r: impl Read,
+        depth: u32,
+    ) -> Result<(), Error> {
+        let problem = if !safe {
+            Problem::skip(
+                "unsafe-archive-path",
+                "an entry whose path leaves the archive (`..`, absolute)",
+            )
+        } else if !is_file {
+            Problem::skip("archive-link", "not a regular file (link or device)")
+        } else {
+            return self.stream(inner, &mut r, depth);
+        };
+        self.sink.problem(inner, None, problem);
         Ok(())
     }
 
@@ -274,27 +280,9 @@ impl Walker<'_> {
             {
                 continue;
             }
-            if !safe_path(&name) {
-                self.sink.problem(
-                    &inner,
-                    None,
-                    Problem::skip(
-                        "unsafe-archive-path",
-                        "an entry whose path leaves the archive (`..`, absolute)",
-                    ),
-                );
-                continue;
-            }
-            if !ty.is_file() {
-                self.sink.problem(
-                    &inner,
-                    None,
-                    Problem::skip("archive-link", "not a regular file (link or device)"),
-                );
-                continue;
-            }
-            let mut limited = Limited::new(entry, self.limits.max_stream, &inner);
-            self.stream(&inner, &mut limited, depth)?;
+            let (safe, is_file) = (safe_path(&name), ty.is_file());
+            let limited = Limited::new(entry, self.limits.max_stream, &inner);
+            self.member(&inner, safe, is_file, limited, depth)?;
         }
         Ok(())
     }
