@@ -312,3 +312,29 @@ fn keygen_export_and_bundle_import_through_the_cli() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn update_names_unknown_feeds_and_reads_feeds_toml() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("db");
+    std::fs::create_dir_all(&db).unwrap();
+    // The default feed list is known without the network.
+    craft()
+        .args(["db", "update", "--only", "no-such-feed", "--db"])
+        .arg(&db)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no feed named `no-such-feed`"))
+        .stderr(predicates::str::contains("osv-PyPI"));
+    std::fs::write(
+        db.join("feeds.toml"),
+        "[[feed]]\nname = \"x\"\nurl = \"ftp://x\"\n",
+    )
+    .unwrap();
+    craft()
+        .args(["db", "update", "--db"])
+        .arg(&db)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("must be http(s)"));
+}
