@@ -52,6 +52,11 @@ pub enum FeedKind {
     /// days), paced by NVD's rate limits (6 s between requests without an API key, 0.6 s
     /// with one).
     NvdApi,
+    /// CVE List V5 from its GitHub releases (the URL lists them, e.g.
+    /// `https://api.github.com/repos/CVEProject/cvelistV5/releases`): the first time the
+    /// newest midnight baseline (`*_all_CVEs_at_midnight*`) and the deltas published after it,
+    /// then only the deltas (`*_delta_CVEs_at_*`) published since the last complete run.
+    CvelistReleases,
 }
 
 /// The feeds `craft db update` fetches when the database directory has no `feeds.toml`.
@@ -74,10 +79,11 @@ pub fn default_feeds() -> Vec<Feed> {
             "kernel-cna",
             "https://git.kernel.org/pub/scm/linux/security/vulns.git/snapshot/vulns-master.tar.gz",
         ),
-        file(
-            "cvelist",
-            "https://github.com/CVEProject/cvelistV5/archive/refs/heads/main.zip",
-        ),
+        Feed {
+            name: "cvelist".into(),
+            url: "https://api.github.com/repos/CVEProject/cvelistV5/releases?per_page=100".into(),
+            kind: FeedKind::CvelistReleases,
+        },
         Feed {
             name: "nvd".into(),
             url: "https://services.nvd.nist.gov/rest/json/cves/2.0".into(),
@@ -289,6 +295,11 @@ pub fn update(
             FeedKind::NvdApi => {
                 let (r, pages) = fetch_nvd(&agent, &cache, feed, opts, progress);
                 fresh.extend(pages);
+                r
+            }
+            FeedKind::CvelistReleases => {
+                let (r, files) = fetch_cvelist(&agent, &cache, feed, opts, progress);
+                fresh.extend(files);
                 r
             }
         };
@@ -640,7 +651,8 @@ fn fetch_nvd(
                 url.push_str(&format!("&lastModStartDate={from}&lastModEndDate={to}"));
             }
             let page = dir.join(format!("page-{w:03}-{start:07}.json"));
-            if let Err(why) = get_page(agent, &url, &page, opts, &mut result, progress) {
+            let key = opts.nvd_api_key.as_deref();
+            if let Err(why) = get_page(agent, &url, &page, opts, key, &mut result, progress) {
                 result.notes.push(why);
                 return (result, Vec::new());
             }
@@ -714,6 +726,7 @@ fn get_page(
     url: &str,
     path: &Path,
     opts: &FetchOptions,
+    api_key: Option<&str>,
     result: &mut FeedResult,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(), String> {
@@ -723,7 +736,7 @@ fn get_page(
         tries += 1;
         result.attempts += 1;
         let mut req = agent.get(url);
-        if let Some(k) = &opts.nvd_api_key {
+        if let Some(k) = api_key {
             req = req.header("apiKey", k);
         }
         let why = match req.call() {
@@ -775,4 +788,151 @@ fn get_page(
         std::thread::sleep(wait);
         backoff = (backoff * 2).min(opts.max_backoff);
     }
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct CvelistState {
+    /// `published_at` of the newest release applied.
+    published_at: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Release {
+    published_at: String,
+    #[serde(default)]
+    assets: Vec<Asset>,
+}
+
+#[derive(Deserialize)]
+struct Asset {
+    name: String,
+    browser_download_url: String,
+}
+
+/// Fetch CVE List V5 baseline and delta archives listed by its GitHub releases.
+fn fetch_cvelist(
+    agent: &ureq::Agent,
+    cache: &Path,
+    feed: &Feed,
+    opts: &FetchOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> (FeedResult, Vec<PathBuf>) {
+    let mut result = FeedResult {
+        name: feed.name.clone(),
+        url: feed.url.clone(),
+        outcome: "failed",
+        bytes: 0,
+        attempts: 0,
+        notes: Vec::new(),
+    };
+    let dir = cache.join(&feed.name);
+    let _ = fs_err::remove_dir_all(&dir);
+    if let Err(e) = fs_err::create_dir_all(&dir) {
+        result.notes.push(e.to_string());
+        return (result, Vec::new());
+    }
+    let state: CvelistState = fs_err::read(state_path(cache, &feed.name))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let listing = dir.join("releases.json");
+    if let Err(why) = get_page(
+        agent,
+        &feed.url,
+        &listing,
+        opts,
+        None,
+        &mut result,
+        progress,
+    ) {
+        result.notes.push(why);
+        return (result, Vec::new());
+    }
+    let releases: Option<Vec<Release>> = fs_err::File::open(&listing)
+        .ok()
+        .and_then(|f| serde_json::from_reader(std::io::BufReader::new(f)).ok());
+    let Some(mut releases) = releases else {
+        result
+            .notes
+            .push(format!("{}: not a list of GitHub releases", feed.url));
+        return (result, Vec::new());
+    };
+    let norm = |t: &str| crate::record::normalize_time(t);
+    releases.sort_by(|a, b| norm(&a.published_at).cmp(&norm(&b.published_at)));
+    let is_baseline = |a: &Asset| a.name.contains("all_CVEs_at_midnight");
+    let is_delta = |a: &Asset| a.name.contains("_delta_CVEs_at_");
+    let mut picks: Vec<&Asset> = Vec::new();
+    let since = match state.published_at.as_deref() {
+        Some(t) => norm(t),
+        None => {
+            let Some(base) = releases
+                .iter()
+                .rev()
+                .find(|r| r.assets.iter().any(is_baseline))
+            else {
+                result
+                    .notes
+                    .push("no release carries a baseline (`*_all_CVEs_at_midnight*`)".into());
+                return (result, Vec::new());
+            };
+            picks.extend(base.assets.iter().filter(|a| is_baseline(a)));
+            norm(&base.published_at)
+        }
+    };
+    for r in releases.iter().filter(|r| norm(&r.published_at) > since) {
+        picks.extend(r.assets.iter().filter(|a| is_delta(a)));
+    }
+    let newest = releases
+        .last()
+        .map(|r| norm(&r.published_at))
+        .filter(|n| *n > since)
+        .unwrap_or_else(|| since.clone());
+    let mut files = Vec::new();
+    for (i, asset) in picks.iter().enumerate() {
+        let safe: String = asset
+            .name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let path = dir.join(format!("{i:04}-{safe}"));
+        progress(Progress::Start(&asset.name, None));
+        if let Err(why) = get_page(
+            agent,
+            &asset.browser_download_url,
+            &path,
+            opts,
+            None,
+            &mut result,
+            progress,
+        ) {
+            result.notes.push(format!("{}: {why}", asset.name));
+            return (result, Vec::new());
+        }
+        files.push(path);
+    }
+    result.notes.push(match state.published_at {
+        None => format!("baseline and {} deltas", picks.len().saturating_sub(1)),
+        Some(_) => format!("{} deltas since {since}", picks.len()),
+    });
+    result.outcome = if files.is_empty() {
+        "not-modified"
+    } else {
+        "downloaded"
+    };
+    let pending = serde_json::to_vec(&CvelistState {
+        published_at: Some(newest),
+    })
+    .unwrap_or_default();
+    if let Err(e) = fs_err::write(cache.join(format!("{}.state.pending", feed.name)), pending) {
+        result.outcome = "failed";
+        result.notes.push(e.to_string());
+        return (result, Vec::new());
+    }
+    (result, files)
 }

@@ -555,3 +555,116 @@ fn craft_model_time(t: &str) -> i64 {
     let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
     days * 86_400 + d(11..13) * 3600 + d(14..16) * 60 + d(17..19)
 }
+
+/// A zip holding `files` (name, text).
+fn zip_of(files: &[(&str, String)]) -> Vec<u8> {
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, text) in files {
+        z.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(text.as_bytes()).unwrap();
+    }
+    z.finish().unwrap().into_inner()
+}
+
+#[test]
+fn cve_list_comes_as_a_baseline_then_only_newer_deltas() {
+    let v1 = CVE5.to_string();
+    let v2 = CVE5
+        .replace("2024-04-01T00:00:00Z", "2024-04-02T00:00:00Z")
+        .replace(
+            "libfoo heap overflow in parse()",
+            "libfoo heap overflow (revised)",
+        );
+    let other = CVE5.replace("CVE-2024-0001", "CVE-2024-0002");
+    // The baseline is a zip inside a zip, as cvelistV5 publishes it.
+    let inner = zip_of(&[("cves/2024/0xxx/CVE-2024-0001.json", v1)]);
+    let mut outer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    outer
+        .start_file("cves.zip", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    outer.write_all(&inner).unwrap();
+    let baseline = outer.finish().unwrap().into_inner();
+    let delta2 = zip_of(&[("deltaCves/CVE-2024-0001.json", v2)]);
+    let delta3 = zip_of(&[("deltaCves/CVE-2024-0002.json", other)]);
+    let third = Arc::new(Mutex::new(false));
+    let show_third = third.clone();
+    let base_url: Arc<Mutex<String>> = Arc::default();
+    let url = base_url.clone();
+    let server = serve(Arc::new(move |req: &Request, _| {
+        let b = url.lock().unwrap().clone();
+        match req.path.as_str() {
+            "/releases" => {
+                let mut rel = vec![
+                    format!(
+                        r#"{{"published_at": "2024-01-02T01:00:00Z", "assets": [{{"name": "2024-01-02_delta_CVEs_at_0100Z.zip", "browser_download_url": "{b}/d2"}}]}}"#
+                    ),
+                    format!(
+                        r#"{{"published_at": "2024-01-02T00:00:00Z", "assets": [{{"name": "2024-01-02_all_CVEs_at_midnight.zip.zip", "browser_download_url": "{b}/base"}}, {{"name": "2024-01-02_delta_CVEs_at_0000Z.zip", "browser_download_url": "{b}/d1"}}]}}"#
+                    ),
+                ];
+                if *show_third.lock().unwrap() {
+                    rel.insert(0, format!(r#"{{"published_at": "2024-01-02T02:00:00Z", "assets": [{{"name": "2024-01-02_delta_CVEs_at_0200Z.zip", "browser_download_url": "{b}/d3"}}]}}"#));
+                }
+                Reply::File {
+                    body: format!("[{}]", rel.join(",")).into_bytes(),
+                    etag: "r",
+                }
+            }
+            "/base" => Reply::File {
+                body: baseline.clone(),
+                etag: "b",
+            },
+            "/d2" => Reply::File {
+                body: delta2.clone(),
+                etag: "d2",
+            },
+            "/d3" => Reply::File {
+                body: delta3.clone(),
+                etag: "d3",
+            },
+            _ => Reply::Status(404, None),
+        }
+    }));
+    *base_url.lock().unwrap() = server.base.clone();
+    let feed = vec![Feed {
+        name: "cvelist".into(),
+        url: format!("{}/releases", server.base),
+        kind: FeedKind::CvelistReleases,
+    }];
+    let db = tempfile::tempdir().unwrap();
+    // First run: the midnight baseline and the delta published after it (not the one
+    // published with it).
+    let r = update(db.path(), &feed, &quick()).unwrap();
+    assert_eq!(r.feeds[0].outcome, "downloaded", "{:?}", r.feeds);
+    let paths: Vec<String> = server
+        .seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|q| q.path.clone())
+        .collect();
+    assert_eq!(paths, ["/releases", "/base", "/d2"]);
+    let store = SqliteStore::open(db.path()).unwrap();
+    let v = store
+        .vulnerability("CVE-2024-0001", &Precedence::default())
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        v.summary.unwrap().value.text,
+        "libfoo heap overflow (revised)"
+    );
+    // Second run: nothing newer.
+    let r = update(db.path(), &feed, &quick()).unwrap();
+    assert_eq!(r.feeds[0].outcome, "not-modified", "{:?}", r.feeds);
+    // Third: only the new delta.
+    *third.lock().unwrap() = true;
+    let before = server.seen.lock().unwrap().len();
+    let r = update(db.path(), &feed, &quick()).unwrap();
+    let paths: Vec<String> = server.seen.lock().unwrap()[before..]
+        .iter()
+        .map(|q| q.path.clone())
+        .collect();
+    assert_eq!(paths, ["/releases", "/d3"]);
+    assert_eq!(r.import.unwrap().sources["cve"].imported, 1);
+}
