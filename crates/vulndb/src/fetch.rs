@@ -858,7 +858,7 @@ fn fetch_cvelist(
         return (result, Vec::new());
     };
     let norm = |t: &str| crate::record::normalize_time(t);
-    releases.sort_by(|a, b| norm(&a.published_at).cmp(&norm(&b.published_at)));
+    releases.sort_by_key(|r| norm(&r.published_at));
     let is_baseline = |a: &Asset| a.name.contains("all_CVEs_at_midnight");
     let is_delta = |a: &Asset| a.name.contains("_delta_CVEs_at_");
     let mut picks: Vec<&Asset> = Vec::new();
