@@ -4,7 +4,7 @@
 //!
 //! Run: `cargo bench -p craft-vulndb --bench vulndb` (figures in docs/BENCHMARKS.md). Each
 //! measurement runs in its own process (this binary re-executed with `--one`), so that
-//! peak RSS is that of one import.
+//! peak RSS is that of one import; each is run three times and the median shown.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -142,7 +142,7 @@ fn one(name: &str, db: &Path) {
         .map(|s| s.imported + s.updated)
         .sum();
     println!(
-        "| {name} | {read} | {imported} | {secs:.2} | {:.0} | {:.0} MB |",
+        "| {name} | {read} | {imported} | {secs:.3} | {:.0} | {:.0} MB |",
         read as f64 / secs,
         peak_rss_kb() as f64 / 1024.0
     );

@@ -157,7 +157,7 @@ impl SqliteStore {
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(|e| Error::db(dir, "set the busy timeout", e))?;
         conn.execute_batch(
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;
+            "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;
              PRAGMA mmap_size=268435456; PRAGMA foreign_keys=OFF;",
         )
         .map_err(|e| Error::db(dir, "configure the database", e))?;
