@@ -76,8 +76,8 @@ Examples:
     /// url = "https://…"`, e.g. an internal mirror), else the official ones: CISA KEV, EPSS,
     /// the kernel CNA's tree, CVE List V5 (baseline, then deltas), the NVD CVE API 2.0 (everything the
     /// first time, then what changed since; set `NVD_API_KEY` for NVD's faster rate limit),
-    /// and the OSV `all.zip` of the main ecosystems. If any feed fails after its retries,
-    /// nothing is imported.
+    /// and the OSV data of the main ecosystems (`all.zip`, then the records modified since).
+    /// If any feed fails after its retries, nothing is imported.
     #[command(after_help = "\
 Examples:
   craft db update

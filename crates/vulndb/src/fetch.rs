@@ -57,7 +57,15 @@ pub enum FeedKind {
     /// newest midnight baseline (`*_all_CVEs_at_midnight*`) and the deltas published after it,
     /// then only the deltas (`*_delta_CVEs_at_*`) published since the last complete run.
     CvelistReleases,
+    /// One OSV ecosystem of the OSV bucket (the URL is the ecosystem's folder, e.g.
+    /// `https://osv-vulnerabilities.storage.googleapis.com/PyPI`): its `all.zip` the first
+    /// time, then the records its `modified_id.csv` lists as modified since the last complete
+    /// run (`all.zip` again when more than [`OSV_DELTA_MAX`] changed).
+    OsvEcosystem,
 }
+
+/// More changed OSV records than this, and the ecosystem's `all.zip` is fetched instead.
+pub const OSV_DELTA_MAX: usize = 2000;
 
 /// The feeds `craft db update` fetches when the database directory has no `feeds.toml`.
 pub fn default_feeds() -> Vec<Feed> {
@@ -109,10 +117,10 @@ pub fn default_feeds() -> Vec<Feed> {
         feeds.push(Feed {
             name: format!("osv-{}", eco.replace(' ', "-")),
             url: format!(
-                "https://osv-vulnerabilities.storage.googleapis.com/{}/all.zip",
+                "https://osv-vulnerabilities.storage.googleapis.com/{}",
                 eco.replace(' ', "%20")
             ),
-            kind: FeedKind::File,
+            kind: FeedKind::OsvEcosystem,
         });
     }
     feeds
@@ -299,6 +307,11 @@ pub fn update(
             }
             FeedKind::CvelistReleases => {
                 let (r, files) = fetch_cvelist(&agent, &cache, feed, opts, progress);
+                fresh.extend(files);
+                r
+            }
+            FeedKind::OsvEcosystem => {
+                let (r, files) = fetch_osv(&agent, &cache, feed, opts, progress);
                 fresh.extend(files);
                 r
             }
@@ -927,6 +940,133 @@ fn fetch_cvelist(
     };
     let pending = serde_json::to_vec(&CvelistState {
         published_at: Some(newest),
+    })
+    .unwrap_or_default();
+    if let Err(e) = fs_err::write(cache.join(format!("{}.state.pending", feed.name)), pending) {
+        result.outcome = "failed";
+        result.notes.push(e.to_string());
+        return (result, Vec::new());
+    }
+    (result, files)
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct OsvState {
+    /// The newest modification time in `modified_id.csv` when it was last fetched completely.
+    since: Option<String>,
+}
+
+/// `(modified, id)` pairs of an OSV `modified_id.csv` (`<RFC 3339>,<id>` or
+/// `<RFC 3339>,<ecosystem>/<id>` per line); lines that do not read are left out.
+fn modified_ids(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|l| {
+            let (t, id) = l.trim().split_once(',')?;
+            let id = id.rsplit('/').next()?.trim();
+            let ok = !id.is_empty()
+                && id.len() <= 256
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+                && !id.starts_with('.');
+            (ok && craft_model::unix_from_rfc3339(t.trim()).is_some())
+                .then(|| (crate::record::normalize_time(t), id.to_string()))
+        })
+        .collect()
+}
+
+/// Fetch one OSV ecosystem: everything the first time, then what changed.
+fn fetch_osv(
+    agent: &ureq::Agent,
+    cache: &Path,
+    feed: &Feed,
+    opts: &FetchOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> (FeedResult, Vec<PathBuf>) {
+    let mut result = FeedResult {
+        name: feed.name.clone(),
+        url: feed.url.clone(),
+        outcome: "failed",
+        bytes: 0,
+        attempts: 0,
+        notes: Vec::new(),
+    };
+    let dir = cache.join(&feed.name);
+    let _ = fs_err::remove_dir_all(&dir);
+    if let Err(e) = fs_err::create_dir_all(&dir) {
+        result.notes.push(e.to_string());
+        return (result, Vec::new());
+    }
+    let state: OsvState = fs_err::read(state_path(cache, &feed.name))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let base = feed.url.trim_end_matches('/');
+    let listing = dir.join("modified_id.csv");
+    let url = format!("{base}/modified_id.csv");
+    if let Err(why) = get_page(agent, &url, &listing, opts, None, &mut result, progress) {
+        result.notes.push(why);
+        return (result, Vec::new());
+    }
+    let text = fs_err::read_to_string(&listing).unwrap_or_default();
+    let entries = modified_ids(&text);
+    let Some(newest) = entries.iter().map(|(t, _)| t.clone()).max() else {
+        result.notes.push(format!("{url}: no `modified,id` lines"));
+        return (result, Vec::new());
+    };
+    let changed: Vec<&str> = match &state.since {
+        Some(since) => entries
+            .iter()
+            .filter(|(t, _)| t > since)
+            .map(|(_, id)| id.as_str())
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut files = Vec::new();
+    if state.since.is_none() || changed.len() > OSV_DELTA_MAX {
+        let all = Feed {
+            name: format!("{}.all", feed.name),
+            url: format!("{base}/all.zip"),
+            kind: FeedKind::File,
+        };
+        // Always whole: the conditional state of `all.zip` is not kept.
+        let _ = fs_err::remove_file(state_path(cache, &all.name));
+        let r = fetch_one(agent, cache, &all, opts, progress);
+        let _ = fs_err::remove_file(cache.join(format!("{}.state.pending", all.name)));
+        result.bytes += r.bytes;
+        result.attempts += r.attempts;
+        result.notes.extend(r.notes);
+        if r.outcome != "downloaded" {
+            result.notes.push(format!("{}: {}", all.url, r.outcome));
+            return (result, Vec::new());
+        }
+        files.push(cache.join(format!("{}.data", all.name)));
+        result
+            .notes
+            .push(format!("all.zip ({} records listed)", entries.len()));
+    } else {
+        for id in &changed {
+            let path = dir.join(format!("{id}.json"));
+            let url = format!("{base}/{id}.json");
+            if let Err(why) = get_page(agent, &url, &path, opts, None, &mut result, progress) {
+                result.notes.push(format!("{id}: {why}"));
+                return (result, Vec::new());
+            }
+            files.push(path);
+        }
+        result.notes.push(format!(
+            "{} records modified since {}",
+            changed.len(),
+            state.since.as_deref().unwrap_or("-")
+        ));
+    }
+    result.outcome = if files.is_empty() {
+        "not-modified"
+    } else {
+        "downloaded"
+    };
+    let pending = serde_json::to_vec(&OsvState {
+        since: Some(newest),
     })
     .unwrap_or_default();
     if let Err(e) = fs_err::write(cache.join(format!("{}.state.pending", feed.name)), pending) {

@@ -668,3 +668,60 @@ fn cve_list_comes_as_a_baseline_then_only_newer_deltas() {
     assert_eq!(paths, ["/releases", "/d3"]);
     assert_eq!(r.import.unwrap().sources["cve"].imported, 1);
 }
+
+#[test]
+fn an_osv_ecosystem_comes_whole_then_record_by_record() {
+    let zip = osv_zip();
+    let newer = Arc::new(Mutex::new(false));
+    let flag = newer.clone();
+    let pysec = r#"{"id": "PYSEC-2024-9", "modified": "2024-05-01T00:00:00Z", "aliases": ["CVE-2024-0009"],
+      "affected": [{"package": {"ecosystem": "PyPI", "name": "libfoo"}, "versions": ["1.0"]}]}"#;
+    let server = serve(Arc::new(move |req: &Request, _| match req.path.as_str() {
+        "/PyPI/modified_id.csv" => {
+            let mut lines = String::new();
+            if *flag.lock().unwrap() {
+                lines.push_str("2024-05-01T00:00:00Z,PYSEC-2024-9\n");
+            }
+            lines.push_str("2024-03-01T00:00:00Z,GHSA-aaaa-bbbb-cccc\nnot a line\n");
+            Reply::File {
+                body: lines.into_bytes(),
+                etag: "m",
+            }
+        }
+        "/PyPI/all.zip" => Reply::File {
+            body: zip.clone(),
+            etag: "a",
+        },
+        "/PyPI/PYSEC-2024-9.json" => Reply::File {
+            body: pysec.as_bytes().to_vec(),
+            etag: "p",
+        },
+        _ => Reply::Status(404, None),
+    }));
+    let feed = vec![Feed {
+        name: "osv-PyPI".into(),
+        url: format!("{}/PyPI", server.base),
+        kind: FeedKind::OsvEcosystem,
+    }];
+    let db = tempfile::tempdir().unwrap();
+    let paths = |from: usize| -> Vec<String> {
+        server.seen.lock().unwrap()[from..]
+            .iter()
+            .map(|q| q.path.clone())
+            .collect()
+    };
+    let r = update(db.path(), &feed, &quick()).unwrap();
+    assert_eq!(paths(0), ["/PyPI/modified_id.csv", "/PyPI/all.zip"]);
+    assert_eq!(r.import.unwrap().sources["osv"].imported, 1);
+    let r = update(db.path(), &feed, &quick()).unwrap();
+    assert_eq!(paths(2), ["/PyPI/modified_id.csv"]);
+    assert_eq!(r.feeds[0].outcome, "not-modified");
+    *newer.lock().unwrap() = true;
+    let r = update(db.path(), &feed, &quick()).unwrap();
+    assert_eq!(
+        paths(3),
+        ["/PyPI/modified_id.csv", "/PyPI/PYSEC-2024-9.json"]
+    );
+    assert_eq!(r.import.unwrap().sources["osv"].imported, 1);
+    assert_eq!(osv_records(db.path()), 2);
+}
