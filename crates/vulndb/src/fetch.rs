@@ -370,18 +370,8 @@ fn fetch_one(
     opts: &FetchOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> FeedResult {
-    let mut result = FeedResult {
-        name: feed.name.clone(),
-        url: feed.url.clone(),
-        outcome: "failed",
-        bytes: 0,
-        attempts: 0,
-        notes: Vec::new(),
-    };
-    let validators: Validators = fs_err::read(state_path(cache, &feed.name))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default();
+    let mut result = FeedResult::failed(feed);
+    let validators: Validators = read_state(cache, &feed.name);
     let have_data = cache.join(format!("{}.data", feed.name)).is_file();
     let mut backoff = opts.backoff;
     loop {
@@ -585,6 +575,56 @@ fn attempt(
     Attempt::Done
 }
 
+impl FeedResult {
+    /// A result that says `failed` until the fetch succeeds.
+    fn failed(feed: &Feed) -> FeedResult {
+        FeedResult {
+            name: feed.name.clone(),
+            url: feed.url.clone(),
+            outcome: "failed",
+            bytes: 0,
+            attempts: 0,
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// An empty `cache/<feed>/` for this run's files.
+fn fresh_dir(cache: &Path, feed: &Feed) -> Result<PathBuf, String> {
+    let dir = cache.join(&feed.name);
+    let _ = fs_err::remove_dir_all(&dir);
+    fs_err::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    Ok(dir)
+}
+
+/// A feed's state after its last complete update (the default when there is none).
+fn read_state<T: serde::de::DeserializeOwned + Default>(cache: &Path, name: &str) -> T {
+    fs_err::read(state_path(cache, name))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+/// Record the state this run reaches (promoted once the import commits) and hand back the
+/// files to import.
+fn finish<T: Serialize>(
+    cache: &Path,
+    feed: &Feed,
+    state: &T,
+    mut result: FeedResult,
+    files: Vec<PathBuf>,
+) -> (FeedResult, Vec<PathBuf>) {
+    let pending = serde_json::to_vec(state).unwrap_or_default();
+    match fs_err::write(cache.join(format!("{}.state.pending", feed.name)), pending) {
+        Ok(()) => (result, files),
+        Err(e) => {
+            result.outcome = "failed";
+            result.notes.push(e.to_string());
+            (result, Vec::new())
+        }
+    }
+}
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct NvdState {
     /// The end of the last window fetched completely (RFC 3339).
@@ -603,24 +643,15 @@ fn fetch_nvd(
     opts: &FetchOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> (FeedResult, Vec<PathBuf>) {
-    let mut result = FeedResult {
-        name: feed.name.clone(),
-        url: feed.url.clone(),
-        outcome: "failed",
-        bytes: 0,
-        attempts: 0,
-        notes: Vec::new(),
+    let mut result = FeedResult::failed(feed);
+    let dir = match fresh_dir(cache, feed) {
+        Ok(d) => d,
+        Err(e) => {
+            result.notes.push(e);
+            return (result, Vec::new());
+        }
     };
-    let dir = cache.join(&feed.name);
-    let _ = fs_err::remove_dir_all(&dir);
-    if let Err(e) = fs_err::create_dir_all(&dir) {
-        result.notes.push(e.to_string());
-        return (result, Vec::new());
-    }
-    let state: NvdState = fs_err::read(state_path(cache, &feed.name))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default();
+    let state: NvdState = read_state(cache, &feed.name);
     let now = crate::now_rfc3339();
     let now_secs = craft_model::unix_from_rfc3339(&now).unwrap_or(0);
     // Windows of at most 120 days from the last complete run to now; one unbounded window
@@ -701,16 +732,15 @@ fn fetch_nvd(
     } else {
         "not-modified"
     };
-    let pending = serde_json::to_vec(&NvdState {
-        last_mod_end: Some(now),
-    })
-    .unwrap_or_default();
-    if let Err(e) = fs_err::write(cache.join(format!("{}.state.pending", feed.name)), pending) {
-        result.outcome = "failed";
-        result.notes.push(e.to_string());
-        return (result, Vec::new());
-    }
-    (result, pages)
+    finish(
+        cache,
+        feed,
+        &NvdState {
+            last_mod_end: Some(now),
+        },
+        result,
+        pages,
+    )
 }
 
 /// NVD's time parameter: `2024-01-01T00:00:00.000Z`.
@@ -830,24 +860,15 @@ fn fetch_cvelist(
     opts: &FetchOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> (FeedResult, Vec<PathBuf>) {
-    let mut result = FeedResult {
-        name: feed.name.clone(),
-        url: feed.url.clone(),
-        outcome: "failed",
-        bytes: 0,
-        attempts: 0,
-        notes: Vec::new(),
+    let mut result = FeedResult::failed(feed);
+    let dir = match fresh_dir(cache, feed) {
+        Ok(d) => d,
+        Err(e) => {
+            result.notes.push(e);
+            return (result, Vec::new());
+        }
     };
-    let dir = cache.join(&feed.name);
-    let _ = fs_err::remove_dir_all(&dir);
-    if let Err(e) = fs_err::create_dir_all(&dir) {
-        result.notes.push(e.to_string());
-        return (result, Vec::new());
-    }
-    let state: CvelistState = fs_err::read(state_path(cache, &feed.name))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default();
+    let state: CvelistState = read_state(cache, &feed.name);
     let listing = dir.join("releases.json");
     if let Err(why) = get_page(
         agent,
@@ -938,16 +959,15 @@ fn fetch_cvelist(
     } else {
         "downloaded"
     };
-    let pending = serde_json::to_vec(&CvelistState {
-        published_at: Some(newest),
-    })
-    .unwrap_or_default();
-    if let Err(e) = fs_err::write(cache.join(format!("{}.state.pending", feed.name)), pending) {
-        result.outcome = "failed";
-        result.notes.push(e.to_string());
-        return (result, Vec::new());
-    }
-    (result, files)
+    finish(
+        cache,
+        feed,
+        &CvelistState {
+            published_at: Some(newest),
+        },
+        result,
+        files,
+    )
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -983,24 +1003,15 @@ fn fetch_osv(
     opts: &FetchOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> (FeedResult, Vec<PathBuf>) {
-    let mut result = FeedResult {
-        name: feed.name.clone(),
-        url: feed.url.clone(),
-        outcome: "failed",
-        bytes: 0,
-        attempts: 0,
-        notes: Vec::new(),
+    let mut result = FeedResult::failed(feed);
+    let dir = match fresh_dir(cache, feed) {
+        Ok(d) => d,
+        Err(e) => {
+            result.notes.push(e);
+            return (result, Vec::new());
+        }
     };
-    let dir = cache.join(&feed.name);
-    let _ = fs_err::remove_dir_all(&dir);
-    if let Err(e) = fs_err::create_dir_all(&dir) {
-        result.notes.push(e.to_string());
-        return (result, Vec::new());
-    }
-    let state: OsvState = fs_err::read(state_path(cache, &feed.name))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default();
+    let state: OsvState = read_state(cache, &feed.name);
     let base = feed.url.trim_end_matches('/');
     let listing = dir.join("modified_id.csv");
     let url = format!("{base}/modified_id.csv");
@@ -1065,14 +1076,13 @@ fn fetch_osv(
     } else {
         "downloaded"
     };
-    let pending = serde_json::to_vec(&OsvState {
-        since: Some(newest),
-    })
-    .unwrap_or_default();
-    if let Err(e) = fs_err::write(cache.join(format!("{}.state.pending", feed.name)), pending) {
-        result.outcome = "failed";
-        result.notes.push(e.to_string());
-        return (result, Vec::new());
-    }
-    (result, files)
+    finish(
+        cache,
+        feed,
+        &OsvState {
+            since: Some(newest),
+        },
+        result,
+        files,
+    )
 }
