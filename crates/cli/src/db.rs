@@ -572,13 +572,13 @@ fn print_vulnerability(v: &craft_vulndb::Vulnerability) {
     if !v.affected.is_empty() {
         println!("affected:");
         for a in &v.affected {
-            let text = a.range.to_string();
+            let text = craft_vulndb::view::range_summary(&a.form, &a.range);
             println!(
                 "  {} {} [{}] {}  ({})",
                 if a.trusted { "*" } else { " " },
                 a.key,
                 a.form,
-                craft_vulndb::parse::limit_text(&text, 160),
+                craft_vulndb::parse::limit_text(&text, 400),
                 from(&a.from)
             );
         }

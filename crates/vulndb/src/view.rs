@@ -534,3 +534,151 @@ fn load_epss(store: &SqliteStore, cve: &str) -> Result<Option<EpssEntry>, Error>
         })
         .map_err(|e| Error::db(store.dir(), "read EPSS", e))
 }
+
+/// A one-line reading of a range in its source's form, for people: OSV events, CVE 5
+/// version entries (a kernel stable branch's fix as `6.1: fixed in 6.1.83`), NVD criteria
+/// with their bounds and platform conditions.
+pub fn range_summary(form: &str, range: &Value) -> String {
+    let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    let short = |v: String| {
+        if v.len() == 40 && v.bytes().all(|b| b.is_ascii_hexdigit()) {
+            v[..12].to_string()
+        } else {
+            v
+        }
+    };
+    let mut parts: Vec<String> = Vec::new();
+    match form {
+        "osv" => {
+            for r in range
+                .get("ranges")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let events: Vec<String> = r
+                    .get("events")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|e| {
+                        e.as_object()?
+                            .iter()
+                            .next()
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                    })
+                    .map(|(k, v)| format!("{k} {}", short(v.as_str().unwrap_or("?").to_string())))
+                    .collect();
+                parts.push(format!(
+                    "{}: {}",
+                    s(r, "type").unwrap_or_default(),
+                    events.join(", ")
+                ));
+            }
+            if let Some(n) = range
+                .get("versions")
+                .and_then(Value::as_array)
+                .map(Vec::len)
+            {
+                parts.push(format!("{n} listed versions"));
+            }
+        }
+        "cve5" => {
+            for v in range
+                .get("versions")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let status = s(v, "status").unwrap_or_default();
+                let version = short(s(v, "version").unwrap_or_default());
+                let lte = s(v, "lessThanOrEqual");
+                let lt = s(v, "lessThan").map(short);
+                parts.push(match (status.as_str(), lte.as_deref(), lt) {
+                    ("unaffected", Some("*"), None)
+                        if s(v, "versionType").as_deref() == Some("original_commit_for_fix") =>
+                    {
+                        format!("fixed in mainline {version}")
+                    }
+                    ("unaffected", Some(branch), None) if branch.ends_with(".*") => {
+                        format!("{}: fixed in {version}", branch.trim_end_matches(".*"))
+                    }
+                    (st, Some(l), None) => format!("{st} {version} – {l}"),
+                    (st, None, Some(l)) => format!("{st} {version} – <{l}"),
+                    (st, _, _) => format!("{st} {version}"),
+                });
+            }
+            if let Some(d) = s(range, "defaultStatus") {
+                parts.push(format!("otherwise {d}"));
+            }
+            if let Some(files) = range.get("programFiles").and_then(Value::as_array) {
+                let names: Vec<&str> = files.iter().filter_map(Value::as_str).collect();
+                parts.push(format!("files: {}", names.join(", ")));
+            }
+        }
+        "nvd" => {
+            for node in range
+                .get("nodes")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                for m in node
+                    .get("cpeMatch")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    let mut t = s(m, "criteria").unwrap_or_default();
+                    for (k, op) in [
+                        ("versionStartIncluding", ">="),
+                        ("versionStartExcluding", ">"),
+                        ("versionEndIncluding", "<="),
+                        ("versionEndExcluding", "<"),
+                    ] {
+                        if let Some(x) = s(m, k) {
+                            t.push_str(&format!(" {op}{x}"));
+                        }
+                    }
+                    if m.get("vulnerable").and_then(Value::as_bool) != Some(true) {
+                        t = format!("running on {t}");
+                    }
+                    parts.push(t);
+                }
+            }
+        }
+        _ => parts.push(range.to_string()),
+    }
+    parts.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::range_summary;
+    use serde_json::json;
+
+    #[test]
+    fn ranges_read_as_one_line() {
+        let kernel = json!({"defaultStatus": "affected", "programFiles": ["net/core/dev.c"], "versions": [
+            {"version": "5.7", "status": "affected"},
+            {"version": "0", "lessThan": "5.7", "status": "unaffected", "versionType": "semver"},
+            {"version": "6.1.83", "lessThanOrEqual": "6.1.*", "status": "unaffected", "versionType": "semver"},
+            {"version": "6.9", "lessThanOrEqual": "*", "status": "unaffected", "versionType": "original_commit_for_fix"}]});
+        assert_eq!(
+            range_summary("cve5", &kernel),
+            "affected 5.7; unaffected 0 – <5.7; 6.1: fixed in 6.1.83; fixed in mainline 6.9; otherwise affected; files: net/core/dev.c"
+        );
+        let osv = json!({"ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.2.3"}]}]});
+        assert_eq!(
+            range_summary("osv", &osv),
+            "SEMVER: introduced 0, fixed 1.2.3"
+        );
+        let nvd = json!({"nodes": [{"operator": "AND", "cpeMatch": [
+            {"vulnerable": true, "criteria": "cpe:2.3:a:acme:libfoo:*:*:*:*:*:*:*:*", "versionEndExcluding": "1.2.3"},
+            {"vulnerable": false, "criteria": "cpe:2.3:o:linux:linux_kernel:-:*:*:*:*:*:*:*"}]}]});
+        assert_eq!(
+            range_summary("nvd", &nvd),
+            "cpe:2.3:a:acme:libfoo:*:*:*:*:*:*:*:* <1.2.3; running on cpe:2.3:o:linux:linux_kernel:-:*:*:*:*:*:*:*"
+        );
+    }
+}
