@@ -62,6 +62,20 @@ fn peak_rss_kb() -> u64 {
         .unwrap_or(0)
 }
 
+/// CPU time of this process so far (user + system, all threads), from `/proc/self/stat`
+/// in clock ticks of 1/100 s (Linux's `USER_HZ`).
+fn cpu_secs() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let rest = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+            Some(ticks as f64 / 100.0)
+        })
+        .unwrap_or(0.0)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--one") {
@@ -86,8 +100,10 @@ fn main() {
                 "Default (reading and parsing beside the writer, two threads):"
             }
         );
-        println!("| data | records read | imported | seconds | records/s | peak RSS |");
-        println!("|---|---:|---:|---:|---:|---:|");
+        println!(
+            "| data | records read | imported | seconds | records/s | CPU s | records/CPU-s | peak RSS |"
+        );
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|");
         for (name, _) in SETS {
             let db = work.path().join(format!(
                 "{}-{one_thread}",
@@ -133,8 +149,10 @@ fn one(name: &str, db: &Path) {
         ..Limits::default()
     };
     let start = Instant::now();
+    let cpu0 = cpu_secs();
     let report = store.import(&paths, &limits, &mut |_| {}).expect("import");
     let secs = start.elapsed().as_secs_f64();
+    let cpu = (cpu_secs() - cpu0).max(0.01);
     let read: u64 = report.sources.values().map(|s| s.read).sum();
     let imported: u64 = report
         .sources
@@ -142,8 +160,9 @@ fn one(name: &str, db: &Path) {
         .map(|s| s.imported + s.updated)
         .sum();
     println!(
-        "| {name} | {read} | {imported} | {secs:.3} | {:.0} | {:.0} MB |",
+        "| {name} | {read} | {imported} | {secs:.3} | {:.0} | {cpu:.2} | {:.0} | {:.0} MB |",
         read as f64 / secs,
+        read as f64 / cpu,
         peak_rss_kb() as f64 / 1024.0
     );
 }
