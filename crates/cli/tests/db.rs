@@ -5,6 +5,12 @@ use serde_json::Value;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// Run `cmd`, require exit code 0, and read its stdout as JSON.
+fn json_ok(cmd: &mut assert_cmd::Command) -> Value {
+    let out = cmd.assert().code(0).get_output().stdout.clone();
+    serde_json::from_slice(&out).expect("JSON on stdout")
+}
+
 /// An OSV record for `id` aliasing `cve`, in version `v` (its modification day and summary).
 fn osv(id: &str, cve: &str, v: u32) -> String {
     format!(
@@ -29,16 +35,12 @@ fn write_records(dir: &Path, prefix: &str, n: usize, v: u32) {
 
 /// The summary of `id` in the database.
 fn summary(db: &Path, id: &str) -> String {
-    let out = craft()
-        .args(["--format", "json", "db", "show", "--db"])
-        .arg(db)
-        .arg(id)
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let v = json_ok(
+        craft()
+            .args(["--format", "json", "db", "show", "--db"])
+            .arg(db)
+            .arg(id),
+    );
     v["summary"]["text"]
         .as_str()
         .unwrap_or_default()
@@ -75,28 +77,20 @@ fn import_status_and_show_speak_json() {
     let tmp = tempfile::tempdir().unwrap();
     write_records(&tmp.path().join("in"), "RUSTSEC-2099", 3, 1);
     let db = tmp.path().join("db");
-    let out = craft()
-        .args(["--format", "json", "db", "import", "--db"])
-        .arg(&db)
-        .arg(tmp.path().join("in"))
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let v = json_ok(
+        craft()
+            .args(["--format", "json", "db", "import", "--db"])
+            .arg(&db)
+            .arg(tmp.path().join("in")),
+    );
     assert_eq!(v["report"]["sources"]["osv"]["imported"], 3);
     assert_eq!(osv_records(&db), 3);
-    let out = craft()
-        .args(["--format", "json", "db", "show", "--db"])
-        .arg(&db)
-        .arg("CVE-2099-10001")
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let v = json_ok(
+        craft()
+            .args(["--format", "json", "db", "show", "--db"])
+            .arg(&db)
+            .arg("CVE-2099-10001"),
+    );
     assert_eq!(v["id"], "CVE-2099-10001");
     assert_eq!(v["aliases"][0], "RUSTSEC-2099-00001");
     assert_eq!(v["affected"][0]["key"], "purl:cargo/pkg-RUSTSEC-2099-00001");
@@ -255,18 +249,12 @@ fn keygen_export_and_bundle_import_through_the_cli() {
         .assert()
         .code(0);
     let key = tmp.path().join("release.key");
-    let out = craft()
-        .args(["--format", "json", "db", "keygen", "-o"])
-        .arg(&key)
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let public = serde_json::from_slice::<Value>(&out).unwrap()["public_key"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let out = json_ok(
+        craft()
+            .args(["--format", "json", "db", "keygen", "-o"])
+            .arg(&key),
+    );
+    let public = out["public_key"].as_str().unwrap().to_string();
     assert_eq!(public.len(), 64);
     // keygen never overwrites a key.
     craft()
@@ -285,21 +273,15 @@ fn keygen_export_and_bundle_import_through_the_cli() {
         .assert()
         .code(0);
     let other = tmp.path().join("other");
-    let out = craft()
-        .args(["--format", "json", "db", "import", "--db"])
-        .arg(&other)
-        .arg("--bundle")
-        .arg(&bundle)
-        .args(["--verify-key", &public])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(
-        serde_json::from_slice::<Value>(&out).unwrap()["signature"],
-        "verified"
+    let out = json_ok(
+        craft()
+            .args(["--format", "json", "db", "import", "--db"])
+            .arg(&other)
+            .arg("--bundle")
+            .arg(&bundle)
+            .args(["--verify-key", &public]),
     );
+    assert_eq!(out["signature"], "verified");
     assert_eq!(osv_records(&other), 5);
     // A different key refuses it.
     let wrong = "00".repeat(31) + "01";

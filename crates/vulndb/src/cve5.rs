@@ -8,7 +8,7 @@
 //! kernel CNA's org id and no `datePublished`) are stored under
 //! [`Source::KernelCna`]; one found under a `rejected` folder is [`Status::Rejected`].
 
-use crate::parse::{clip, cvss_rating, cwe_id, english, reference_urls, str_at, Problem};
+use crate::parse::{clip, cvss_rating, cwe_id, english, items, reference_urls, str_at, Problem};
 use crate::record::{normalize_time, Affected, Fact, Record, Source, Status};
 use serde_json::{json, Map, Value};
 
@@ -104,12 +104,7 @@ pub fn read(v: &Value, origin: &str, problems: &mut Vec<Problem>) -> Result<Vec<
             problems,
         ));
     }
-    for adp in containers
-        .get("adp")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for adp in items(containers, "adp") {
         let pm = adp.get("providerMetadata");
         let assigner = org_name(pm, &Value::Null);
         let modified = pm
@@ -148,12 +143,7 @@ fn container(
 ) -> Record {
     let mut severities = Vec::new();
     let mut facts = Vec::new();
-    for m in c
-        .get("metrics")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for m in items(c, "metrics") {
         let Some(obj) = m.as_object() else { continue };
         for (k, val) in obj {
             match k.as_str() {
@@ -185,18 +175,8 @@ fn container(
         }
     }
     let mut cwes = Vec::new();
-    for pt in c
-        .get("problemTypes")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        for d in pt
-            .get("descriptions")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+    for pt in items(c, "problemTypes") {
+        for d in items(pt, "descriptions") {
             if let Some(cwe) = str_at(d, "cweId")
                 .and_then(cwe_id)
                 .or_else(|| str_at(d, "description").and_then(cwe_id))
@@ -208,20 +188,10 @@ fn container(
     cwes.sort();
     cwes.dedup();
     let mut affected = Vec::new();
-    for a in c
-        .get("affected")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for a in items(c, "affected") {
         let range = serde_json::to_vec(a).unwrap_or_default();
         let mut keys = Vec::new();
-        for cpe in a
-            .get("cpes")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+        for cpe in items(a, "cpes") {
             match cpe.as_str().map(craft_version::cpe::Wfn::parse) {
                 Some(Ok(w)) => keys.extend(crate::key::of_cpe(&w)),
                 _ => problems.push(Problem::note(

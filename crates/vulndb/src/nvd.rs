@@ -7,7 +7,9 @@
 //! vulnerable `cpeMatch` criteria and stored intact, for the matcher to evaluate with its
 //! running-on (AND) nodes.
 
-use crate::parse::{clip, cvss_rating, cwe_id, english, reference_urls, str_at, Problem};
+use crate::parse::{
+    clip, cpe_matches, cvss_rating, cwe_id, english, items, reference_urls, str_at, Problem,
+};
 use crate::record::{normalize_time, Affected, Fact, Record, Source, Status};
 use serde_json::{json, Value};
 
@@ -57,17 +59,8 @@ pub fn read(cve: &Value, problems: &mut Vec<Problem>) -> Result<Record, Problem>
             }
         }
     }
-    let mut cwes: Vec<String> = cve
-        .get("weaknesses")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .flat_map(|w| {
-            w.get("description")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-        })
+    let mut cwes: Vec<String> = items(cve, "weaknesses")
+        .flat_map(|w| items(w, "description"))
         .filter_map(|d| str_at(d, "value").and_then(cwe_id))
         .collect();
     cwes.sort();
@@ -79,28 +72,16 @@ pub fn read(cve: &Value, problems: &mut Vec<Problem>) -> Result<Record, Problem>
         }
         for config in configs.as_array().into_iter().flatten() {
             let mut keys = Vec::new();
-            for node in config
-                .get("nodes")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                for m in node
-                    .get("cpeMatch")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                {
-                    if m.get("vulnerable").and_then(Value::as_bool) != Some(true) {
-                        continue;
-                    }
-                    match str_at(m, "criteria").map(craft_version::cpe::Wfn::parse) {
-                        Some(Ok(w)) => keys.extend(crate::key::of_cpe(&w)),
-                        _ => problems.push(Problem::note(
-                            "cpe-unreadable",
-                            "a `cpeMatch.criteria` is not a CPE 2.3 name",
-                        )),
-                    }
+            for m in cpe_matches(config) {
+                if m.get("vulnerable").and_then(Value::as_bool) != Some(true) {
+                    continue;
+                }
+                match str_at(m, "criteria").map(craft_version::cpe::Wfn::parse) {
+                    Some(Ok(w)) => keys.extend(crate::key::of_cpe(&w)),
+                    _ => problems.push(Problem::note(
+                        "cpe-unreadable",
+                        "a `cpeMatch.criteria` is not a CPE 2.3 name",
+                    )),
                 }
             }
             keys.sort();

@@ -3,7 +3,7 @@
 //! `affected[]` entry comes from its `package` ([`crate::key::of_osv_package`]) and the
 //! entry itself is kept, unmodified, as the range the matcher evaluates.
 
-use crate::parse::{clip, cvss_rating, cwe_id, reference_urls, str_at, strings_at, Problem};
+use crate::parse::{clip, cvss_rating, cwe_id, items, reference_urls, str_at, strings_at, Problem};
 use crate::record::{normalize_time, Affected, Record, Severity, Source, Status};
 use serde_json::Value;
 
@@ -72,12 +72,7 @@ pub fn read(v: &Value, body: &[u8], problems: &mut Vec<Problem>) -> Result<Recor
     };
     read_severity(v.get("severity"), problems);
     let mut affected = Vec::new();
-    for a in v
-        .get("affected")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for a in items(v, "affected") {
         read_severity(a.get("severity"), problems);
         let pkg = a.get("package");
         let ecosystem = pkg.and_then(|p| str_at(p, "ecosystem")).unwrap_or("");

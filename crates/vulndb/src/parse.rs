@@ -46,6 +46,16 @@ pub fn str_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
 
+/// The elements of the array at `key` of object `v` (none when it is absent or not an array).
+pub fn items<'a>(v: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
+    v.get(key).and_then(Value::as_array).into_iter().flatten()
+}
+
+/// Every `cpeMatch` of an NVD configuration (or a CVE 5 `cpeApplicability` entry), node by node.
+pub fn cpe_matches(config: &Value) -> impl Iterator<Item = &Value> {
+    items(config, "nodes").flat_map(|node| items(node, "cpeMatch"))
+}
+
 /// The strings of the array at `key`; entries of another type are noted and left out.
 pub fn strings_at(v: &Value, key: &str, problems: &mut Vec<Problem>) -> Vec<String> {
     match v.get(key) {

@@ -19,6 +19,7 @@
 //! A database directory may hold `precedence.toml` with any of these four lists to
 //! override them.
 
+use crate::parse::{cpe_matches, items};
 use crate::record::{EpssEntry, Fact, KevEntry, Severity, Source, Status};
 use crate::store::SqliteStore;
 use crate::Error;
@@ -550,17 +551,8 @@ pub fn range_summary(form: &str, range: &Value) -> String {
     let mut parts: Vec<String> = Vec::new();
     match form {
         "osv" => {
-            for r in range
-                .get("ranges")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                let events: Vec<String> = r
-                    .get("events")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
+            for r in items(range, "ranges") {
+                let events: Vec<String> = items(r, "events")
                     .filter_map(|e| {
                         e.as_object()?
                             .iter()
@@ -584,12 +576,7 @@ pub fn range_summary(form: &str, range: &Value) -> String {
             }
         }
         "cve5" => {
-            for v in range
-                .get("versions")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
+            for v in items(range, "versions") {
                 let status = s(v, "status").unwrap_or_default();
                 let version = short(s(v, "version").unwrap_or_default());
                 let lte = s(v, "lessThanOrEqual");
@@ -617,34 +604,22 @@ pub fn range_summary(form: &str, range: &Value) -> String {
             }
         }
         "nvd" => {
-            for node in range
-                .get("nodes")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                for m in node
-                    .get("cpeMatch")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                {
-                    let mut t = s(m, "criteria").unwrap_or_default();
-                    for (k, op) in [
-                        ("versionStartIncluding", ">="),
-                        ("versionStartExcluding", ">"),
-                        ("versionEndIncluding", "<="),
-                        ("versionEndExcluding", "<"),
-                    ] {
-                        if let Some(x) = s(m, k) {
-                            t.push_str(&format!(" {op}{x}"));
-                        }
+            for m in cpe_matches(range) {
+                let mut t = s(m, "criteria").unwrap_or_default();
+                for (k, op) in [
+                    ("versionStartIncluding", ">="),
+                    ("versionStartExcluding", ">"),
+                    ("versionEndIncluding", "<="),
+                    ("versionEndExcluding", "<"),
+                ] {
+                    if let Some(x) = s(m, k) {
+                        t.push_str(&format!(" {op}{x}"));
                     }
-                    if m.get("vulnerable").and_then(Value::as_bool) != Some(true) {
-                        t = format!("running on {t}");
-                    }
-                    parts.push(t);
                 }
+                if m.get("vulnerable").and_then(Value::as_bool) != Some(true) {
+                    t = format!("running on {t}");
+                }
+                parts.push(t);
             }
         }
         _ => parts.push(range.to_string()),

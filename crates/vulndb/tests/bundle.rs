@@ -1,7 +1,7 @@
 //! Bundles: export, verify, import; tampered, unsigned and wrongly signed bundles refused
 //! with the database unchanged.
 
-use crate::fixtures::{import, tree, CVE5, KEV, OSV_GHSA};
+use crate::fixtures::{import, records_of, tree, CVE5, KEV, OSV_GHSA};
 use craft_vulndb::bundle::{self, BundleError};
 use craft_vulndb::{Precedence, SqliteStore, Store};
 use std::path::Path;
@@ -11,15 +11,6 @@ fn key_files(dir: &Path) -> (std::path::PathBuf, String) {
     let path = dir.join("release.key");
     std::fs::write(&path, secret).unwrap();
     (path, public)
-}
-
-fn osv_count(db: &Path) -> i64 {
-    let st = SqliteStore::open(db).unwrap().status().unwrap();
-    st.sources
-        .iter()
-        .find(|s| s.source == "osv")
-        .unwrap()
-        .records
 }
 
 #[test]
@@ -131,7 +122,7 @@ fn tampered_unsigned_and_wrongly_signed_bundles_are_refused() {
     let err = bundle::import(&dst, &text, None).unwrap_err();
     assert!(matches!(err, BundleError::Invalid { .. }), "{err}");
     // The database is as it was, with no staging files.
-    assert_eq!(osv_count(&dst), 1);
+    assert_eq!(records_of(&dst, "osv"), 1);
     for e in std::fs::read_dir(&dst).unwrap() {
         let name = e.unwrap().file_name().to_string_lossy().into_owned();
         assert!(name.starts_with("craft.sqlite"), "stray {name}");

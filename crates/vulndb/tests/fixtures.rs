@@ -123,6 +123,16 @@ pub fn import(db: &Path, paths: &[PathBuf]) -> craft_vulndb::ImportReport {
         .expect("import")
 }
 
+/// How many records of `source` the database in `db` holds.
+pub fn records_of(db: &Path, source: &str) -> i64 {
+    let st = SqliteStore::open(db).unwrap().status().unwrap();
+    st.sources
+        .iter()
+        .find(|s| s.source == source)
+        .unwrap()
+        .records
+}
+
 fn all_sources() -> tempfile::TempDir {
     tree(&[
         ("osv/GHSA-aaaa-bbbb-cccc.json", OSV_GHSA),

@@ -2,7 +2,7 @@
 //! retries after 429/500, resumption of a truncated download, timeouts, malformed and
 //! missing feeds — and the database unchanged whenever an update fails.
 
-use crate::fixtures::{CVE5, KEV, OSV_GHSA};
+use crate::fixtures::{records_of, CVE5, KEV, OSV_GHSA};
 use craft_vulndb::fetch::{self, Feed, FeedKind, FetchOptions};
 use craft_vulndb::{Error, Precedence, SqliteStore, Store};
 use std::collections::HashMap;
@@ -199,15 +199,6 @@ fn update(
     fetch::update(&mut store, feeds, opts, &mut |_| {})
 }
 
-fn osv_records(db: &std::path::Path) -> i64 {
-    let st = SqliteStore::open(db).unwrap().status().unwrap();
-    st.sources
-        .iter()
-        .find(|s| s.source == "osv")
-        .unwrap()
-        .records
-}
-
 #[test]
 fn an_update_downloads_imports_and_then_asks_only_for_changes() {
     let zip = osv_zip();
@@ -350,7 +341,7 @@ fn a_failed_feed_fails_the_update_and_changes_nothing() {
     let db = tempfile::tempdir().unwrap();
     // A first good update, to have something to keep.
     update(db.path(), &feeds(&server, &["osv"]), &quick()).unwrap();
-    assert_eq!(osv_records(db.path()), 1);
+    assert_eq!(records_of(db.path(), "osv"), 1);
     for bad in ["gone", "down", "slow"] {
         let mut f = feeds(&server, &["kev-elsewhere"]);
         f[0].url = format!("{}/osv", server.base);
@@ -363,7 +354,7 @@ fn a_failed_feed_fails_the_update_and_changes_nothing() {
         assert_eq!(report.feeds[1].outcome, "failed");
         assert!(report.import.is_none());
         assert_eq!(
-            osv_records(db.path()),
+            records_of(db.path(), "osv"),
             1,
             "{bad}: the database is unchanged"
         );
@@ -396,7 +387,7 @@ fn malformed_downloads_are_skipped_or_refused_without_damage() {
     // A damaged archive: the import fails, the feed's state is not advanced, nothing kept.
     let err = update(db.path(), &feeds(&server, &["badzip"]), &quick()).unwrap_err();
     assert!(err.to_string().contains("badzip.data"), "{err}");
-    assert_eq!(osv_records(db.path()), 0);
+    assert_eq!(records_of(db.path(), "osv"), 0);
     assert!(!db.path().join("cache/badzip.state.json").exists());
 }
 
@@ -723,5 +714,5 @@ fn an_osv_ecosystem_comes_whole_then_record_by_record() {
         ["/PyPI/modified_id.csv", "/PyPI/PYSEC-2024-9.json"]
     );
     assert_eq!(r.import.unwrap().sources["osv"].imported, 1);
-    assert_eq!(osv_records(db.path()), 2);
+    assert_eq!(records_of(db.path(), "osv"), 2);
 }
