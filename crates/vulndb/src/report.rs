@@ -179,7 +179,11 @@ pub(crate) fn status(store: &SqliteStore) -> Result<DbStatus, Error> {
         });
     }
     let vulnerabilities = conn
-        .query_row("SELECT count(DISTINCT vuln) FROM vuln", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM vuln WHERE members IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
         .map_err(db("count vulnerabilities"))?;
     let names = conn
         .query_row("SELECT count(*) FROM vuln", [], |r| r.get(0))

@@ -1,7 +1,7 @@
 //! The store: the [`Store`] trait every backend implements, and [`SqliteStore`], the
 //! embedded default (one SQLite file, `craft.sqlite`, in the database directory).
 //!
-//! ## Layout (schema version 1)
+//! ## Layout (schema version 2)
 //!
 //! | table | one row per | indexed by |
 //! |---|---|---|
@@ -12,7 +12,7 @@
 //! The layout keeps the b-trees written per record few (the import's cost is mostly
 //! b-tree inserts): a record's ranges are found by rowid arithmetic and its keys from its
 //! `affected` column, so neither table needs a second index.
-//! | `vuln` | name → the canonical id of its merged vulnerability (rebuilt at each import) | `name`, `vuln` |
+//! | `vuln` | name → the canonical id of its merged vulnerability; the canonical id's row also lists the group's other names (`members`, JSON), so no second index is kept (recomputed at each import, only changed rows written) | `name` |
 //! | `kev`, `epss` | CVE | `cve` |
 //! | `run` | import: when, what, the report | |
 //!
@@ -37,7 +37,7 @@ use std::path::{Path, PathBuf};
 pub const DB_FILE: &str = "craft.sqlite";
 
 /// The schema version this build reads and writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// What every backend offers: import, and the reads the CLI and the matcher need.
 pub trait Store {
@@ -81,8 +81,7 @@ CREATE TABLE IF NOT EXISTS range(range_id INTEGER PRIMARY KEY, form TEXT NOT NUL
 CREATE TABLE IF NOT EXISTS affected(
   key TEXT NOT NULL, rid INTEGER NOT NULL, range_id INTEGER NOT NULL, ecosystem TEXT NOT NULL,
   PRIMARY KEY(key, rid, range_id)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS vuln(name TEXT PRIMARY KEY, vuln TEXT NOT NULL) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS vuln_vuln ON vuln(vuln);
+CREATE TABLE IF NOT EXISTS vuln(name TEXT PRIMARY KEY, vuln TEXT NOT NULL, members TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS kev(
   cve TEXT PRIMARY KEY, date_added TEXT NOT NULL, due_date TEXT, ransomware TEXT, vendor TEXT,
   product TEXT, name TEXT, action TEXT, catalog TEXT, run INTEGER NOT NULL) WITHOUT ROWID;
@@ -117,9 +116,28 @@ impl SqliteStore {
                     )
                     .map_err(|e| Error::db(dir, "write the schema version", e))?;
             }
+            Some(v) if v == "1" => store.migrate_from_1()?,
             Some(v) => store.check_version(&v)?,
         }
         Ok(store)
+    }
+
+    /// Schema 1 kept a second index on `vuln(vuln)` instead of the canonical row's
+    /// `members`: drop it, add the column and fill it, in one transaction.
+    fn migrate_from_1(&self) -> Result<(), Error> {
+        let dir = &self.dir;
+        let db = |what: &'static str| move |e| Error::db(dir, what, e);
+        let tx = self
+            .conn
+            .unchecked_transaction()
+            .map_err(db("upgrade the schema"))?;
+        tx.execute_batch(
+            "DROP INDEX IF EXISTS vuln_vuln; ALTER TABLE vuln ADD COLUMN members TEXT;
+             UPDATE meta SET value='2' WHERE key='schema';",
+        )
+        .map_err(db("upgrade the schema"))?;
+        crate::group::rebuild(&tx, dir, &mut crate::report::ImportReport::default())?;
+        tx.commit().map_err(db("upgrade the schema"))
     }
 
     /// Open an existing database in `dir` (for reads): a clear error when there is none.

@@ -275,23 +275,27 @@ pub(crate) fn load(
             disagreements: Vec::new(),
         }));
     };
-    let mut names: Vec<String> = conn
-        .prepare_cached("SELECT name FROM vuln WHERE vuln=?1")
-        .and_then(|mut st| st.query_map([&canonical], |r| r.get(0))?.collect())
+    let members: Option<String> = conn
+        .prepare_cached("SELECT members FROM vuln WHERE name=?1")
+        .and_then(|mut st| st.query_row([&canonical], |r| r.get(0)))
         .map_err(db("read aliases"))?;
-    names.sort_by(|a, b| crate::group::canonical_order(a, b));
+    let mut names: Vec<String> = vec![canonical.clone()];
+    names.extend(
+        serde_json::from_str::<Vec<String>>(members.as_deref().unwrap_or("[]")).unwrap_or_default(),
+    );
+    let names_json = serde_json::to_string(&names).unwrap_or_default();
     let mut rows: Vec<Row> = Vec::new();
     {
         let mut st = conn
             .prepare_cached(
                 "SELECT DISTINCT r.rid, r.source, r.assigner, r.id, r.modified, r.published, r.status, r.summary,
                    r.details, r.severities, r.cwes, r.facts, r.origin, run.finished, r.sha256, r.affected
-                 FROM vuln v JOIN record r ON r.id = v.name
+                 FROM json_each(?1) v JOIN record r ON r.id = v.value
                  LEFT JOIN run ON run.run = r.run
-                 WHERE v.vuln = ?1 ORDER BY r.source, r.assigner, r.id",
+                 ORDER BY r.source, r.assigner, r.id",
             )
             .map_err(db("read records"))?;
-        let mut q = st.query([&canonical]).map_err(db("read records"))?;
+        let mut q = st.query([&names_json]).map_err(db("read records"))?;
         while let Some(r) = q.next().map_err(db("read records"))? {
             let get_json = |i: usize| -> rusqlite::Result<String> { r.get(i) };
             let source: String = r.get(1).map_err(db("read records"))?;

@@ -105,7 +105,18 @@ pub fn files_under(dir: &Path) -> Result<Vec<PathBuf>, Error> {
             }
         }
     }
-    out.sort();
+    // Component order (`a/b` before `a-b/c`), as `Path`'s own ordering, but compared as
+    // bytes with the separator lowest: sorting `PathBuf`s directly parses components at
+    // every comparison, a tenth of a small import's time.
+    out.sort_by_cached_key(|p| {
+        let mut key = p.as_os_str().as_encoded_bytes().to_vec();
+        for b in &mut key {
+            if *b == b'/' {
+                *b = 0;
+            }
+        }
+        key
+    });
     Ok(out)
 }
 
@@ -127,7 +138,9 @@ impl Walker<'_> {
     fn file(&mut self, path: &Path) -> Result<(), Error> {
         use std::io::Seek;
         let origin = path.display().to_string();
-        let mut f = fs_err::File::open(path).map_err(|e| Error::io(path, e))?;
+        // A std `File`: it reads into the `BufReader`'s buffer without zeroing it first
+        // (64 KiB per file otherwise).
+        let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         let mut head = [0u8; 4];
         let n = read_full(&mut f, &mut head).map_err(|e| Error::io(path, e))?;
         f.rewind().map_err(|e| Error::io(path, e))?;

@@ -493,3 +493,84 @@ fn one_thread_and_two_threads_import_the_same() {
     assert_eq!(reports[0], reports[1]);
     assert_eq!(reports[0]["sources"]["osv"]["imported"], 2);
 }
+
+#[test]
+fn an_alias_withdrawn_splits_the_group_and_an_unchanged_import_rewrites_no_group() {
+    let db = tempfile::tempdir().unwrap();
+    let both = tree(&[("GO.json", OSV_GO), ("GHSA.json", OSV_GHSA)]);
+    import(db.path(), &[both.path().to_path_buf()]);
+    let store = SqliteStore::open(db.path()).unwrap();
+    let p = Precedence::default();
+    let go = store.vulnerability("GO-2024-0001", &p).unwrap().unwrap();
+    assert_eq!(go.id, "CVE-2024-0001");
+    assert_eq!(go.aliases, ["GHSA-aaaa-bbbb-cccc", "GO-2024-0001"]);
+    assert_eq!(store.status().unwrap().vulnerabilities, 1);
+    let names = |store: &SqliteStore| store.status().unwrap().names;
+    assert_eq!(names(&store), 3);
+    drop(store);
+
+    // The same data again: the alias index is left as it is (a trigger counts writes).
+    let conn = rusqlite::Connection::open(db.path().join("craft.sqlite")).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE writes(n INTEGER); INSERT INTO writes VALUES (0);
+         CREATE TRIGGER w1 AFTER INSERT ON vuln BEGIN UPDATE writes SET n = n + 1; END;
+         CREATE TRIGGER w2 AFTER UPDATE ON vuln BEGIN UPDATE writes SET n = n + 1; END;
+         CREATE TRIGGER w3 AFTER DELETE ON vuln BEGIN UPDATE writes SET n = n + 1; END;",
+    )
+    .unwrap();
+    let writes = || -> i64 {
+        conn.query_row("SELECT n FROM writes", [], |r| r.get(0))
+            .unwrap()
+    };
+    import(db.path(), &[both.path().to_path_buf()]);
+    assert_eq!(writes(), 0);
+
+    // Go drops its aliases: it stands alone, the GHSA keeps its CVE.
+    let newer = OSV_GO
+        .replace("2024-02-01T00:00:00Z", "2024-06-01T00:00:00Z")
+        .replace(
+            r#""aliases": ["CVE-2024-0001", "GHSA-aaaa-bbbb-cccc"],"#,
+            "",
+        );
+    let v2 = tree(&[("GO.json", &newer)]);
+    let r = import(db.path(), &[v2.path().to_path_buf()]);
+    assert_eq!(r.sources["osv"].updated, 1);
+    let store = SqliteStore::open(db.path()).unwrap();
+    let go = store.vulnerability("GO-2024-0001", &p).unwrap().unwrap();
+    assert_eq!((go.id.as_str(), go.aliases.len()), ("GO-2024-0001", 0));
+    let ghsa = store.vulnerability("CVE-2024-0001", &p).unwrap().unwrap();
+    assert_eq!(ghsa.aliases, ["GHSA-aaaa-bbbb-cccc"]);
+    assert_eq!(store.status().unwrap().vulnerabilities, 2);
+    // GO-2024-0001 becomes its own canonical row, CVE-2024-0001 loses it from `members`.
+    assert_eq!(writes(), 2);
+}
+
+#[test]
+fn a_schema_1_database_is_upgraded_by_the_next_import() {
+    let db = tempfile::tempdir().unwrap();
+    let both = tree(&[("GO.json", OSV_GO), ("GHSA.json", OSV_GHSA)]);
+    import(db.path(), &[both.path().to_path_buf()]);
+    // Turn it into what schema 1 wrote: no `members`, a second index on `vuln`.
+    {
+        let c = rusqlite::Connection::open(db.path().join("craft.sqlite")).unwrap();
+        c.execute_batch(
+            "ALTER TABLE vuln DROP COLUMN members; CREATE INDEX vuln_vuln ON vuln(vuln);
+             UPDATE meta SET value='1' WHERE key='schema';",
+        )
+        .unwrap();
+    }
+    let err = SqliteStore::open(db.path())
+        .err()
+        .expect("schema 1 is refused");
+    assert!(err.to_string().contains("schema version 1"), "{err}");
+    // Opening it for an import upgrades it; reads then work.
+    drop(SqliteStore::create(db.path()).expect("upgrade"));
+    let store = SqliteStore::open(db.path()).unwrap();
+    let v = store
+        .vulnerability("GHSA-aaaa-bbbb-cccc", &Precedence::default())
+        .unwrap()
+        .unwrap();
+    assert_eq!(v.id, "CVE-2024-0001");
+    assert_eq!(v.aliases, ["GHSA-aaaa-bbbb-cccc", "GO-2024-0001"]);
+    assert_eq!(store.status().unwrap().vulnerabilities, 1);
+}
