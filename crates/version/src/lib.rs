@@ -37,6 +37,7 @@
 
 pub mod apk;
 pub mod cpe;
+pub mod cve5;
 pub mod deb;
 pub mod gem;
 pub mod generic;

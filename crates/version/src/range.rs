@@ -25,6 +25,8 @@ pub enum AffectedRange {
     Vers(Range),
     /// An OSV `affected[]` entry (`ranges` and `versions`).
     Osv(serde_json::Value),
+    /// A CVE 5 `affected[]` product entry (`versions` and `defaultStatus`).
+    Cve5(serde_json::Value),
     /// An NVD `cpeMatch` (its version bounds, or the exact version of its criteria).
     Nvd(Box<CpeMatch>),
     /// An npm range.
@@ -47,6 +49,7 @@ pub fn evaluate(version: &str, range: &AffectedRange, scheme: Scheme) -> Verdict
             Err(e) => Verdict::Unknown(e.to_string()),
         },
         AffectedRange::Osv(v) => crate::osv::evaluate(v, version, scheme),
+        AffectedRange::Cve5(v) => crate::cve5::evaluate(v, version, scheme),
         AffectedRange::Npm(r) => match crate::semver::parse(Scheme::Npm, version) {
             Ok(v) => yes_no(r.satisfies(&v)),
             Err(e) => Verdict::Unknown(e.to_string()),

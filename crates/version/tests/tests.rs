@@ -6,6 +6,7 @@
 #[path = "../../sbom/tests/common.rs"]
 mod common;
 
+mod cve5;
 mod hostile;
 mod laws;
 mod nvd;

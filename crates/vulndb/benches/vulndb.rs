@@ -4,7 +4,9 @@
 //!
 //! Run: `cargo bench -p craft-vulndb --bench vulndb` (figures in docs/BENCHMARKS.md). Each
 //! measurement runs in its own process (this binary re-executed with `--one`), so that
-//! peak RSS is that of one import; each is run three times and the median shown.
+//! peak RSS is that of one import; each is run `CRAFT_BENCH_RUNS` times (default 5) and the
+//! run of median CPU time shown, with the range of records per CPU-second over all runs
+//! (this VM's timings vary by ±30 % between identical runs).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -89,6 +91,11 @@ fn main() {
         return;
     };
     let exe = std::env::current_exe().expect("own path");
+    let runs_wanted: usize = std::env::var("CRAFT_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(5);
     let work = tempfile::tempdir().expect("tempdir");
     let mut last_db = None;
     for one_thread in [true, false] {
@@ -101,24 +108,44 @@ fn main() {
             }
         );
         println!(
-            "| data | records read | imported | seconds | records/s | CPU s | records/CPU-s | peak RSS |"
+            "| data | records read | imported | seconds | records/s | CPU s | records/CPU-s | (all runs) | peak RSS |"
         );
-        println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+        println!("|---|---:|---:|---:|---:|---:|---:|---|---:|");
         for (name, _) in SETS {
             let db = work.path().join(format!(
                 "{}-{one_thread}",
                 name.replace([' ', '(', ')'], "_")
             ));
-            let mut cmd = Command::new(&exe);
-            cmd.args(["--one", name])
-                .arg(&db)
-                .env("CRAFT_CORPORA", &root);
-            if one_thread {
-                cmd.env("CRAFT_BENCH_ONE_THREAD", "1");
+            let mut runs: Vec<Run> = Vec::new();
+            for _ in 0..runs_wanted {
+                let _ = std::fs::remove_dir_all(&db);
+                let mut cmd = Command::new(&exe);
+                cmd.args(["--one", name])
+                    .arg(&db)
+                    .env("CRAFT_CORPORA", &root);
+                if one_thread {
+                    cmd.env("CRAFT_BENCH_ONE_THREAD", "1");
+                }
+                let out = cmd.output().expect("run child");
+                eprint!("{}", String::from_utf8_lossy(&out.stderr));
+                runs.extend(Run::parse(&String::from_utf8_lossy(&out.stdout)));
             }
-            let out = cmd.output().expect("run child");
-            print!("{}", String::from_utf8_lossy(&out.stdout));
-            eprint!("{}", String::from_utf8_lossy(&out.stderr));
+            runs.sort_by(|a, b| a.cpu.total_cmp(&b.cpu));
+            if let Some(m) = runs.get(runs.len() / 2) {
+                let rate = |r: &Run| r.read as f64 / r.cpu;
+                println!(
+                    "| {name} | {} | {} | {:.3} | {:.0} | {:.2} | {:.0} | {:.0}–{:.0} | {:.0} MB |",
+                    m.read,
+                    m.imported,
+                    m.secs,
+                    m.read as f64 / m.secs,
+                    m.cpu,
+                    rate(m),
+                    runs.last().map_or(0.0, rate),
+                    runs.first().map_or(0.0, rate),
+                    m.rss_kb as f64 / 1024.0
+                );
+            }
             last_db = Some(db);
         }
     }
@@ -159,12 +186,30 @@ fn one(name: &str, db: &Path) {
         .values()
         .map(|s| s.imported + s.updated)
         .sum();
-    println!(
-        "| {name} | {read} | {imported} | {secs:.3} | {:.0} | {cpu:.2} | {:.0} | {:.0} MB |",
-        read as f64 / secs,
-        read as f64 / cpu,
-        peak_rss_kb() as f64 / 1024.0
-    );
+    println!("run {read} {imported} {secs} {cpu} {}", peak_rss_kb());
+}
+
+/// One child's measurement.
+struct Run {
+    read: u64,
+    imported: u64,
+    secs: f64,
+    cpu: f64,
+    rss_kb: u64,
+}
+
+impl Run {
+    fn parse(out: &str) -> Option<Run> {
+        let line = out.lines().find_map(|l| l.strip_prefix("run "))?;
+        let f: Vec<&str> = line.split_whitespace().collect();
+        Some(Run {
+            read: f.first()?.parse().ok()?,
+            imported: f.get(1)?.parse().ok()?,
+            secs: f.get(2)?.parse().ok()?,
+            cpu: f.get(3)?.parse().ok()?,
+            rss_kb: f.get(4)?.parse().ok()?,
+        })
+    }
 }
 
 fn lookup(db: &Path, id: &str) {
