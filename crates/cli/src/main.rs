@@ -15,6 +15,7 @@ mod db;
 mod id;
 mod output;
 mod sbom;
+mod scan;
 mod version;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -51,6 +52,7 @@ Examples:
   craft version in-range 1.1.1k-1 'vers:deb/>=1.1.1|<1.1.1n-0+deb11u1'
   craft db import osv-all.zip known_exploited_vulnerabilities.json
   craft db show CVE-2021-44228
+  craft scan rootfs.spdx.json --fail-on kev,critical
 
 Exit codes: 0 ok, 1 a finding reached --fail-on, 2 usage error or unreadable input.";
 
@@ -77,6 +79,8 @@ enum Command {
     /// Import and query the local vulnerability database (OSV, NVD, CVE 5, KEV, EPSS).
     #[command(subcommand)]
     Db(db::DbCommand),
+    /// Match SBOMs against the local vulnerability database, with evidence and priorities.
+    Scan(scan::ScanArgs),
 }
 
 /// Global settings every command gets.
@@ -106,6 +110,7 @@ fn main() -> ExitCode {
         Command::Version(cmd) => version::run(cmd, ctx),
         Command::Id(cmd) => id::run(cmd, ctx),
         Command::Db(cmd) => db::run(cmd, ctx),
+        Command::Scan(args) => scan::run(args, ctx),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -343,3 +343,5 @@ fn id_parse_reads_purls_and_cpes() {
 
 #[allow(clippy::print_stderr)]
 mod db;
+
+mod scan;

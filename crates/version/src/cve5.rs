@@ -78,7 +78,16 @@ fn verdict(status: &str) -> Verdict {
 /// The status one entry gives `v`: `Ok(None)` when it does not match, `Err` when it cannot
 /// be read in `scheme`.
 fn entry_status(entry: &Value, v: &str, scheme: Scheme) -> Result<Option<Verdict>, String> {
-    let s = |k: &str| entry.get(k).and_then(Value::as_str);
+    // Kernel releases are also written as their git tags (`v4.0-rc1`).
+    let s = |k: &str| {
+        entry.get(k).and_then(Value::as_str).map(|x| match scheme {
+            Scheme::Kernel => x
+                .strip_prefix('v')
+                .filter(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+                .unwrap_or(x),
+            _ => x,
+        })
+    };
     let (Some(start), Some(status)) = (s("version"), s("status")) else {
         return Err("a version entry without `version` or `status`".to_string());
     };
@@ -217,6 +226,17 @@ mod tests {
         ] {
             assert_eq!(k(v), Verdict::NotAffected, "{v}");
         }
+        // Git tags name releases too.
+        let tagged = json!({"defaultStatus": "unaffected", "versions": [
+            {"version": "v4.0-rc1", "lessThan": "v6.1.83", "status": "affected", "versionType": "semver"}]});
+        assert_eq!(
+            evaluate(&tagged, "6.1.82", Scheme::Kernel),
+            Verdict::Affected
+        );
+        assert_eq!(
+            evaluate(&tagged, "6.1.83", Scheme::Kernel),
+            Verdict::NotAffected
+        );
         // Local suffixes (Yocto's `+git`, distribution builds) order as the release.
         assert_eq!(k("6.1.90-yocto-standard"), Verdict::NotAffected);
         assert_eq!(k("6.6.21+git"), Verdict::Affected);

@@ -358,6 +358,17 @@ impl Table {
         out
     }
 
+    /// The CPE vendors the table knows for a product (for CPEs written without a vendor).
+    pub fn vendors_of_product(&self, product: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for e in self.entries.iter().filter(|e| e.product == product) {
+            if !out.contains(&e.vendor.as_str()) {
+                out.push(&e.vendor);
+            }
+        }
+        out
+    }
+
     /// Package names known for a CPE name's vendor and product (the way back).
     pub fn package_names(&self, cpe: &Wfn) -> Vec<&str> {
         let (Some(vendor), Some(product)) = (cpe.vendor().unquoted(), cpe.product().unquoted())

@@ -32,7 +32,7 @@ pub mod walk;
 
 pub use record::{Item, Record, Source, Status};
 pub use report::{DbStatus, ImportReport};
-pub use store::{SqliteStore, Store};
+pub use store::{KeyRange, SqliteStore, Store};
 pub use view::{Precedence, Vulnerability};
 pub use walk::Limits;
 

@@ -58,6 +58,27 @@ pub trait Store {
     ) -> Result<Option<crate::view::Vulnerability>, Error>;
 }
 
+/// One range stated under a lookup key (see [`SqliteStore::ranges_for_key`]).
+#[derive(Debug, Clone)]
+pub struct KeyRange {
+    /// The record's id as its source states it.
+    pub record: String,
+    /// The record's source.
+    pub source: Source,
+    /// Who within the source said it.
+    pub assigner: String,
+    /// Whether the record is in force.
+    pub status: Status,
+    /// The canonical id of the vulnerability the record belongs to.
+    pub vuln: String,
+    /// The ecosystem as stated (`Debian:12`, `npm`, `cpe`, the CVE 5 product…).
+    pub ecosystem: String,
+    /// `osv`, `cve5` or `nvd`.
+    pub form: String,
+    /// The range as stated.
+    pub range: serde_json::Value,
+}
+
 /// The embedded SQLite store.
 pub struct SqliteStore {
     conn: Connection,
@@ -183,6 +204,55 @@ impl SqliteStore {
             conn,
             dir: dir.to_path_buf(),
         })
+    }
+
+    /// Every range stated under the lookup `key` (see [`crate::key`]), with its record and
+    /// the vulnerability the record belongs to, in record order: what the matcher evaluates
+    /// for a component with that identity. Ranges that cannot be read back (a damaged
+    /// blob) are left out and counted in the second value.
+    pub fn ranges_for_key(&self, key: &str) -> Result<(Vec<KeyRange>, usize), Error> {
+        let dir = &self.dir;
+        let db = |e| Error::db(dir, "look up a key", e);
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT r.id, r.source, r.assigner, r.status, coalesce(v.vuln, r.id), a.ecosystem, g.form, g.body
+                 FROM affected a JOIN record r ON r.rid = a.rid JOIN range g ON g.range_id = a.range_id
+                 LEFT JOIN vuln v ON v.name = r.id
+                 WHERE a.key = ?1 ORDER BY a.rid, a.range_id",
+            )
+            .map_err(db)?;
+        let mut rows = st.query([key]).map_err(db)?;
+        let (mut out, mut damaged) = (Vec::new(), 0);
+        while let Some(row) = rows.next().map_err(db)? {
+            let source: String = row.get(1).map_err(db)?;
+            let status: String = row.get(3).map_err(db)?;
+            let blob = row.get_ref(7).map_err(db)?;
+            let range = blob
+                .as_blob()
+                .ok()
+                .and_then(unpack)
+                .and_then(|b| serde_json::from_slice(&b).ok());
+            let (Some(source), Some(status), Some(range)) = (
+                Source::from_name(&source),
+                Status::from_name(&status),
+                range,
+            ) else {
+                damaged += 1;
+                continue;
+            };
+            out.push(KeyRange {
+                record: row.get(0).map_err(db)?,
+                source,
+                assigner: row.get(2).map_err(db)?,
+                status,
+                vuln: row.get(4).map_err(db)?,
+                ecosystem: row.get(5).map_err(db)?,
+                form: row.get(6).map_err(db)?,
+                range,
+            });
+        }
+        Ok((out, damaged))
     }
 
     /// The directory of this database.

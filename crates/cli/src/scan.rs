@@ -1,0 +1,195 @@
+//! `craft scan SBOM…`: match SBOMs against the local vulnerability database.
+
+use crate::db::DbArg;
+use crate::{output, Ctx, Format};
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+use comfy_table::Table;
+use craft_sbom::{read_path, ReadOptions};
+use craft_scan::{FindingStatus, Matcher, ScanReport};
+use craft_vulndb::{Precedence, SqliteStore};
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Match SBOMs against the local vulnerability database (`craft db import`/`update` first).
+///
+/// Every component is identified by its purl, its CPEs, or (for bare names and
+/// distribution packages) the identity table; each identity is looked up, and each range
+/// is judged with the version scheme it needs: OSV ranges, CVE 5 product entries (the
+/// kernel CNA's per-branch fixes), NVD configurations. When sources disagree, the
+/// database's `affected` precedence decides and the finding lists the disagreement.
+/// Versions craft cannot judge are findings with status `unknown` and the reason, never a
+/// silent "not affected".
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  craft scan rootfs.spdx.json
+  craft scan --db ./vulndb firmware.cdx.json --fail-on kev,critical
+  craft --format json scan core-image-minimal.rootfs.spdx.json > findings.json
+  craft scan --all release-1.2.cdx.json     # also list undecided (unknown) findings
+
+Priorities: P1 in CISA KEV; P2 CVSS >= 9, or >= 7 with EPSS >= 0.10; P3 CVSS >= 7, EPSS >= 0.10
+or unrated; P4 the rest.
+Exit codes: 0 nothing reached --fail-on, 1 a finding did, 2 usage error or unreadable input.")]
+pub struct ScanArgs {
+    #[command(flatten)]
+    db: DbArg,
+    /// SBOM files (CycloneDX, SPDX 2/3, Yocto SPDX directories or archives).
+    #[arg(required = true)]
+    sboms: Vec<PathBuf>,
+    /// Exit with 1 when an affected finding meets one of these (comma-separated).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "LEVEL")]
+    fail_on: Vec<FailOn>,
+    /// Also list undecided (`unknown`) findings in the table (JSON always has them).
+    #[arg(long)]
+    all: bool,
+}
+
+/// A `--fail-on` level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Listed in CISA KEV (exploited in the wild).
+    Kev,
+    /// CVSS >= 9.0.
+    Critical,
+    /// CVSS >= 7.0.
+    High,
+    /// CVSS >= 4.0.
+    Medium,
+    /// Any affected finding.
+    Any,
+    /// Any undecided finding.
+    Unknown,
+}
+
+impl FailOn {
+    fn hit(self, f: &craft_scan::Finding) -> bool {
+        let score = [&f.cvss4, &f.cvss3]
+            .into_iter()
+            .flatten()
+            .map(|c| c.score)
+            .reduce(f64::max);
+        let affected = f.status == FindingStatus::Affected;
+        match self {
+            FailOn::Kev => affected && f.kev.is_some(),
+            FailOn::Critical => affected && score.is_some_and(|s| s >= 9.0),
+            FailOn::High => affected && score.is_some_and(|s| s >= 7.0),
+            FailOn::Medium => affected && score.is_some_and(|s| s >= 4.0),
+            FailOn::Any => affected,
+            FailOn::Unknown => f.status == FindingStatus::Unknown,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SbomScan {
+    sbom: String,
+    #[serde(flatten)]
+    report: ScanReport,
+}
+
+/// Run `craft scan`.
+pub fn run(args: ScanArgs, ctx: Ctx) -> anyhow::Result<u8> {
+    let dir = args.db.dir()?;
+    let store = SqliteStore::open(&dir)?;
+    let precedence = Precedence::for_dir(&dir)?;
+    let mut matcher = Matcher::new(&store, &precedence);
+    let bar = output::progress(ctx, args.sboms.len(), "SBOMs");
+    let mut scans = Vec::new();
+    for path in &args.sboms {
+        bar.set_message(path.display().to_string());
+        let loaded = read_path(path, &ReadOptions::default())
+            .with_context(|| format!("cannot read the SBOM `{}`", path.display()))?;
+        let report = matcher
+            .scan(&loaded.sbom)
+            .with_context(|| format!("cannot scan `{}`", path.display()))?;
+        scans.push(SbomScan {
+            sbom: path.display().to_string(),
+            report,
+        });
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let failed = scans
+        .iter()
+        .flat_map(|s| &s.report.findings)
+        .any(|f| args.fail_on.iter().any(|l| l.hit(f)));
+    match ctx.format {
+        Format::Json => output::json(&scans)?,
+        Format::Human => {
+            for s in &scans {
+                human(s, args.all);
+            }
+        }
+    }
+    Ok(u8::from(failed))
+}
+
+fn human(s: &SbomScan, all: bool) {
+    let r = &s.report;
+    let affected = r
+        .findings
+        .iter()
+        .filter(|f| f.status == FindingStatus::Affected)
+        .count();
+    let unknown = r.findings.len() - affected;
+    println!(
+        "{}: {} components ({} identified, {} files), {affected} affected findings, {unknown} undecided, {} not affected",
+        s.sbom, r.components, r.identified, r.files, r.not_affected
+    );
+    let mut t = Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    t.set_header([
+        "prio",
+        "vulnerability",
+        "component",
+        "version",
+        "fixed",
+        "CVSS",
+        "KEV",
+        "EPSS",
+        "by",
+    ]);
+    for f in r
+        .findings
+        .iter()
+        .filter(|f| all || f.status == FindingStatus::Affected)
+    {
+        let score = [&f.cvss4, &f.cvss3]
+            .into_iter()
+            .flatten()
+            .map(|c| c.score)
+            .reduce(f64::max);
+        t.add_row([
+            if f.status == FindingStatus::Unknown {
+                format!("{}?", f.priority.label)
+            } else {
+                f.priority.label.to_string()
+            },
+            f.id.clone(),
+            f.component_name.clone(),
+            f.identity.version.clone(),
+            f.fixed.join(", "),
+            score.map_or_else(|| "-".to_string(), |s| format!("{s:.1}")),
+            f.kev
+                .as_ref()
+                .map_or_else(String::new, |k| k.date_added.clone()),
+            f.epss
+                .as_ref()
+                .map_or_else(String::new, |e| format!("{:.3}", e.score)),
+            format!("{} {}", f.decided_by.source, f.decided_by.id),
+        ]);
+    }
+    if t.row_count() > 0 {
+        println!("{t}");
+    }
+    if !r.unidentified.is_empty() {
+        println!(
+            "{} components could not be identified (no purl, CPE or known name; see --format json)",
+            r.unidentified.len()
+        );
+    }
+    if unknown > 0 && !all {
+        println!("{unknown} undecided findings not shown (--all lists them)");
+    }
+}

@@ -1,0 +1,82 @@
+//! `craft scan`: findings as JSON and as a table, `--fail-on` exit codes, unreadable input.
+
+use super::craft;
+use serde_json::Value;
+
+const OSV: &str = r#"{"id": "RUSTSEC-2024-0001", "modified": "2024-03-01T00:00:00Z", "aliases": ["CVE-2024-24576"],
+  "summary": "Command injection on Windows",
+  "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
+  "affected": [{"package": {"ecosystem": "crates.io", "name": "smallvec"},
+    "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.6.1"}]}]}]}"#;
+
+const SBOM: &str = r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [
+  {"type": "library", "bom-ref": "sv", "name": "smallvec", "version": "1.6.0", "purl": "pkg:cargo/smallvec@1.6.0"},
+  {"type": "library", "bom-ref": "ok", "name": "smallvec", "version": "1.13.2", "purl": "pkg:cargo/smallvec@1.13.2"}]}"#;
+
+#[test]
+fn scan_reports_findings_and_applies_the_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("osv");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("RUSTSEC-2024-0001.json"), OSV).unwrap();
+    let db = dir.path().join("db");
+    craft()
+        .args(["--quiet", "db", "import", "--db"])
+        .arg(&db)
+        .arg(&data)
+        .assert()
+        .code(0);
+    let sbom = dir.path().join("app.cdx.json");
+    std::fs::write(&sbom, SBOM).unwrap();
+
+    let out = craft()
+        .args(["--format", "json", "scan", "--db"])
+        .arg(&db)
+        .arg(&sbom)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).expect("JSON");
+    let findings = v[0]["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{v:#}");
+    let f = &findings[0];
+    assert_eq!(f["id"], "CVE-2024-24576");
+    assert_eq!(f["component"], "sv");
+    assert_eq!(f["status"], "affected");
+    assert_eq!(f["fixed"][0], "1.6.1");
+    assert_eq!(f["decided_by"]["id"], "RUSTSEC-2024-0001");
+    assert_eq!(f["priority"]["label"], "P2");
+    // smallvec 1.13.2: the record names it, the range clears it.
+    assert_eq!(v[0]["not_affected"], 1);
+
+    // A critical finding fails `--fail-on critical`, not `--fail-on kev`.
+    craft()
+        .args(["scan", "--fail-on", "kev", "--db"])
+        .arg(&db)
+        .arg(&sbom)
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("CVE-2024-24576"));
+    craft()
+        .args(["scan", "--fail-on", "kev,critical", "--db"])
+        .arg(&db)
+        .arg(&sbom)
+        .assert()
+        .code(1);
+    // An SBOM that cannot be read, a database that does not exist: exit 2, named.
+    craft()
+        .args(["scan", "--db"])
+        .arg(&db)
+        .arg(dir.path().join("missing.json"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("missing.json"));
+    craft()
+        .args(["scan", "--db"])
+        .arg(dir.path().join("nodb"))
+        .arg(&sbom)
+        .assert()
+        .code(2);
+}

@@ -1,0 +1,389 @@
+//! What a component is, in the terms of the vulnerability database: lookup keys (see
+//! `craft_vulndb::key`), each with the version to judge, the scheme to order it in, and how
+//! craft arrived at it.
+//!
+//! - A package URL of a package ecosystem (npm, PyPI, Maven, Cargo, Go…) is its own key.
+//! - A distribution package (`deb`, `rpm`, `apk`) is judged by its distribution's advisories
+//!   when the database has any for it; only when it has none is it judged as the upstream
+//!   software the identity table names (`pkg:deb/debian/libssl3` → openssl), with the
+//!   upstream part of its version, and the finding says so.
+//! - A CPE is its vendor and product (`cpe:openssl:openssl`), and the same pair as CVE 5
+//!   free text (`vp:openssl/openssl`); a CPE without a vendor (Yocto writes
+//!   `cpe:2.3:*:*:busybox:1.37.0`) takes the vendor the identity table knows for the product.
+//! - A component with neither is looked up by name in the identity table.
+//!
+//! Nothing is guessed: a component none of these identify is reported as unidentified,
+//! with the reason.
+
+use craft_model::Component;
+use craft_version::cpe::{quote, Av, Wfn};
+use craft_version::identity::Table;
+use craft_version::purl::Purl;
+use craft_version::Scheme;
+use craft_vulndb::key;
+use serde::Serialize;
+use std::str::FromStr;
+
+/// One identity of a component.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Identity {
+    /// The lookup key.
+    pub key: String,
+    /// The version to judge, as compared (Yocto's `+git…` and distribution revisions
+    /// removed where the identity is upstream software; `via` says so).
+    pub version: String,
+    /// The scheme versions are ordered in.
+    #[serde(serialize_with = "scheme_name")]
+    pub scheme: Scheme,
+    /// How craft arrived at this identity.
+    pub via: String,
+    /// The CPE (with the version), for NVD configurations.
+    #[serde(skip)]
+    pub cpe: Option<Wfn>,
+    /// The distribution release a distribution package comes from (`debian-12`), from its
+    /// `distro` qualifier.
+    pub distro: Option<String>,
+    /// Whether this is a distribution package's own key (its distribution's advisories).
+    pub distro_package: bool,
+    /// Whether this identity stands in for a distribution package whose distribution has
+    /// no advisories in the database (tried only then).
+    pub upstream_of_distro: bool,
+}
+
+fn scheme_name<S: serde::Serializer>(s: &Scheme, ser: S) -> Result<S::Ok, S::Error> {
+    ser.serialize_str(s.name())
+}
+
+/// The identities of a component, and why it has none when the list is empty.
+#[derive(Debug, Clone, Default)]
+pub struct Identities {
+    /// Every identity, without duplicates.
+    pub list: Vec<Identity>,
+    /// Why the component could not be identified (or judged), when that is so.
+    pub unidentified: Option<String>,
+}
+
+const DISTRO_TYPES: &[&str] = &["deb", "rpm", "apk", "alpm"];
+
+/// The scheme of a package-URL type (`generic` for those without one).
+fn purl_scheme(ty: &str) -> Scheme {
+    match ty {
+        "pub" | "hex" | "swift" | "github" | "conan" | "cocoapods" | "composer" => Scheme::Generic,
+        _ => Scheme::from_str(ty).unwrap_or(Scheme::Generic),
+    }
+}
+
+/// The version of a CPE, when it states one.
+fn cpe_version(w: &Wfn) -> Option<String> {
+    w.attrs[3]
+        .unquoted()
+        .filter(|v| !v.is_empty() && v != "*" && v != "-")
+}
+
+/// Yocto's `PV` carries `+git…` (and `+gitAUTOINC+hash`); upstream data knows the release.
+fn without_git(version: &str) -> (String, bool) {
+    match version.split_once("+git") {
+        Some((v, _)) if !v.is_empty() => (v.to_string(), true),
+        _ => (version.to_string(), false),
+    }
+}
+
+/// The keys of a CPE's vendor and product: the CPE key (or the kernel's), and the same pair
+/// as CVE 5 free text.
+fn cpe_keys(vendor: &str, product: &str) -> Vec<String> {
+    if vendor == "linux" && product == "linux_kernel" {
+        return vec![key::LINUX_KERNEL.to_string()];
+    }
+    vec![
+        format!("cpe:{vendor}:{product}"),
+        key::of_vendor_product(vendor, product),
+    ]
+}
+
+impl Identities {
+    fn push(&mut self, id: Identity) {
+        if !self
+            .list
+            .iter()
+            .any(|x| x.key == id.key && x.version == id.version)
+        {
+            self.list.push(id);
+        }
+    }
+
+    /// An identity from a CPE vendor/product pair and a version.
+    fn push_cpe(
+        &mut self,
+        vendor: &str,
+        product: &str,
+        version: &str,
+        via: &str,
+        upstream_of_distro: bool,
+    ) {
+        let (version, stripped) = without_git(version);
+        let via = if stripped {
+            format!("{via}; version without Yocto's `+git…`")
+        } else {
+            via.to_string()
+        };
+        let mut attrs: [Av; 11] = std::array::from_fn(|_| Av::Any);
+        attrs[1] = Av::Value(quote(vendor).unwrap_or_default());
+        attrs[2] = Av::Value(quote(product).unwrap_or_default());
+        attrs[3] = quote(&version).map_or(Av::Any, Av::Value);
+        let cpe = Wfn { attrs };
+        for k in cpe_keys(vendor, product) {
+            let scheme = if k == key::LINUX_KERNEL {
+                Scheme::Kernel
+            } else {
+                Scheme::Generic
+            };
+            self.push(Identity {
+                key: k,
+                version: version.clone(),
+                scheme,
+                via: via.clone(),
+                cpe: Some(cpe.clone()),
+                distro: None,
+                distro_package: false,
+                upstream_of_distro,
+            });
+        }
+    }
+}
+
+/// Every identity of `c`, using `table` for distribution packages, vendor-less CPEs and
+/// bare names.
+pub fn of_component(c: &Component, table: &Table) -> Identities {
+    let mut out = Identities::default();
+    let mut reasons: Vec<String> = Vec::new();
+    for text in &c.purls {
+        let p = match Purl::parse(text) {
+            Ok(p) => p,
+            Err(e) => {
+                reasons.push(format!("purl `{text}` is unreadable: {e}"));
+                continue;
+            }
+        };
+        let Some(version) = p.version.clone().or_else(|| c.version.clone()) else {
+            reasons.push(format!("purl `{text}` has no version"));
+            continue;
+        };
+        let k = key::of_purl(&p);
+        let distro_package = DISTRO_TYPES.contains(&p.ty.as_str());
+        let scheme = if k == key::LINUX_KERNEL {
+            Scheme::Kernel
+        } else {
+            purl_scheme(&p.ty)
+        };
+        out.push(Identity {
+            key: k.clone(),
+            version: version.clone(),
+            scheme,
+            via: format!("purl `{text}`"),
+            cpe: None,
+            distro: p.qualifiers.get("distro").cloned(),
+            distro_package,
+            upstream_of_distro: false,
+        });
+        // Software outside a package ecosystem (generic, yocto, github…), and distribution
+        // packages as a fallback: the upstream software the identity table names.
+        if distro_package || scheme == Scheme::Generic {
+            for cand in table.candidates(&p) {
+                let (Some(vendor), Some(product)) =
+                    (cand.cpe.vendor().unquoted(), cand.cpe.product().unquoted())
+                else {
+                    continue;
+                };
+                let v = cpe_version(&cand.cpe).unwrap_or_else(|| version.clone());
+                out.push_cpe(&vendor, &product, &v, &cand.reason, distro_package);
+            }
+        }
+    }
+    for text in &c.cpes {
+        let w = match Wfn::parse(text) {
+            Ok(w) => w,
+            Err(e) => {
+                reasons.push(format!("CPE `{text}` is unreadable: {e}"));
+                continue;
+            }
+        };
+        let Some(version) = cpe_version(&w).or_else(|| c.version.clone()) else {
+            reasons.push(format!("CPE `{text}` has no version"));
+            continue;
+        };
+        let Some(product) = w.product().unquoted() else {
+            reasons.push(format!("CPE `{text}` names no product"));
+            continue;
+        };
+        match w.vendor().unquoted() {
+            Some(vendor) if !vendor.is_empty() => {
+                out.push_cpe(&vendor, &product, &version, &format!("CPE `{text}`"), false);
+            }
+            _ => {
+                // Yocto's vendor-less CPEs: the vendor the identity table knows.
+                let vendors: Vec<String> = table
+                    .vendors_of_product(&product)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
+                if vendors.is_empty() {
+                    reasons.push(format!(
+                        "CPE `{text}` has no vendor and the identity table does not know `{product}`"
+                    ));
+                }
+                for vendor in vendors {
+                    out.push_cpe(
+                        &vendor,
+                        &product,
+                        &version,
+                        &format!("CPE `{text}` (vendor `{vendor}` from the identity table)"),
+                        false,
+                    );
+                }
+            }
+        }
+    }
+    if out.list.is_empty() && c.purls.is_empty() && c.cpes.is_empty() {
+        // A bare name: the identity table, if it knows the name.
+        if let Some(version) = &c.version {
+            let name = c.name.to_ascii_lowercase();
+            if let Ok(p) = Purl::parse(&format!("pkg:generic/{name}@{version}")) {
+                for cand in table.candidates(&p) {
+                    let (Some(vendor), Some(product)) =
+                        (cand.cpe.vendor().unquoted(), cand.cpe.product().unquoted())
+                    else {
+                        continue;
+                    };
+                    let v = cpe_version(&cand.cpe).unwrap_or_else(|| version.clone());
+                    out.push_cpe(
+                        &vendor,
+                        &product,
+                        &v,
+                        &format!("name `{}`: {}", c.name, cand.reason),
+                        false,
+                    );
+                }
+            }
+            if out.list.is_empty() {
+                reasons.push(format!(
+                    "no purl or CPE, and the identity table does not know the name `{}`",
+                    c.name
+                ));
+            }
+        } else {
+            reasons.push("no purl, CPE or version".to_string());
+        }
+    }
+    if out.list.is_empty() {
+        out.unidentified = Some(if reasons.is_empty() {
+            "no identity".to_string()
+        } else {
+            reasons.join("; ")
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn comp(name: &str, version: Option<&str>, purls: &[&str], cpes: &[&str]) -> Component {
+        Component {
+            name: name.to_string(),
+            version: version.map(str::to_string),
+            purls: purls.iter().map(|s| s.to_string()).collect(),
+            cpes: cpes.iter().map(|s| s.to_string()).collect(),
+            ..Component::default()
+        }
+    }
+
+    fn keys(ids: &Identities) -> Vec<(&str, &str, Scheme)> {
+        ids.list
+            .iter()
+            .map(|i| (i.key.as_str(), i.version.as_str(), i.scheme))
+            .collect()
+    }
+
+    #[test]
+    fn ecosystem_purls_are_their_own_key() {
+        let t = Table::default();
+        let ids = of_component(&comp("lodash", None, &["pkg:npm/lodash@4.17.15"], &[]), &t);
+        assert_eq!(keys(&ids), [("purl:npm/lodash", "4.17.15", Scheme::Npm)]);
+        let ids = of_component(
+            &comp("x", Some("1.0"), &["pkg:pypi/Django_Rest@3.1"], &[]),
+            &t,
+        );
+        assert_eq!(keys(&ids), [("purl:pypi/django-rest", "3.1", Scheme::Pypi)]);
+    }
+
+    #[test]
+    fn yocto_cpes_without_vendor_and_git_versions() {
+        let t = Table::default();
+        let ids = of_component(
+            &comp(
+                "busybox",
+                Some("1.37.0+git"),
+                &[],
+                &["cpe:2.3:*:*:busybox:1.37.0:*:*:*:*:*:*:*"],
+            ),
+            &t,
+        );
+        assert_eq!(
+            keys(&ids),
+            [
+                ("cpe:busybox:busybox", "1.37.0", Scheme::Generic),
+                ("vp:busybox/busybox", "1.37.0", Scheme::Generic)
+            ]
+        );
+        let ids = of_component(
+            &comp(
+                "linux-yocto",
+                Some("6.12.38+git"),
+                &[],
+                &["cpe:2.3:*:*:linux_kernel:*:*:*:*:*:*:*:*"],
+            ),
+            &t,
+        );
+        assert_eq!(keys(&ids), [("linux-kernel", "6.12.38", Scheme::Kernel)]);
+        assert!(ids.list[0].via.contains("+git"), "{}", ids.list[0].via);
+    }
+
+    #[test]
+    fn distribution_packages_keep_their_key_and_name_their_upstream() {
+        let t = Table::default();
+        let ids = of_component(
+            &comp(
+                "libssl3",
+                None,
+                &["pkg:deb/debian/libssl3@3.0.11-1~deb12u2?distro=debian-12"],
+                &[],
+            ),
+            &t,
+        );
+        let first = &ids.list[0];
+        assert_eq!(
+            (
+                first.key.as_str(),
+                first.distro.as_deref(),
+                first.distro_package
+            ),
+            ("purl:deb/debian/libssl3", Some("debian-12"), true)
+        );
+        assert!(ids.list.iter().any(|i| i.key == "cpe:openssl:openssl"
+            && i.version == "3.0.11"
+            && i.upstream_of_distro));
+    }
+
+    #[test]
+    fn unidentified_components_say_why() {
+        let t = Table::default();
+        let ids = of_component(&comp("my-app", Some("1.0"), &[], &[]), &t);
+        assert!(ids.list.is_empty());
+        assert!(ids.unidentified.unwrap().contains("my-app"));
+        let ids = of_component(&comp("x", None, &["pkg:npm/x"], &[]), &t);
+        assert!(ids.unidentified.unwrap().contains("no version"));
+        let ids = of_component(&comp("x", Some("1"), &["not a purl"], &[]), &t);
+        assert!(ids.unidentified.unwrap().contains("unreadable"));
+    }
+}

@@ -1,0 +1,526 @@
+//! The matcher: identities → ranges → verdicts → findings.
+
+use crate::identity::{self, Identity};
+use crate::priority::{self, Priority};
+use crate::Error;
+use craft_model::Sbom;
+use craft_version::identity::Table;
+use craft_version::range::Verdict;
+use craft_version::{cve5, nvd, osv, Scheme};
+use craft_vulndb::view::range_summary;
+use craft_vulndb::{KeyRange, Precedence, Source, SqliteStore, Status, Store};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+/// Whether a finding is a known match or one craft could not decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingStatus {
+    /// The component's version is inside the range the deciding source states.
+    Affected,
+    /// The data cannot decide (an unreadable version, a range craft cannot evaluate, a
+    /// record that states `unknown`); the reason is given.
+    Unknown,
+}
+
+/// A record, by source and id.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct RecordRef {
+    /// The source (`osv`, `nvd`, `cve`, `cve-adp`, `kernel-cna`).
+    pub source: Source,
+    /// Who within the source said it.
+    pub assigner: String,
+    /// The record's id.
+    pub id: String,
+}
+
+/// One vulnerability in one component.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// The vulnerability's canonical id (its CVE when it has one).
+    pub id: String,
+    /// Its other ids.
+    pub aliases: Vec<String>,
+    /// Affected, or undecided.
+    pub status: FindingStatus,
+    /// For an undecided finding, why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The component (`bom-ref`, `SPDXID`).
+    pub component: String,
+    /// Its name.
+    pub component_name: String,
+    /// Its version as the SBOM states it.
+    pub component_version: Option<String>,
+    /// The identity that matched.
+    pub identity: Identity,
+    /// The record whose range decided, by the `affected` precedence.
+    pub decided_by: RecordRef,
+    /// The range that decided, as one line.
+    pub range: String,
+    /// Versions that fix it, as the deciding range states them.
+    pub fixed: Vec<String>,
+    /// Other sources that state a different answer for the same identity.
+    pub disagreements: Vec<String>,
+    /// How the range was read, when not plainly (a bound read in the generic order).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// One-line description.
+    pub summary: Option<String>,
+    /// CVSS v3.x base score and vector (computed from the vector), by severity precedence.
+    pub cvss3: Option<priority::Cvss>,
+    /// CVSS v4.0 base score and vector.
+    pub cvss4: Option<priority::Cvss>,
+    /// CWE ids.
+    pub cwes: Vec<String>,
+    /// CISA KEV: date added and due date.
+    pub kev: Option<priority::Kev>,
+    /// EPSS score and percentile.
+    pub epss: Option<priority::Epss>,
+    /// The priority and why.
+    pub priority: Priority,
+}
+
+/// A component craft could not identify or judge.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unidentified {
+    /// The component.
+    pub component: String,
+    /// Its name.
+    pub name: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// The result of scanning one SBOM.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ScanReport {
+    /// Components in the SBOM.
+    pub components: usize,
+    /// Components with at least one identity.
+    pub identified: usize,
+    /// File components (not matched: vulnerability data names packages).
+    pub files: usize,
+    /// Components without one, and why.
+    pub unidentified: Vec<Unidentified>,
+    /// Findings, worst first (priority, then id, then component).
+    pub findings: Vec<Finding>,
+    /// (component, vulnerability) pairs a range named but that the deciding source says do
+    /// not affect the component's version.
+    pub not_affected: usize,
+    /// Pairs only withdrawn or rejected records named (never findings).
+    pub withdrawn: usize,
+    /// Ranges read back damaged from the database (left out).
+    pub damaged_ranges: usize,
+    /// Findings per deciding source.
+    pub by_source: BTreeMap<String, usize>,
+}
+
+/// One evaluated record for one (component, vulnerability).
+struct Judged {
+    record: RecordRef,
+    status: Status,
+    verdict: Verdict,
+    range: Option<Value>,
+    form: String,
+    identity: usize,
+    note: Option<String>,
+}
+
+/// Scans SBOMs against one database; caches the ranges of each key and the enrichment of
+/// each vulnerability across components and SBOMs.
+pub struct Matcher<'a> {
+    store: &'a SqliteStore,
+    precedence: &'a Precedence,
+    table: Table,
+    ranges: HashMap<String, Rc<Vec<KeyRange>>>,
+    enrichment: HashMap<String, Rc<priority::Enrichment>>,
+    damaged: usize,
+}
+
+/// Rank of a verdict when a record's ranges combine (lower wins).
+fn verdict_rank(v: &Verdict) -> u8 {
+    match v {
+        Verdict::Affected => 0,
+        Verdict::NotAffected => 1,
+        Verdict::Unknown(_) => 2,
+    }
+}
+
+/// Whether an advisory's ecosystem (`Debian:12`, `Alpine:v3.18`) is for the distribution
+/// release a package comes from (`distro=debian-12`, `alpine-3.18.4`); true when either
+/// does not say.
+fn release_matches(ecosystem: &str, distro: Option<&str>) -> bool {
+    let (Some((_, release)), Some(distro)) = (ecosystem.split_once(':'), distro) else {
+        return true;
+    };
+    let release = release.trim_start_matches('v').to_ascii_lowercase();
+    let distro = distro.to_ascii_lowercase();
+    let distro_release = distro.rsplit_once('-').map_or(distro.as_str(), |(_, r)| r);
+    distro_release == release
+        || distro_release.starts_with(&format!("{release}."))
+        || distro == release
+}
+
+/// Versions that fix a range, as it states them.
+fn fixed_versions(form: &str, range: &Value) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let strs = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    match form {
+        "osv" => {
+            for r in range["ranges"].as_array().into_iter().flatten() {
+                if r["type"] == "GIT" {
+                    continue;
+                }
+                for e in r["events"].as_array().into_iter().flatten() {
+                    out.extend(strs(e, "fixed"));
+                }
+            }
+        }
+        "cve5" => {
+            for e in range["versions"].as_array().into_iter().flatten() {
+                let vt = e["versionType"].as_str().unwrap_or("");
+                if vt == "git" {
+                    continue;
+                }
+                match e["status"].as_str() {
+                    Some("affected") => {
+                        out.extend(strs(e, "lessThan").filter(|v| !v.contains('*')))
+                    }
+                    Some("unaffected")
+                        if e.get("lessThanOrEqual").is_some() || e.get("lessThan").is_some() =>
+                    {
+                        out.extend(strs(e, "version").filter(|v| v != "0"));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        "nvd" => {
+            for n in range["nodes"].as_array().into_iter().flatten() {
+                for m in n["cpeMatch"].as_array().into_iter().flatten() {
+                    if m["vulnerable"] == true {
+                        out.extend(strs(m, "versionEndExcluding"));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+impl<'a> Matcher<'a> {
+    /// A matcher on `store`, deciding between sources by `precedence`.
+    pub fn new(store: &'a SqliteStore, precedence: &'a Precedence) -> Matcher<'a> {
+        Matcher {
+            store,
+            precedence,
+            table: Table::default(),
+            ranges: HashMap::new(),
+            enrichment: HashMap::new(),
+            damaged: 0,
+        }
+    }
+
+    fn ranges(&mut self, key: &str) -> Result<Rc<Vec<KeyRange>>, Error> {
+        if let Some(r) = self.ranges.get(key) {
+            return Ok(Rc::clone(r));
+        }
+        let (list, damaged) = self.store.ranges_for_key(key)?;
+        self.damaged += damaged;
+        let rc = Rc::new(list);
+        self.ranges.insert(key.to_string(), Rc::clone(&rc));
+        Ok(rc)
+    }
+
+    fn enrichment(&mut self, id: &str) -> Result<Rc<priority::Enrichment>, Error> {
+        if let Some(e) = self.enrichment.get(id) {
+            return Ok(Rc::clone(e));
+        }
+        let v = self.store.vulnerability(id, self.precedence)?;
+        let e = Rc::new(priority::Enrichment::of(v.as_ref()));
+        self.enrichment.insert(id.to_string(), Rc::clone(&e));
+        Ok(e)
+    }
+
+    /// Evaluate one range for one identity; the note says when a bound had to be read in
+    /// the generic order.
+    fn evaluate(id: &Identity, r: &KeyRange) -> (Verdict, Option<String>) {
+        match r.form.as_str() {
+            "osv" => {
+                let scheme = osv::ecosystem_scheme(&r.ecosystem).unwrap_or(id.scheme);
+                let v = osv::evaluate(&r.range, &id.version, scheme);
+                // A bound the ecosystem's scheme rejects (npm records with `fixed:
+                // 2.0.0.4`), while the component's version is valid: the numeric order of
+                // the generic scheme still places it, and the finding says so.
+                if let Verdict::Unknown(why) = &v {
+                    if scheme != Scheme::Generic
+                        && craft_version::validate(scheme, &id.version).is_ok()
+                    {
+                        let g = osv::evaluate(&r.range, &id.version, Scheme::Generic);
+                        if !matches!(g, Verdict::Unknown(_)) {
+                            return (
+                                g,
+                                Some(format!("compared in the generic (numeric) order: {why}")),
+                            );
+                        }
+                    }
+                }
+                (v, None)
+            }
+            _ => (Self::evaluate_other(id, r), None),
+        }
+    }
+
+    fn evaluate_other(id: &Identity, r: &KeyRange) -> Verdict {
+        match r.form.as_str() {
+            "cve5" => cve5::evaluate(&r.range, &id.version, id.scheme),
+            "nvd" => {
+                let Some(cpe) = &id.cpe else {
+                    return Verdict::Unknown(
+                        "an NVD configuration needs the component's CPE".to_string(),
+                    );
+                };
+                let configs = match nvd::configurations(&Value::Array(vec![r.range.clone()])) {
+                    Ok(c) => c,
+                    Err(e) => return Verdict::Unknown(e.to_string()),
+                };
+                let scheme = if id.scheme == Scheme::Kernel {
+                    Scheme::Kernel
+                } else {
+                    Scheme::Generic
+                };
+                let ev = nvd::evaluate(&configs, std::slice::from_ref(cpe), scheme);
+                match ev.applies {
+                    nvd::Truth::True if !ev.vulnerable.is_empty() => Verdict::Affected,
+                    nvd::Truth::True | nvd::Truth::False => Verdict::NotAffected,
+                    nvd::Truth::Unknown => Verdict::Unknown(ev.unknown.join("; ")),
+                }
+            }
+            other => Verdict::Unknown(format!("a range of the unknown form `{other}`")),
+        }
+    }
+
+    /// Scan one SBOM.
+    pub fn scan(&mut self, sbom: &Sbom) -> Result<ScanReport, Error> {
+        let mut report = ScanReport {
+            components: sbom.components.len(),
+            ..ScanReport::default()
+        };
+        for c in &sbom.components {
+            if c.kind == craft_model::ComponentKind::File && c.purls.is_empty() && c.cpes.is_empty()
+            {
+                report.files += 1;
+                continue;
+            }
+            let ids = identity::of_component(c, &self.table);
+            if let Some(reason) = ids.unidentified.clone() {
+                report.unidentified.push(Unidentified {
+                    component: c.id.clone(),
+                    name: c.name.clone(),
+                    reason,
+                });
+                continue;
+            }
+            report.identified += 1;
+            // Distribution packages: their upstream identities only when the database has
+            // no advisory for the package itself.
+            let mut distro_covered = false;
+            for id in ids.list.iter().filter(|i| i.distro_package) {
+                distro_covered |= !self.ranges(&id.key)?.is_empty();
+            }
+            // (vulnerability) → records judged for it.
+            let mut per_vuln: BTreeMap<String, Vec<Judged>> = BTreeMap::new();
+            for (n, id) in ids.list.iter().enumerate() {
+                if id.upstream_of_distro && distro_covered {
+                    continue;
+                }
+                let ranges = self.ranges(&id.key)?;
+                // (vuln, record) → best verdict over the record's ranges
+                let mut per_record: BTreeMap<(String, String, Source), Judged> = BTreeMap::new();
+                for r in ranges.iter() {
+                    if id.distro_package && !release_matches(&r.ecosystem, id.distro.as_deref()) {
+                        continue;
+                    }
+                    let (verdict, note) = Self::evaluate(id, r);
+                    let k = (r.vuln.clone(), r.record.clone(), r.source);
+                    let better = per_record
+                        .get(&k)
+                        .is_none_or(|j| verdict_rank(&verdict) < verdict_rank(&j.verdict));
+                    if better {
+                        per_record.insert(
+                            k,
+                            Judged {
+                                record: RecordRef {
+                                    source: r.source,
+                                    assigner: r.assigner.clone(),
+                                    id: r.record.clone(),
+                                },
+                                status: r.status,
+                                verdict,
+                                range: Some(r.range.clone()),
+                                form: r.form.clone(),
+                                identity: n,
+                                note,
+                            },
+                        );
+                    }
+                }
+                for ((vuln, _, _), j) in per_record {
+                    per_vuln.entry(vuln).or_default().push(j);
+                }
+            }
+            for (vuln, judged) in per_vuln {
+                self.decide(c, &ids.list, &vuln, judged, &mut report)?;
+            }
+        }
+        report.damaged_ranges = self.damaged;
+        report.findings.sort_by(|a, b| {
+            a.priority
+                .rank
+                .cmp(&b.priority.rank)
+                .then_with(|| a.status.cmp(&b.status))
+                .then_with(|| craft_vulndb::group::canonical_order(&a.id, &b.id).reverse())
+                .then_with(|| a.component.cmp(&b.component))
+        });
+        Ok(report)
+    }
+
+    /// Decide one (component, vulnerability) from its judged records.
+    fn decide(
+        &mut self,
+        c: &craft_model::Component,
+        ids: &[Identity],
+        vuln: &str,
+        judged: Vec<Judged>,
+        report: &mut ScanReport,
+    ) -> Result<(), Error> {
+        let (live, void): (Vec<Judged>, Vec<Judged>) = judged
+            .into_iter()
+            .partition(|j| j.status == Status::Published);
+        if live.is_empty() {
+            if !void.is_empty() {
+                report.withdrawn += 1;
+            }
+            return Ok(());
+        }
+        let rank = |j: &Judged| {
+            Precedence::rank(
+                &self.precedence.affected,
+                j.record.source,
+                &j.record.assigner,
+            )
+        };
+        // The best-ranked source with a definite answer decides; else the best-ranked
+        // unknown stands.
+        let decider = live
+            .iter()
+            .filter(|j| !matches!(j.verdict, Verdict::Unknown(_)))
+            .min_by_key(|j| (rank(j), verdict_rank(&j.verdict), j.record.clone()))
+            .or_else(|| live.iter().min_by_key(|j| (rank(j), j.record.clone())));
+        let Some(d) = decider else {
+            return Ok(());
+        };
+        let (status, reason) = match &d.verdict {
+            Verdict::Affected => (FindingStatus::Affected, None),
+            Verdict::NotAffected => {
+                report.not_affected += 1;
+                return Ok(());
+            }
+            Verdict::Unknown(why) => (FindingStatus::Unknown, Some(why.clone())),
+        };
+        let says = |v: &Verdict| match v {
+            Verdict::Affected => "affected",
+            Verdict::NotAffected => "not affected",
+            Verdict::Unknown(_) => "unknown",
+        };
+        let disagreements: Vec<String> = live
+            .iter()
+            .filter(|j| verdict_rank(&j.verdict) != verdict_rank(&d.verdict))
+            .map(|j| {
+                format!(
+                    "{} {} ({}) says {}",
+                    j.record.source,
+                    j.record.id,
+                    if j.record.assigner.is_empty() {
+                        "-"
+                    } else {
+                        j.record.assigner.as_str()
+                    },
+                    says(&j.verdict)
+                )
+            })
+            .collect();
+        let range = d
+            .range
+            .as_ref()
+            .map(|r| range_summary(&d.form, r))
+            .unwrap_or_default();
+        let fixed = d
+            .range
+            .as_ref()
+            .map(|r| fixed_versions(&d.form, r))
+            .unwrap_or_default();
+        let e = self.enrichment(vuln)?;
+        let prio = priority::priority(status, &e);
+        *report
+            .by_source
+            .entry(d.record.source.name().to_string())
+            .or_default() += 1;
+        report.findings.push(Finding {
+            id: vuln.to_string(),
+            aliases: e.aliases.clone(),
+            status,
+            reason,
+            component: c.id.clone(),
+            component_name: c.name.clone(),
+            component_version: c.version.clone(),
+            identity: ids[d.identity].clone(),
+            decided_by: d.record.clone(),
+            range,
+            fixed,
+            disagreements,
+            note: d.note.clone(),
+            summary: e.summary.clone(),
+            cvss3: e.cvss3.clone(),
+            cvss4: e.cvss4.clone(),
+            cwes: e.cwes.clone(),
+            kev: e.kev.clone(),
+            epss: e.epss.clone(),
+            priority: prio,
+        });
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distribution_releases_must_agree() {
+        assert!(release_matches("Debian:12", Some("debian-12")));
+        assert!(!release_matches("Debian:11", Some("debian-12")));
+        assert!(release_matches("Alpine:v3.18", Some("alpine-3.18.4")));
+        assert!(!release_matches("Alpine:v3.1", Some("alpine-3.18.4")));
+        assert!(release_matches("Debian", Some("debian-12")));
+        assert!(release_matches("Debian:12", None));
+    }
+
+    #[test]
+    fn fixed_versions_are_read_from_each_form() {
+        let osv = serde_json::json!({"ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1.2.3"}]}]});
+        assert_eq!(fixed_versions("osv", &osv), ["1.2.3"]);
+        let k = serde_json::json!({"versions": [
+            {"version": "6.1", "status": "affected"},
+            {"version": "0", "lessThan": "6.1", "status": "unaffected", "versionType": "semver"},
+            {"version": "6.1.83", "lessThanOrEqual": "6.1.*", "status": "unaffected", "versionType": "semver"},
+            {"version": "6.9", "lessThanOrEqual": "*", "status": "unaffected", "versionType": "original_commit_for_fix"}]});
+        assert_eq!(fixed_versions("cve5", &k), ["6.1.83", "6.9"]);
+    }
+}

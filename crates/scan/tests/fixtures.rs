@@ -1,0 +1,244 @@
+//! Matching on small records written here: each identity path (purl, CPE, vendor-less CPE,
+//! identity table), each range form, precedence and disagreement, withdrawn records,
+//! undecidable versions, enrichment and priority.
+
+use craft_scan::{FindingStatus, Matcher, ScanReport};
+use craft_vulndb::{Limits, Precedence, SqliteStore, Store};
+use std::path::Path;
+
+const GHSA_LODASH: &str = r#"{"schema_version": "1.6.0", "id": "GHSA-lod1-lod1-lod1",
+  "modified": "2024-03-01T00:00:00Z", "aliases": ["CVE-2020-8203"], "summary": "Prototype pollution in lodash",
+  "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:N/I:H/A:H"}],
+  "affected": [{"package": {"ecosystem": "npm", "name": "lodash"},
+    "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "4.17.19"}]}]}]}"#;
+
+/// Withdrawn: never a finding.
+const GHSA_WITHDRAWN: &str = r#"{"id": "GHSA-wwww-wwww-wwww", "modified": "2024-03-01T00:00:00Z",
+  "withdrawn": "2024-03-02T00:00:00Z",
+  "affected": [{"package": {"ecosystem": "npm", "name": "lodash"},
+    "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}]}"#;
+
+/// A bound npm's scheme rejects (`2.0.0.4`): read in the generic order, with a note.
+const GHSA_ODD_BOUND: &str = r#"{"id": "GHSA-oddb-oddb-oddb", "modified": "2024-03-01T00:00:00Z",
+  "affected": [{"package": {"ecosystem": "npm", "name": "left-pad"},
+    "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.0.0.4"}]}]}]}"#;
+
+/// OpenSSL's CNA record: per-branch ranges, free-text vendor/product.
+const CVE_OPENSSL: &str = r#"{"dataType": "CVE_RECORD", "dataVersion": "5.1",
+  "cveMetadata": {"cveId": "CVE-2024-6119", "state": "PUBLISHED", "assignerShortName": "openssl",
+    "datePublished": "2024-09-03T00:00:00Z", "dateUpdated": "2024-09-10T00:00:00Z"},
+  "containers": {"cna": {"providerMetadata": {"orgId": "3a12439a-ef3a-4c79-92e6-6081a721f1e5", "shortName": "openssl"},
+    "descriptions": [{"lang": "en", "value": "Possible denial of service in X.509 name checks."}],
+    "affected": [{"vendor": "OpenSSL", "product": "OpenSSL", "defaultStatus": "unaffected", "versions": [
+      {"status": "affected", "version": "3.3.0", "lessThan": "3.3.2", "versionType": "semver"},
+      {"status": "affected", "version": "3.0.0", "lessThan": "3.0.15", "versionType": "semver"}]}],
+    "metrics": [{"cvssV3_1": {"version": "3.1", "baseScore": 7.5, "vectorString": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"}}]}}}"#;
+
+/// Free text instead of versions: undecidable.
+const CVE_PROSE: &str = r#"{"dataType": "CVE_RECORD", "dataVersion": "5.1",
+  "cveMetadata": {"cveId": "CVE-2019-1547", "state": "PUBLISHED", "assignerShortName": "openssl",
+    "datePublished": "2019-09-10T00:00:00Z", "dateUpdated": "2019-09-10T00:00:00Z"},
+  "containers": {"cna": {"providerMetadata": {"orgId": "3a12439a-ef3a-4c79-92e6-6081a721f1e5", "shortName": "openssl"},
+    "descriptions": [{"lang": "en", "value": "ECDSA side channel."}],
+    "affected": [{"vendor": "OpenSSL", "product": "OpenSSL", "versions": [
+      {"status": "affected", "version": "Fixed in OpenSSL 1.1.1d (Affected 1.1.1-1.1.1c)"}]}]}}}"#;
+
+const KEV: &str = r#"{"title": "CISA Catalog of Known Exploited Vulnerabilities", "catalogVersion": "2024.10.01",
+  "dateReleased": "2024-10-01T12:00:00.000Z", "count": 1,
+  "vulnerabilities": [{"cveID": "CVE-2024-6119", "vendorProject": "OpenSSL", "product": "OpenSSL",
+    "vulnerabilityName": "x", "dateAdded": "2024-10-01", "shortDescription": "x", "requiredAction": "x",
+    "dueDate": "2024-10-22", "knownRansomwareCampaignUse": "Unknown", "notes": "", "cwes": []}]}"#;
+
+const EPSS: &str =
+    "cve,epss,percentile\nCVE-2020-8203,0.04000,0.90000\nCVE-2024-6119,0.20000,0.97000\n";
+
+/// The SBOM: one component per case.
+const SBOM: &str = r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+  "components": [
+    {"type": "library", "bom-ref": "lodash-old", "name": "lodash", "version": "4.17.15", "purl": "pkg:npm/lodash@4.17.15"},
+    {"type": "library", "bom-ref": "lodash-new", "name": "lodash", "version": "4.17.21", "purl": "pkg:npm/lodash@4.17.21"},
+    {"type": "library", "bom-ref": "lodash-odd", "name": "lodash", "version": "latest", "purl": "pkg:npm/lodash@latest"},
+    {"type": "library", "bom-ref": "left-pad", "name": "left-pad", "version": "2.0.0-beta.3", "purl": "pkg:npm/left-pad@2.0.0-beta.3"},
+    {"type": "library", "bom-ref": "openssl", "name": "libcrypto3", "version": "3.0.14", "cpe": "cpe:2.3:*:*:openssl:3.0.14:*:*:*:*:*:*:*"},
+    {"type": "library", "bom-ref": "openssl-fixed", "name": "openssl", "version": "3.0.15", "purl": "pkg:generic/openssl@3.0.15"},
+    {"type": "application", "bom-ref": "mystery", "name": "my-app", "version": "1.0"}
+  ]}"#;
+
+fn setup() -> (tempfile::TempDir, ScanReport) {
+    let data = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("osv/GHSA-lod1.json", GHSA_LODASH),
+        ("osv/GHSA-wwww.json", GHSA_WITHDRAWN),
+        ("osv/GHSA-oddb.json", GHSA_ODD_BOUND),
+        ("cve/CVE-2024-6119.json", CVE_OPENSSL),
+        ("cve/CVE-2019-1547.json", CVE_PROSE),
+        ("kev/kev.json", KEV),
+        ("epss/epss.csv", EPSS),
+    ] {
+        let p = data.path().join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let db = tempfile::tempdir().unwrap();
+    let mut store = SqliteStore::create(db.path()).unwrap();
+    store
+        .import(
+            &[data.path().to_path_buf()],
+            &Limits::default(),
+            &mut |_| {},
+        )
+        .unwrap();
+    let sbom = craft_sbom::read_bytes(
+        Path::new("fixture.cdx.json"),
+        SBOM.as_bytes().to_vec(),
+        &craft_sbom::ReadOptions::default(),
+    )
+    .unwrap()
+    .sbom;
+    let p = Precedence::default();
+    let report = Matcher::new(&store, &p).scan(&sbom).unwrap();
+    (db, report)
+}
+
+fn finding<'a>(r: &'a ScanReport, component: &str, id: &str) -> Option<&'a craft_scan::Finding> {
+    r.findings
+        .iter()
+        .find(|f| f.component == component && f.id == id)
+}
+
+#[test]
+fn each_identity_path_and_range_form_is_judged() {
+    let (_db, r) = setup();
+    let pairs: Vec<(String, String, FindingStatus)> = r
+        .findings
+        .iter()
+        .map(|f| (f.component.clone(), f.id.clone(), f.status))
+        .collect();
+    eprintln!("{pairs:#?}");
+    // lodash 4.17.15 < 4.17.19: affected, under its CVE, the GHSA an alias.
+    let f = finding(&r, "lodash-old", "CVE-2020-8203").expect("lodash finding");
+    assert_eq!(f.status, FindingStatus::Affected);
+    assert_eq!(f.aliases, ["GHSA-lod1-lod1-lod1"]);
+    assert_eq!(f.fixed, ["4.17.19"]);
+    assert_eq!(f.identity.key, "purl:npm/lodash");
+    assert_eq!(f.decided_by.id, "GHSA-lod1-lod1-lod1");
+    assert!(f
+        .cvss3
+        .as_ref()
+        .is_some_and(|c| (c.score - 7.4).abs() < 1e-9));
+    assert_eq!(f.epss.as_ref().map(|e| e.score), Some(0.04));
+    // 4.17.21 is fixed: no finding; the withdrawn advisory names every version: no finding.
+    assert!(r.findings.iter().all(|f| f.component != "lodash-new"));
+    assert!(r.findings.iter().all(|f| f.id != "GHSA-wwww-wwww-wwww"));
+    assert!(r.withdrawn >= 2, "{}", r.withdrawn);
+    // A version npm cannot read: unknown, with the reason, never "not affected".
+    let f = finding(&r, "lodash-odd", "CVE-2020-8203").expect("undecided finding");
+    assert_eq!(f.status, FindingStatus::Unknown);
+    assert!(
+        f.reason.as_deref().unwrap().contains("latest"),
+        "{:?}",
+        f.reason
+    );
+    // An npm bound that is not an npm version: placed in the generic order, and said so.
+    let f = finding(&r, "left-pad", "GHSA-oddb-oddb-oddb").expect("left-pad finding");
+    assert_eq!(f.status, FindingStatus::Affected);
+    assert!(
+        f.note.as_deref().unwrap().contains("generic"),
+        "{:?}",
+        f.note
+    );
+    // Yocto's vendor-less CPE → openssl:openssl → the CNA's free-text vendor/product.
+    let f = finding(&r, "openssl", "CVE-2024-6119").expect("openssl finding");
+    assert_eq!(f.status, FindingStatus::Affected);
+    assert_eq!(f.identity.key, "vp:openssl/openssl");
+    assert_eq!(f.fixed, ["3.0.15", "3.3.2"]);
+    // KEV first: P1, with the date, and the reason says so.
+    assert_eq!(f.priority.label, "P1");
+    assert!(f.priority.why.contains("KEV"), "{}", f.priority.why);
+    assert_eq!(f.kev.as_ref().unwrap().date_added, "2024-10-01");
+    // The prose record cannot be judged: unknown, not affected and not "not affected".
+    let f = finding(&r, "openssl", "CVE-2019-1547").expect("prose finding");
+    assert_eq!(f.status, FindingStatus::Unknown);
+    // openssl 3.0.15 by its generic purl and the identity table: fixed.
+    assert!(finding(&r, "openssl-fixed", "CVE-2024-6119").is_none());
+    // my-app: nothing identifies it, and the report says why.
+    assert_eq!(r.unidentified.len(), 1);
+    assert!(r.unidentified[0].reason.contains("my-app"));
+    assert_eq!((r.components, r.identified), (7, 6));
+    // Worst first.
+    assert_eq!(r.findings[0].priority.label, "P1");
+}
+
+#[test]
+fn precedence_decides_between_sources_and_the_finding_records_the_disagreement() {
+    // The CNA says 3.0.14 is affected; an ADP container says every 3.x is unaffected.
+    let adp = CVE_OPENSSL.replace(
+        r#""metrics": [{"cvssV3_1""#,
+        r#""x": 0}, "adp": [{"providerMetadata": {"orgId": "134c704f-9b21-4f2e-91b3-4a467353bcc0", "shortName": "CISA-ADP"},
+          "affected": [{"vendor": "openssl", "product": "openssl", "defaultStatus": "unaffected",
+            "versions": [{"status": "unaffected", "version": "3.0.0", "lessThan": "4.0.0", "versionType": "semver"}]}]}],
+          "y": {"metrics": [{"cvssV3_1""#,
+    );
+    let v: serde_json::Value = serde_json::from_str(&adp).expect("fixture JSON");
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(data.path().join("cve.json"), v.to_string()).unwrap();
+    let db = tempfile::tempdir().unwrap();
+    let mut store = SqliteStore::create(db.path()).unwrap();
+    store
+        .import(
+            &[data.path().to_path_buf()],
+            &Limits::default(),
+            &mut |_| {},
+        )
+        .unwrap();
+    let sbom = craft_sbom::read_bytes(
+        Path::new("s.cdx.json"),
+        SBOM.as_bytes().to_vec(),
+        &craft_sbom::ReadOptions::default(),
+    )
+    .unwrap()
+    .sbom;
+    let p = Precedence::default();
+    let r = Matcher::new(&store, &p).scan(&sbom).unwrap();
+    let f = finding(&r, "openssl", "CVE-2024-6119").expect("the CNA decides by default");
+    assert_eq!(f.decided_by.source.name(), "cve");
+    assert!(
+        f.disagreements
+            .iter()
+            .any(|d| d.contains("cve-adp") && d.contains("not affected")),
+        "{:?}",
+        f.disagreements
+    );
+    // With the ADP ranked first, it decides: no finding, counted as not affected.
+    let mut p = Precedence::default();
+    p.affected.insert(0, "cve-adp".to_string());
+    let r = Matcher::new(&store, &p).scan(&sbom).unwrap();
+    assert!(finding(&r, "openssl", "CVE-2024-6119").is_none());
+    assert!(r.not_affected >= 1);
+}
+
+#[test]
+fn hostile_sboms_scan_without_panics() {
+    // Duplicate bom-refs, a dependency cycle, empty and absurd identifiers.
+    let sbom = r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+      "components": [
+        {"type": "library", "bom-ref": "a", "name": "lodash", "version": "4.17.15", "purl": "pkg:npm/lodash@4.17.15"},
+        {"type": "library", "bom-ref": "a", "name": "lodash", "version": "4.17.15", "purl": "pkg:npm/lodash@4.17.15"},
+        {"type": "library", "bom-ref": "b", "name": "x", "version": "", "purl": "pkg:"},
+        {"type": "library", "bom-ref": "c", "name": "", "cpe": "cpe:2.3:a:::::::::::"},
+        {"type": "library", "bom-ref": "d", "name": "k", "version": "99999999999999999999.1", "cpe": "cpe:2.3:o:linux:linux_kernel:99999999999999999999.1:*:*:*:*:*:*:*"}
+      ],
+      "dependencies": [{"ref": "a", "dependsOn": ["b"]}, {"ref": "b", "dependsOn": ["a"]}]}"#;
+    let (db, _) = setup();
+    let store = SqliteStore::open(db.path()).unwrap();
+    let loaded = craft_sbom::read_bytes(
+        Path::new("h.cdx.json"),
+        sbom.as_bytes().to_vec(),
+        &craft_sbom::ReadOptions::default(),
+    )
+    .unwrap();
+    let p = Precedence::default();
+    let r = Matcher::new(&store, &p).scan(&loaded.sbom).unwrap();
+    assert!(r.findings.iter().any(|f| f.id == "CVE-2020-8203"));
+    assert!(r.unidentified.len() >= 2, "{:?}", r.unidentified);
+}
