@@ -88,16 +88,16 @@ fn without_git(version: &str) -> (String, bool) {
     }
 }
 
-/// The keys of a CPE's vendor and product: the CPE key (or the kernel's), and the same pair
-/// as CVE 5 free text.
-fn cpe_keys(vendor: &str, product: &str) -> Vec<String> {
-    if vendor == "linux" && product == "linux_kernel" {
-        return vec![key::LINUX_KERNEL.to_string()];
+/// The keys of a CPE's vendor and product: the CPE key (WFN-quoted, as the database keys
+/// NVD and CVE 5 `cpes`; or the kernel's), and the same pair as CVE 5 free text.
+fn cpe_keys(cpe: &Wfn, vendor: &str, product: &str) -> Vec<String> {
+    let Some(k) = key::of_cpe(cpe) else {
+        return Vec::new();
+    };
+    if k == key::LINUX_KERNEL {
+        return vec![k];
     }
-    vec![
-        format!("cpe:{vendor}:{product}"),
-        key::of_vendor_product(vendor, product),
-    ]
+    vec![k, key::of_vendor_product(vendor, product)]
 }
 
 impl Identities {
@@ -111,9 +111,11 @@ impl Identities {
         }
     }
 
-    /// An identity from a CPE vendor/product pair and a version.
+    /// An identity from a CPE vendor/product pair and a version, keeping `base`'s other
+    /// attributes.
     fn push_cpe(
         &mut self,
+        base: Option<&Wfn>,
         vendor: &str,
         product: &str,
         version: &str,
@@ -126,16 +128,31 @@ impl Identities {
         } else {
             via.to_string()
         };
-        let mut attrs: [Av; 11] = std::array::from_fn(|_| Av::Any);
+        // The CPE as written (part, target software… take part in NVD matching), with the
+        // vendor, product and version craft judges.
+        let mut attrs: [Av; 11] =
+            base.map_or_else(|| std::array::from_fn(|_| Av::Any), |w| w.attrs.clone());
         attrs[1] = Av::Value(quote(vendor).unwrap_or_default());
         attrs[2] = Av::Value(quote(product).unwrap_or_default());
         attrs[3] = quote(&version).map_or(Av::Any, Av::Value);
         let cpe = Wfn { attrs };
-        for k in cpe_keys(vendor, product) {
+        // The target software of a CPE names the ecosystem whose order its versions
+        // follow (NVD writes `python`, `node.js` for PyPI and npm packages).
+        let by_target = match cpe.attrs[8].unquoted().as_deref() {
+            Some("python") => Scheme::Pypi,
+            Some("node.js") => Scheme::Npm,
+            _ => Scheme::Generic,
+        };
+        let by_target = if craft_version::validate(by_target, &version).is_ok() {
+            by_target
+        } else {
+            Scheme::Generic
+        };
+        for k in cpe_keys(&cpe, vendor, product) {
             let scheme = if k == key::LINUX_KERNEL {
                 Scheme::Kernel
             } else {
-                Scheme::Generic
+                by_target
             };
             self.push(Identity {
                 key: k,
@@ -195,7 +212,14 @@ pub fn of_component(c: &Component, table: &Table) -> Identities {
                     continue;
                 };
                 let v = cpe_version(&cand.cpe).unwrap_or_else(|| version.clone());
-                out.push_cpe(&vendor, &product, &v, &cand.reason, distro_package);
+                out.push_cpe(
+                    Some(&cand.cpe),
+                    &vendor,
+                    &product,
+                    &v,
+                    &cand.reason,
+                    distro_package,
+                );
             }
         }
     }
@@ -217,7 +241,14 @@ pub fn of_component(c: &Component, table: &Table) -> Identities {
         };
         match w.vendor().unquoted() {
             Some(vendor) if !vendor.is_empty() => {
-                out.push_cpe(&vendor, &product, &version, &format!("CPE `{text}`"), false);
+                out.push_cpe(
+                    Some(&w),
+                    &vendor,
+                    &product,
+                    &version,
+                    &format!("CPE `{text}`"),
+                    false,
+                );
             }
             _ => {
                 // Yocto's vendor-less CPEs: the vendor the identity table knows.
@@ -233,6 +264,7 @@ pub fn of_component(c: &Component, table: &Table) -> Identities {
                 }
                 for vendor in vendors {
                     out.push_cpe(
+                        Some(&w),
                         &vendor,
                         &product,
                         &version,
@@ -256,6 +288,7 @@ pub fn of_component(c: &Component, table: &Table) -> Identities {
                     };
                     let v = cpe_version(&cand.cpe).unwrap_or_else(|| version.clone());
                     out.push_cpe(
+                        Some(&cand.cpe),
                         &vendor,
                         &product,
                         &v,
@@ -347,6 +380,25 @@ mod tests {
         );
         assert_eq!(keys(&ids), [("linux-kernel", "6.12.38", Scheme::Kernel)]);
         assert!(ids.list[0].via.contains("+git"), "{}", ids.list[0].via);
+    }
+
+    #[test]
+    fn cpe_keys_are_quoted_as_the_database_keys_them() {
+        let t = Table::default();
+        let ids = of_component(
+            &comp(
+                "0-618",
+                Some("0.1.0"),
+                &[],
+                &["cpe:2.3:a:0-618_project:0-618:0.1.0:*:*:*:*:python:*:*"],
+            ),
+            &t,
+        );
+        assert_eq!(ids.list[0].key, r"cpe:0\-618_project:0\-618");
+        assert_eq!(ids.list[1].key, "vp:0-618_project/0-618");
+        // The CPE keeps its target software for NVD matching.
+        let cpe = ids.list[0].cpe.as_ref().unwrap().to_string();
+        assert!(cpe.ends_with(":python:*:*"), "{cpe}");
     }
 
     #[test]

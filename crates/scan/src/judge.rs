@@ -164,6 +164,65 @@ fn release_matches(ecosystem: &str, distro: Option<&str>) -> bool {
         || distro == release
 }
 
+/// A range (OSV events, or NVD `cpeMatch` bounds) whose versions of four or more numbers
+/// (`2.0.0.4`, which SemVer rejects) are replaced by the least SemVer version above their
+/// first three (`2.0.1-0`): every SemVer version below `2.0.0.4`, read as a release after
+/// 2.0.0, is below `2.0.1-0`, and every one above it is above. `None` when the scheme is
+/// not SemVer-based or nothing needed rewriting; else the rewritten range and the bounds
+/// rewritten.
+fn semver_four_part_bounds(
+    form: &str,
+    range: &Value,
+    scheme: Scheme,
+) -> Option<(Value, Vec<String>)> {
+    if !matches!(scheme, Scheme::Npm | Scheme::Cargo | Scheme::Semver) {
+        return None;
+    }
+    let mut range = range.clone();
+    let mut rewritten = Vec::new();
+    let mut fix = |v: &mut Value| {
+        let Some(text) = v.as_str() else { return };
+        let parts: Vec<&str> = text.split('.').collect();
+        let numeric = parts.len() >= 4
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.len() < 19 && p.bytes().all(|b| b.is_ascii_digit()));
+        if !numeric || craft_version::validate(scheme, text).is_ok() {
+            return;
+        }
+        let Ok(patch) = parts[2].parse::<u64>() else {
+            return;
+        };
+        let bumped = format!("{}.{}.{}-0", parts[0], parts[1], patch + 1);
+        rewritten.push(format!("`{text}`"));
+        *v = Value::String(bumped);
+    };
+    match form {
+        "osv" => {
+            for r in range["ranges"].as_array_mut().into_iter().flatten() {
+                for e in r["events"].as_array_mut().into_iter().flatten() {
+                    for v in e.as_object_mut().into_iter().flat_map(|o| o.values_mut()) {
+                        fix(v);
+                    }
+                }
+            }
+        }
+        "nvd" => {
+            for n in range["nodes"].as_array_mut().into_iter().flatten() {
+                for m in n["cpeMatch"].as_array_mut().into_iter().flatten() {
+                    for (k, v) in m.as_object_mut().into_iter().flat_map(|o| o.iter_mut()) {
+                        if k.starts_with("versionStart") || k.starts_with("versionEnd") {
+                            fix(v);
+                        }
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    (!rewritten.is_empty()).then_some((range, rewritten))
+}
+
 /// Versions that fix a range, as it states them.
 fn fixed_versions(form: &str, range: &Value) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -248,52 +307,58 @@ impl<'a> Matcher<'a> {
         Ok(e)
     }
 
-    /// Evaluate one range for one identity; the note says when a bound had to be read in
-    /// the generic order.
+    /// Evaluate one range for one identity; the note says when a bound had to be read
+    /// otherwise than in the identity's scheme.
     fn evaluate(id: &Identity, r: &KeyRange) -> (Verdict, Option<String>) {
-        match r.form.as_str() {
-            "osv" => {
-                let scheme = osv::ecosystem_scheme(&r.ecosystem).unwrap_or(id.scheme);
-                let v = osv::evaluate(&r.range, &id.version, scheme);
-                // A bound the ecosystem's scheme rejects (npm records with `fixed:
-                // 2.0.0.4`), while the component's version is valid: the numeric order of
-                // the generic scheme still places it, and the finding says so.
-                if let Verdict::Unknown(why) = &v {
-                    if scheme != Scheme::Generic
-                        && craft_version::validate(scheme, &id.version).is_ok()
-                    {
-                        let g = osv::evaluate(&r.range, &id.version, Scheme::Generic);
-                        if !matches!(g, Verdict::Unknown(_)) {
-                            return (
-                                g,
-                                Some(format!("compared in the generic (numeric) order: {why}")),
-                            );
-                        }
-                    }
-                }
-                (v, None)
-            }
-            _ => (Self::evaluate_other(id, r), None),
+        let scheme = match r.form.as_str() {
+            "osv" => osv::ecosystem_scheme(&r.ecosystem).unwrap_or(id.scheme),
+            _ => id.scheme,
+        };
+        let v = Self::evaluate_in(id, &r.form, &r.range, scheme);
+        // A bound the scheme rejects (npm records with `fixed: 2.0.0.4`), while the
+        // component's version is valid: in a SemVer scheme a fourth number is read as a
+        // release after 2.0.0 and before 2.0.1 (exactly `2.0.1-0` in SemVer order);
+        // otherwise the generic numeric order places it. The finding says which.
+        let Verdict::Unknown(why) = &v else {
+            return (v, None);
+        };
+        if r.form == "cve5"
+            || scheme == Scheme::Generic
+            || craft_version::validate(scheme, &id.version).is_err()
+        {
+            return (v, None);
         }
+        if let Some((range, rewritten)) = semver_four_part_bounds(&r.form, &r.range, scheme) {
+            let s = Self::evaluate_in(id, &r.form, &range, scheme);
+            if !matches!(s, Verdict::Unknown(_)) {
+                let note = format!(
+                    "{why}; read {} as the release after the first three numbers",
+                    rewritten.join(", ")
+                );
+                return (s, Some(note));
+            }
+        }
+        let g = Self::evaluate_in(id, &r.form, &r.range, Scheme::Generic);
+        if matches!(g, Verdict::Unknown(_)) {
+            return (v, None);
+        }
+        let note = format!("compared in the generic (numeric) order: {why}");
+        (g, Some(note))
     }
 
-    fn evaluate_other(id: &Identity, r: &KeyRange) -> Verdict {
-        match r.form.as_str() {
-            "cve5" => cve5::evaluate(&r.range, &id.version, id.scheme),
+    fn evaluate_in(id: &Identity, form: &str, range: &Value, scheme: Scheme) -> Verdict {
+        match form {
+            "osv" => osv::evaluate(range, &id.version, scheme),
+            "cve5" => cve5::evaluate(range, &id.version, scheme),
             "nvd" => {
                 let Some(cpe) = &id.cpe else {
                     return Verdict::Unknown(
                         "an NVD configuration needs the component's CPE".to_string(),
                     );
                 };
-                let configs = match nvd::configurations(&Value::Array(vec![r.range.clone()])) {
+                let configs = match nvd::configurations(&Value::Array(vec![range.clone()])) {
                     Ok(c) => c,
                     Err(e) => return Verdict::Unknown(e.to_string()),
-                };
-                let scheme = if id.scheme == Scheme::Kernel {
-                    Scheme::Kernel
-                } else {
-                    Scheme::Generic
                 };
                 let ev = nvd::evaluate(&configs, std::slice::from_ref(cpe), scheme);
                 match ev.applies {
@@ -510,6 +575,23 @@ mod tests {
         assert!(!release_matches("Alpine:v3.1", Some("alpine-3.18.4")));
         assert!(release_matches("Debian", Some("debian-12")));
         assert!(release_matches("Debian:12", None));
+    }
+
+    #[test]
+    fn four_part_bounds_become_the_next_semver_pre_release() {
+        let r = serde_json::json!({"ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.0.0.4"}]}]});
+        let (out, what) = semver_four_part_bounds("osv", &r, Scheme::Npm).unwrap();
+        assert_eq!(out["ranges"][0]["events"][1]["fixed"], "2.0.1-0");
+        assert_eq!(what, ["`2.0.0.4`"]);
+        let v = |ver: &str| osv::evaluate(&out, ver, Scheme::Npm);
+        assert_eq!(v("2.0.0-beta.3"), Verdict::Affected);
+        assert_eq!(v("2.0.0"), Verdict::Affected);
+        assert_eq!(v("2.0.1-alpha"), Verdict::NotAffected);
+        assert_eq!(v("2.0.1"), Verdict::NotAffected);
+        assert!(semver_four_part_bounds("osv", &r, Scheme::Pypi).is_none());
+        let plain =
+            serde_json::json!({"ranges": [{"type": "SEMVER", "events": [{"fixed": "1.2.3"}]}]});
+        assert!(semver_four_part_bounds("osv", &plain, Scheme::Npm).is_none());
     }
 
     #[test]

@@ -139,11 +139,12 @@ fn each_identity_path_and_range_form_is_judged() {
         "{:?}",
         f.reason
     );
-    // An npm bound that is not an npm version: placed in the generic order, and said so.
+    // An npm bound that is not an npm version (2.0.0.4): read as the release after 2.0.0,
+    // and said so.
     let f = finding(&r, "left-pad", "GHSA-oddb-oddb-oddb").expect("left-pad finding");
     assert_eq!(f.status, FindingStatus::Affected);
     assert!(
-        f.note.as_deref().unwrap().contains("generic"),
+        f.note.as_deref().unwrap().contains("`2.0.0.4`"),
         "{:?}",
         f.note
     );
