@@ -9,9 +9,11 @@ use std::path::Path;
 
 /// Print `value` as pretty JSON on stdout.
 pub fn json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+    // Buffered: stdout is line-buffered, and a large report is many lines.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     serde_json::to_writer_pretty(&mut out, value).context("cannot write JSON to stdout")?;
     writeln!(out).context("cannot write to stdout")?;
+    out.flush().context("cannot write to stdout")?;
     Ok(())
 }
 

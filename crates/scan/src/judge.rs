@@ -8,7 +8,7 @@ use craft_version::identity::Table;
 use craft_version::range::Verdict;
 use craft_version::{cve5, nvd, osv, Scheme};
 use craft_vulndb::view::range_summary;
-use craft_vulndb::{KeyRange, Precedence, Source, SqliteStore, Status, Store};
+use craft_vulndb::{KeyRange, Precedence, Source, SqliteStore, Status};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -301,7 +301,7 @@ impl<'a> Matcher<'a> {
         if let Some(e) = self.enrichment.get(id) {
             return Ok(Rc::clone(e));
         }
-        let v = self.store.vulnerability(id, self.precedence)?;
+        let v = self.store.brief(id, self.precedence)?;
         let e = Rc::new(priority::Enrichment::of(v.as_ref()));
         self.enrichment.insert(id.to_string(), Rc::clone(&e));
         Ok(e)
@@ -373,6 +373,7 @@ impl<'a> Matcher<'a> {
 
     /// Scan one SBOM.
     pub fn scan(&mut self, sbom: &Sbom) -> Result<ScanReport, Error> {
+        let _snapshot = self.store.snapshot()?;
         let mut report = ScanReport {
             components: sbom.components.len(),
             ..ScanReport::default()

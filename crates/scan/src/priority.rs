@@ -13,7 +13,7 @@
 //! `cvss` crate computes it from the vector.
 
 use crate::FindingStatus;
-use craft_vulndb::Vulnerability;
+use craft_vulndb::Brief;
 use serde::Serialize;
 
 /// A CVSS base score and its vector.
@@ -69,8 +69,8 @@ pub struct Enrichment {
 }
 
 impl Enrichment {
-    /// From the merged view of a vulnerability.
-    pub fn of(v: Option<&Vulnerability>) -> Enrichment {
+    /// From the brief of a vulnerability.
+    pub fn of(v: Option<&Brief>) -> Enrichment {
         let Some(v) = v else {
             return Enrichment::default();
         };
@@ -78,28 +78,21 @@ impl Enrichment {
             // Severities come in precedence order; the first scored one of the kind wins.
             v.severities
                 .iter()
-                .filter(|s| s.value.kind.starts_with(prefix))
+                .filter(|s| s.kind.starts_with(prefix))
                 .find_map(|s| {
-                    s.value.score.map(|score| Cvss {
+                    s.score.map(|score| Cvss {
                         score,
-                        vector: s.value.vector.clone(),
-                        by: s.value.by.clone(),
+                        vector: s.vector.clone(),
+                        by: s.by.clone(),
                     })
                 })
         };
-        let mut cwes: Vec<String> = v.cwes.iter().map(|c| c.value.text.clone()).collect();
-        cwes.sort();
-        cwes.dedup();
         Enrichment {
             aliases: v.aliases.clone(),
-            summary: v
-                .summary
-                .as_ref()
-                .or(v.details.as_ref())
-                .map(|t| first_line(&t.value.text)),
+            summary: v.summary.as_deref().map(first_line),
             cvss3: pick("cvss3"),
             cvss4: pick("cvss4"),
-            cwes,
+            cwes: v.cwes.clone(),
             kev: v.kev.as_ref().map(|k| Kev {
                 date_added: k.date_added.clone(),
                 due_date: k.due_date.clone(),

@@ -32,8 +32,8 @@ pub mod walk;
 
 pub use record::{Item, Record, Source, Status};
 pub use report::{DbStatus, ImportReport};
-pub use store::{KeyRange, SqliteStore, Store};
-pub use view::{Precedence, Vulnerability};
+pub use store::{KeyRange, Snapshot, SqliteStore, Store};
+pub use view::{Brief, Precedence, Vulnerability};
 pub use walk::Limits;
 
 use std::path::{Path, PathBuf};

@@ -58,6 +58,21 @@ pub trait Store {
     ) -> Result<Option<crate::view::Vulnerability>, Error>;
 }
 
+/// A read snapshot (see [`SqliteStore::snapshot`]); ends when dropped.
+pub struct Snapshot<'a> {
+    conn: Option<&'a Connection>,
+}
+
+impl Drop for Snapshot<'_> {
+    fn drop(&mut self) {
+        if let Some(c) = self.conn {
+            // A read transaction has nothing to lose: ending it cannot fail in a way that
+            // matters, and the connection is usable either way.
+            let _ = c.execute_batch("COMMIT");
+        }
+    }
+}
+
 /// One range stated under a lookup key (see [`SqliteStore::ranges_for_key`]).
 #[derive(Debug, Clone)]
 pub struct KeyRange {
@@ -203,6 +218,31 @@ impl SqliteStore {
         Ok(SqliteStore {
             conn,
             dir: dir.to_path_buf(),
+        })
+    }
+
+    /// What a finding shows about the vulnerability `name` belongs to: names, summary,
+    /// severities, CWEs, KEV, EPSS — without reading the records' texts and ranges.
+    pub fn brief(
+        &self,
+        name: &str,
+        precedence: &crate::view::Precedence,
+    ) -> Result<Option<crate::view::Brief>, Error> {
+        crate::view::brief(self, name, precedence)
+    }
+
+    /// Read from one snapshot until the guard is dropped: every query in between sees the
+    /// same database (an update committing meanwhile is not half seen), and the locks are
+    /// taken once instead of per statement. Nested calls are no-ops.
+    pub fn snapshot(&self) -> Result<Snapshot<'_>, Error> {
+        if !self.conn.is_autocommit() {
+            return Ok(Snapshot { conn: None });
+        }
+        self.conn
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(|e| Error::db(&self.dir, "begin a read", e))?;
+        Ok(Snapshot {
+            conn: Some(&self.conn),
         })
     }
 

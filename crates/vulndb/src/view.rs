@@ -225,6 +225,116 @@ struct Row {
     sha: Vec<u8>,
 }
 
+/// The canonical id of the vulnerability `name` belongs to, and all its names (canonical
+/// first, then in canonical order).
+fn group_of(store: &SqliteStore, name: &str) -> Result<Option<(String, Vec<String>)>, Error> {
+    let dir = store.dir();
+    let db = |what: &'static str| move |e| Error::db(dir, what, e);
+    let canonical: Option<String> = store
+        .conn()
+        .prepare_cached("SELECT vuln FROM vuln WHERE name=?1")
+        .and_then(|mut st| st.query_row([name], |r| r.get(0)).optional())
+        .map_err(db("look up a name"))?;
+    let Some(canonical) = canonical else {
+        return Ok(None);
+    };
+    let members: Option<String> = store
+        .conn()
+        .prepare_cached("SELECT members FROM vuln WHERE name=?1")
+        .and_then(|mut st| st.query_row([&canonical], |r| r.get(0)))
+        .map_err(db("read aliases"))?;
+    let mut names: Vec<String> = vec![canonical.clone()];
+    names.extend(
+        serde_json::from_str::<Vec<String>>(members.as_deref().unwrap_or("[]")).unwrap_or_default(),
+    );
+    Ok(Some((canonical, names)))
+}
+
+/// What a finding shows about a vulnerability, read without the records' texts and ranges
+/// (see [`load`] for everything).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Brief {
+    /// The canonical id.
+    pub id: String,
+    /// Every other name.
+    pub aliases: Vec<String>,
+    /// The summary by the `description` precedence (records in force only).
+    pub summary: Option<String>,
+    /// Every severity of the records in force, best-ranked source first by the `severity`
+    /// precedence.
+    pub severities: Vec<Severity>,
+    /// CWE ids, sorted.
+    pub cwes: Vec<String>,
+    /// KEV listing.
+    pub kev: Option<KevEntry>,
+    /// EPSS score.
+    pub epss: Option<EpssEntry>,
+}
+
+/// The brief of the vulnerability `name` belongs to.
+pub(crate) fn brief(
+    store: &SqliteStore,
+    name: &str,
+    p: &Precedence,
+) -> Result<Option<Brief>, Error> {
+    let dir = store.dir();
+    let db = |what: &'static str| move |e| Error::db(dir, what, e);
+    let Some((canonical, names)) = group_of(store, name)? else {
+        return Ok(None);
+    };
+    let names_json = serde_json::to_string(&names).unwrap_or_default();
+    let mut st = store
+        .conn()
+        .prepare_cached(
+            "SELECT r.source, r.assigner, r.summary, r.severities, r.cwes
+             FROM json_each(?1) v JOIN record r ON r.id = v.value
+             WHERE r.status = 'published' ORDER BY r.source, r.assigner, r.id",
+        )
+        .map_err(db("read records"))?;
+    let mut q = st.query([&names_json]).map_err(db("read records"))?;
+    let mut summary: Option<(usize, String)> = None;
+    let mut severities: Vec<(usize, Severity)> = Vec::new();
+    let mut cwes: Vec<String> = Vec::new();
+    while let Some(r) = q.next().map_err(db("read records"))? {
+        let source: String = r.get(0).map_err(db("read records"))?;
+        let Some(source) = Source::from_name(&source) else {
+            continue;
+        };
+        let assigner: String = r.get(1).map_err(db("read records"))?;
+        if let Some(text) = r.get::<_, Option<String>>(2).map_err(db("read records"))? {
+            let rank = Precedence::rank(&p.description, source, &assigner);
+            if summary.as_ref().is_none_or(|(best, _)| rank < *best) {
+                summary = Some((rank, text));
+            }
+        }
+        let rank = Precedence::rank(&p.severity, source, &assigner);
+        let list: Vec<Severity> =
+            serde_json::from_str(&r.get::<_, String>(3).map_err(db("read records"))?)
+                .unwrap_or_default();
+        severities.extend(list.into_iter().map(|s| (rank, s)));
+        cwes.extend(
+            serde_json::from_str::<Vec<String>>(
+                &r.get::<_, String>(4).map_err(db("read records"))?,
+            )
+            .unwrap_or_default(),
+        );
+    }
+    severities.sort_by_key(|(rank, _)| *rank);
+    cwes.sort();
+    cwes.dedup();
+    let kev = load_kev(store, &canonical)?;
+    let epss = load_epss(store, &canonical)?;
+    Ok(Some(Brief {
+        aliases: names.into_iter().skip(1).collect(),
+        id: canonical,
+        summary: summary.map(|(_, t)| t),
+        severities: severities.into_iter().map(|(_, s)| s).collect(),
+        cwes,
+        kev,
+        epss,
+    }))
+}
+
 /// Load the vulnerability `name` belongs to.
 pub(crate) fn load(
     store: &SqliteStore,
@@ -235,13 +345,10 @@ pub(crate) fn load(
     let dir = store.dir();
     let db = |what: &'static str| move |e| Error::db(dir, what, e);
     let name = crate::record::cve_id(name).unwrap_or_else(|| name.trim().to_string());
-    let canonical: Option<String> = conn
-        .query_row("SELECT vuln FROM vuln WHERE name=?1", [&name], |r| r.get(0))
-        .optional()
-        .map_err(db("look up a name"))?;
+    let group = group_of(store, &name)?;
     let kev = load_kev(store, &name)?;
     let epss = load_epss(store, &name)?;
-    let Some(canonical) = canonical else {
+    let Some((canonical, names)) = group else {
         // A CVE known only to KEV or EPSS.
         if kev.is_none() && epss.is_none() {
             return Ok(None);
@@ -275,14 +382,6 @@ pub(crate) fn load(
             disagreements: Vec::new(),
         }));
     };
-    let members: Option<String> = conn
-        .prepare_cached("SELECT members FROM vuln WHERE name=?1")
-        .and_then(|mut st| st.query_row([&canonical], |r| r.get(0)))
-        .map_err(db("read aliases"))?;
-    let mut names: Vec<String> = vec![canonical.clone()];
-    names.extend(
-        serde_json::from_str::<Vec<String>>(members.as_deref().unwrap_or("[]")).unwrap_or_default(),
-    );
     let names_json = serde_json::to_string(&names).unwrap_or_default();
     let mut rows: Vec<Row> = Vec::new();
     {
