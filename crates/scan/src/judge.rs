@@ -123,8 +123,9 @@ struct Judged {
     record: RecordRef,
     status: Status,
     verdict: Verdict,
-    range: Option<Value>,
-    form: String,
+    /// The ranges of the key, and which one decided this record.
+    ranges: Rc<Vec<KeyRange>>,
+    at: usize,
     identity: usize,
     note: Option<String>,
 }
@@ -138,6 +139,8 @@ pub struct Matcher<'a> {
     ranges: HashMap<String, Rc<Vec<KeyRange>>>,
     enrichment: HashMap<String, Rc<priority::Enrichment>>,
     damaged: usize,
+    /// The database's data version the caches hold (another connection's commit changes it).
+    data_version: Option<i64>,
 }
 
 /// Rank of a verdict when a record's ranges combine (lower wins).
@@ -283,6 +286,7 @@ impl<'a> Matcher<'a> {
             ranges: HashMap::new(),
             enrichment: HashMap::new(),
             damaged: 0,
+            data_version: None,
         }
     }
 
@@ -374,6 +378,15 @@ impl<'a> Matcher<'a> {
     /// Scan one SBOM.
     pub fn scan(&mut self, sbom: &Sbom) -> Result<ScanReport, Error> {
         let _snapshot = self.store.snapshot()?;
+        // The caches of ranges and enrichment serve every scan of this matcher until the
+        // database changes.
+        let version = self.store.data_version()?;
+        if self.data_version != Some(version) {
+            self.ranges.clear();
+            self.enrichment.clear();
+            self.damaged = 0;
+            self.data_version = Some(version);
+        }
         let mut report = ScanReport {
             components: sbom.components.len(),
             ..ScanReport::default()
@@ -409,7 +422,7 @@ impl<'a> Matcher<'a> {
                 let ranges = self.ranges(&id.key)?;
                 // (vuln, record) → best verdict over the record's ranges
                 let mut per_record: BTreeMap<(String, String, Source), Judged> = BTreeMap::new();
-                for r in ranges.iter() {
+                for (at, r) in ranges.iter().enumerate() {
                     if id.distro_package && !release_matches(&r.ecosystem, id.distro.as_deref()) {
                         continue;
                     }
@@ -429,8 +442,8 @@ impl<'a> Matcher<'a> {
                                 },
                                 status: r.status,
                                 verdict,
-                                range: Some(r.range.clone()),
-                                form: r.form.clone(),
+                                ranges: Rc::clone(&ranges),
+                                at,
                                 identity: n,
                                 note,
                             },
@@ -446,13 +459,14 @@ impl<'a> Matcher<'a> {
             }
         }
         report.damaged_ranges = self.damaged;
-        report.findings.sort_by(|a, b| {
-            a.priority
-                .rank
-                .cmp(&b.priority.rank)
-                .then_with(|| a.status.cmp(&b.status))
-                .then_with(|| craft_vulndb::group::canonical_order(&a.id, &b.id).reverse())
-                .then_with(|| a.component.cmp(&b.component))
+        report.findings.sort_by_cached_key(|f| {
+            let (class, year, number, _) = craft_vulndb::group::canonical_key(&f.id);
+            (
+                f.priority.rank,
+                f.status,
+                std::cmp::Reverse((class, year, number, f.id.clone())),
+                f.component.clone(),
+            )
         });
         Ok(report)
     }
@@ -522,16 +536,9 @@ impl<'a> Matcher<'a> {
                 )
             })
             .collect();
-        let range = d
-            .range
-            .as_ref()
-            .map(|r| range_summary(&d.form, r))
-            .unwrap_or_default();
-        let fixed = d
-            .range
-            .as_ref()
-            .map(|r| fixed_versions(&d.form, r))
-            .unwrap_or_default();
+        let decided = &d.ranges[d.at];
+        let range = range_summary(&decided.form, &decided.range);
+        let fixed = fixed_versions(&decided.form, &decided.range);
         let e = self.enrichment(vuln)?;
         let prio = priority::priority(status, &e);
         *report

@@ -243,3 +243,41 @@ fn hostile_sboms_scan_without_panics() {
     assert!(r.findings.iter().any(|f| f.id == "CVE-2020-8203"));
     assert!(r.unidentified.len() >= 2, "{:?}", r.unidentified);
 }
+
+#[test]
+fn a_reused_matcher_sees_what_another_connection_imported() {
+    let (db, _) = setup();
+    let store = SqliteStore::open(db.path()).unwrap();
+    let sbom = craft_sbom::read_bytes(
+        Path::new("s.cdx.json"),
+        SBOM.as_bytes().to_vec(),
+        &craft_sbom::ReadOptions::default(),
+    )
+    .unwrap()
+    .sbom;
+    let p = Precedence::default();
+    let mut m = Matcher::new(&store, &p);
+    let before = m.scan(&sbom).unwrap();
+    assert!(finding(&before, "lodash-new", "CVE-2024-0002").is_none());
+    // Another connection (an update) adds a record for lodash 4.17.21.
+    let more = tempfile::tempdir().unwrap();
+    std::fs::write(
+        more.path().join("GHSA-new.json"),
+        GHSA_LODASH
+            .replace("GHSA-lod1-lod1-lod1", "GHSA-new1-new1-new1")
+            .replace("CVE-2020-8203", "CVE-2024-0002")
+            .replace("4.17.19", "4.17.22"),
+    )
+    .unwrap();
+    let mut writer = SqliteStore::create(db.path()).unwrap();
+    writer
+        .import(
+            &[more.path().to_path_buf()],
+            &Limits::default(),
+            &mut |_| {},
+        )
+        .unwrap();
+    // The matcher's cached ranges are stale; it notices and reads again.
+    let after = m.scan(&sbom).unwrap();
+    assert!(finding(&after, "lodash-new", "CVE-2024-0002").is_some());
+}

@@ -17,20 +17,22 @@ use std::path::Path;
 /// Order of preference for a group's canonical id: CVE ids first (by year, then number),
 /// then GHSA, then any other id, each by text.
 pub fn canonical_order(a: &str, b: &str) -> Ordering {
-    fn rank(s: &str) -> (u8, u64, u64) {
-        if let Some(rest) = s.strip_prefix("CVE-") {
-            if let Some((y, n)) = rest.split_once('-') {
-                if let (Ok(y), Ok(n)) = (y.parse(), n.parse()) {
-                    return (0, y, n);
-                }
+    canonical_key(a).cmp(&canonical_key(b))
+}
+
+/// The sort key of [`canonical_order`].
+pub fn canonical_key(s: &str) -> (u8, u64, u64, &str) {
+    if let Some(rest) = s.strip_prefix("CVE-") {
+        if let Some((y, n)) = rest.split_once('-') {
+            if let (Ok(y), Ok(n)) = (y.parse(), n.parse()) {
+                return (0, y, n, s);
             }
         }
-        if s.starts_with("GHSA-") {
-            return (1, 0, 0);
-        }
-        (2, 0, 0)
     }
-    rank(a).cmp(&rank(b)).then_with(|| a.cmp(b))
+    if s.starts_with("GHSA-") {
+        return (1, 0, 0, s);
+    }
+    (2, 0, 0, s)
 }
 
 struct UnionFind {

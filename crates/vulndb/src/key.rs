@@ -127,7 +127,12 @@ pub fn of_cpe(w: &Wfn) -> Option<String> {
 pub fn of_vendor_product(vendor: &str, product: &str) -> String {
     let v = vendor.trim().to_lowercase();
     let p = product.trim().to_lowercase();
-    if v == "linux" && (p == "linux" || p == "kernel" || p == "linux kernel") {
+    if v == "linux"
+        && matches!(
+            p.as_str(),
+            "linux" | "kernel" | "linux kernel" | "linux_kernel"
+        )
+    {
         return LINUX_KERNEL.to_string();
     }
     format!("vp:{v}/{p}")
@@ -183,6 +188,7 @@ mod tests {
         let any = Wfn::parse("cpe:2.3:a:*:openssl:*:*:*:*:*:*:*:*").unwrap();
         assert_eq!(of_cpe(&any), None);
         assert_eq!(of_vendor_product("Linux", "Linux"), LINUX_KERNEL);
+        assert_eq!(of_vendor_product("linux", "linux_kernel"), LINUX_KERNEL);
         assert_eq!(of_vendor_product("Apache ", "Log4j"), "vp:apache/log4j");
     }
 }

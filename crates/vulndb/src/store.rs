@@ -231,6 +231,14 @@ impl SqliteStore {
         crate::view::brief(self, name, precedence)
     }
 
+    /// SQLite's `data_version`: changes when another connection commits to the database,
+    /// so a reader can tell that what it cached is stale.
+    pub fn data_version(&self) -> Result<i64, Error> {
+        self.conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(|e| Error::db(&self.dir, "read the data version", e))
+    }
+
     /// Read from one snapshot until the guard is dropped: every query in between sees the
     /// same database (an update committing meanwhile is not half seen), and the locks are
     /// taken once instead of per statement. Nested calls are no-ops.
