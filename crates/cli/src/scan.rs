@@ -27,6 +27,7 @@ Examples:
   craft scan --db ./vulndb firmware.cdx.json --fail-on kev,critical
   craft --format json scan core-image-minimal.rootfs.spdx.json > findings.json
   craft scan --all release-1.2.cdx.json     # also list undecided (unknown) findings
+  craft --format json scan --cleared fw.cdx.json   # and why each named-but-fixed pair is not affected
 
 Priorities: P1 in CISA KEV; P2 CVSS >= 9, or >= 7 with EPSS >= 0.10; P3 CVSS >= 7, EPSS >= 0.10
 or unrated; P4 the rest.
@@ -43,6 +44,10 @@ pub struct ScanArgs {
     /// Also list undecided (`unknown`) findings in the table (JSON always has them).
     #[arg(long)]
     all: bool,
+    /// List, in the JSON report, every (component, vulnerability) pair a record names but
+    /// whose range clears the component's version, with that range (for audits).
+    #[arg(long)]
+    cleared: bool,
 }
 
 /// A `--fail-on` level.
@@ -88,41 +93,69 @@ struct SbomScan {
     report: ScanReport,
 }
 
+/// One SBOM's outcome: a report, or why it could not be read (the others are still scanned).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Outcome {
+    Scanned(Box<SbomScan>),
+    Unreadable { sbom: String, error: String },
+}
+
 /// Run `craft scan`.
 pub fn run(args: ScanArgs, ctx: Ctx) -> anyhow::Result<u8> {
     let dir = args.db.dir()?;
     let store = SqliteStore::open(&dir)?;
     let precedence = Precedence::for_dir(&dir)?;
-    let mut matcher = Matcher::new(&store, &precedence);
+    let mut matcher = Matcher::new(&store, &precedence).keep_cleared(args.cleared);
     let bar = output::progress(ctx, args.sboms.len(), "SBOMs");
-    let mut scans = Vec::new();
+    let mut outcomes = Vec::new();
     for path in &args.sboms {
         bar.set_message(path.display().to_string());
-        let loaded = read_path(path, &ReadOptions::default())
-            .with_context(|| format!("cannot read the SBOM `{}`", path.display()))?;
-        let report = matcher
-            .scan(&loaded.sbom)
-            .with_context(|| format!("cannot scan `{}`", path.display()))?;
-        scans.push(SbomScan {
-            sbom: path.display().to_string(),
-            report,
-        });
+        let sbom = path.display().to_string();
+        match read_path(path, &ReadOptions::default()) {
+            Ok(loaded) => {
+                let report = matcher
+                    .scan(&loaded.sbom)
+                    .with_context(|| format!("cannot scan `{}`", path.display()))?;
+                outcomes.push(Outcome::Scanned(Box::new(SbomScan { sbom, report })));
+            }
+            Err(e) => outcomes.push(Outcome::Unreadable {
+                sbom,
+                error: format!("{:#}", anyhow::Error::from(e)),
+            }),
+        }
         bar.inc(1);
     }
     bar.finish_and_clear();
-    let failed = scans
+    let failed = outcomes
         .iter()
-        .flat_map(|s| &s.report.findings)
+        .filter_map(|o| match o {
+            Outcome::Scanned(s) => Some(&s.report.findings),
+            Outcome::Unreadable { .. } => None,
+        })
+        .flatten()
         .any(|f| args.fail_on.iter().any(|l| l.hit(f)));
+    let unreadable = outcomes
+        .iter()
+        .any(|o| matches!(o, Outcome::Unreadable { .. }));
     match ctx.format {
-        Format::Json => output::json(&scans)?,
+        Format::Json => output::json(&outcomes)?,
         Format::Human => {
-            for s in &scans {
-                human(s, args.all);
+            for o in &outcomes {
+                match o {
+                    Outcome::Scanned(s) => human(s, args.all),
+                    Outcome::Unreadable { sbom, error } => {
+                        use owo_colors::OwoColorize;
+                        anstream::eprintln!(
+                            "{} cannot read `{sbom}`: {error}",
+                            "error:".red().bold()
+                        );
+                    }
+                }
             }
         }
     }
-    Ok(u8::from(failed))
+    Ok(if unreadable { 2 } else { u8::from(failed) })
 }
 
 fn human(s: &SbomScan, all: bool) {

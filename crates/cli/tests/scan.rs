@@ -48,8 +48,25 @@ fn scan_reports_findings_and_applies_the_policy() {
     assert_eq!(f["fixed"][0], "1.6.1");
     assert_eq!(f["decided_by"]["id"], "RUSTSEC-2024-0001");
     assert_eq!(f["priority"]["label"], "P2");
-    // smallvec 1.13.2: the record names it, the range clears it.
+    // smallvec 1.13.2: the record names it, the range clears it; `--cleared` says how.
     assert_eq!(v[0]["not_affected"], 1);
+    assert!(v[0].get("cleared").is_none());
+    let out = craft()
+        .args(["--format", "json", "scan", "--cleared", "--db"])
+        .arg(&db)
+        .arg(&sbom)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).expect("JSON");
+    let c = &v[0]["cleared"][0];
+    assert_eq!(
+        (c["component"].as_str(), c["id"].as_str()),
+        (Some("ok"), Some("CVE-2024-24576"))
+    );
+    assert!(c["range"].as_str().unwrap().contains("1.6.1"), "{c}");
 
     // A critical finding fails `--fail-on critical`, not `--fail-on kev`.
     craft()

@@ -83,6 +83,25 @@ pub struct Finding {
     pub priority: Priority,
 }
 
+/// A (component, vulnerability) pair a record names but its deciding range clears.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cleared {
+    /// The vulnerability's canonical id.
+    pub id: String,
+    /// The component.
+    pub component: String,
+    /// Its name.
+    pub component_name: String,
+    /// The identity judged.
+    pub identity: Identity,
+    /// The record whose range decided.
+    pub decided_by: RecordRef,
+    /// That range, as one line.
+    pub range: String,
+    /// Other sources that state a different answer.
+    pub disagreements: Vec<String>,
+}
+
 /// A component craft could not identify or judge.
 #[derive(Debug, Clone, Serialize)]
 pub struct Unidentified {
@@ -110,6 +129,11 @@ pub struct ScanReport {
     /// (component, vulnerability) pairs a range named but that the deciding source says do
     /// not affect the component's version.
     pub not_affected: usize,
+    /// Those pairs one by one, with the range that cleared each, when the matcher was asked
+    /// to keep them ([`Matcher::keep_cleared`]): why a component named by a record is not
+    /// affected, for audits.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cleared: Vec<Cleared>,
     /// Pairs only withdrawn or rejected records named (never findings).
     pub withdrawn: usize,
     /// Ranges read back damaged from the database (left out).
@@ -141,6 +165,7 @@ pub struct Matcher<'a> {
     damaged: usize,
     /// The database's data version the caches hold (another connection's commit changes it).
     data_version: Option<i64>,
+    keep_cleared: bool,
 }
 
 /// Rank of a verdict when a record's ranges combine (lower wins).
@@ -287,7 +312,14 @@ impl<'a> Matcher<'a> {
             enrichment: HashMap::new(),
             damaged: 0,
             data_version: None,
+            keep_cleared: false,
         }
+    }
+
+    /// Also list every pair a record names but its range clears (`ScanReport::cleared`).
+    pub fn keep_cleared(mut self, keep: bool) -> Self {
+        self.keep_cleared = keep;
+        self
     }
 
     fn ranges(&mut self, key: &str) -> Result<Rc<Vec<KeyRange>>, Error> {
@@ -459,6 +491,9 @@ impl<'a> Matcher<'a> {
             }
         }
         report.damaged_ranges = self.damaged;
+        report
+            .cleared
+            .sort_by(|a, b| (&a.component, &a.id).cmp(&(&b.component, &b.id)));
         report.findings.sort_by_cached_key(|f| {
             let (class, year, number, _) = craft_vulndb::group::canonical_key(&f.id);
             (
@@ -506,14 +541,6 @@ impl<'a> Matcher<'a> {
         let Some(d) = decider else {
             return Ok(());
         };
-        let (status, reason) = match &d.verdict {
-            Verdict::Affected => (FindingStatus::Affected, None),
-            Verdict::NotAffected => {
-                report.not_affected += 1;
-                return Ok(());
-            }
-            Verdict::Unknown(why) => (FindingStatus::Unknown, Some(why.clone())),
-        };
         let says = |v: &Verdict| match v {
             Verdict::Affected => "affected",
             Verdict::NotAffected => "not affected",
@@ -536,6 +563,26 @@ impl<'a> Matcher<'a> {
                 )
             })
             .collect();
+        let (status, reason) = match &d.verdict {
+            Verdict::Affected => (FindingStatus::Affected, None),
+            Verdict::NotAffected => {
+                report.not_affected += 1;
+                if self.keep_cleared {
+                    let decided = &d.ranges[d.at];
+                    report.cleared.push(Cleared {
+                        id: vuln.to_string(),
+                        component: c.id.clone(),
+                        component_name: c.name.clone(),
+                        identity: ids[d.identity].clone(),
+                        decided_by: d.record.clone(),
+                        range: range_summary(&decided.form, &decided.range),
+                        disagreements,
+                    });
+                }
+                return Ok(());
+            }
+            Verdict::Unknown(why) => (FindingStatus::Unknown, Some(why.clone())),
+        };
         let decided = &d.ranges[d.at];
         let range = range_summary(&decided.form, &decided.range);
         let fixed = fixed_versions(&decided.form, &decided.range);

@@ -19,7 +19,7 @@ pub mod identity;
 mod judge;
 pub mod priority;
 
-pub use judge::{Finding, FindingStatus, Matcher, RecordRef, ScanReport, Unidentified};
+pub use judge::{Cleared, Finding, FindingStatus, Matcher, RecordRef, ScanReport, Unidentified};
 
 /// Why a scan failed.
 #[derive(Debug, thiserror::Error)]

@@ -96,7 +96,6 @@ const BUILTIN: &[(&[&str], char, &str, &str)] = &[
             "linux-yocto-tiny",
             "kernel",
             "linux-image",
-            "linux-libc-headers",
             "kernel-core",
         ],
         'o',
@@ -271,6 +270,16 @@ impl Default for Table {
     }
 }
 
+/// Whether a package built from the kernel's source is the kernel (image, modules) rather
+/// than its headers, tools, documentation or firmware.
+fn is_kernel_itself(name: &str) -> bool {
+    const NOT: &[&str] = &[
+        "libc", "headers", "tools", "kbuild", "doc", "firmware", "source", "devsrc", "perf",
+        "cpupower",
+    ];
+    !NOT.iter().any(|n| name.contains(n))
+}
+
 /// The upstream version inside a distribution's version: the Debian upstream part (no epoch,
 /// no revision), the RPM version (no epoch, no release), a Yocto `PV` without `+git…`.
 pub fn upstream_version(ty: &str, version: &str) -> (String, &'static str) {
@@ -326,6 +335,12 @@ impl Table {
             });
         let mut out = Vec::new();
         for e in &self.entries {
+            // Packages built from the kernel's source that are not the kernel: its headers
+            // for user space (`linux-libc-dev`, Yocto's `linux-libc-headers`), tools,
+            // documentation, firmware. Kernel vulnerabilities concern the running kernel.
+            if e.product == "linux_kernel" && !is_kernel_itself(&name) {
+                continue;
+            }
             let by = if e.names.contains(&name) {
                 format!("package name `{name}`")
             } else if let Some(s) = source.as_ref().filter(|s| e.names.contains(s)) {
@@ -389,6 +404,22 @@ mod tests {
 
     fn cands(purl: &str) -> Vec<Candidate> {
         Table::default().candidates(&Purl::parse(purl).unwrap())
+    }
+
+    #[test]
+    fn kernel_headers_and_tools_are_not_the_kernel() {
+        for p in [
+            "pkg:deb/debian/linux-libc-dev@5.10.136-1?upstream=linux",
+            "pkg:generic/linux-libc-headers@6.6",
+            "pkg:deb/debian/linux-headers-6.1.0-18-amd64@6.1.76-1?upstream=linux",
+            "pkg:deb/debian/linux-kbuild-6.1@6.1.76-1?upstream=linux",
+        ] {
+            assert!(cands(p).is_empty(), "{p}");
+        }
+        assert_eq!(
+            cands("pkg:deb/debian/linux-image-6.1.0-18-amd64@6.1.76-1").len(),
+            1
+        );
     }
 
     #[test]
