@@ -189,6 +189,9 @@ fn main() {
             synthetic.display()
         );
     }
+    if std::env::var("CRAFT_BENCH_ONLY").as_deref() == Ok("synthetic") {
+        return;
+    }
     let Some(root) = corpora() else {
         eprintln!("corpora not found: run ../shared/corpora/unpack");
         return;

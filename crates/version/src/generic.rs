@@ -12,6 +12,9 @@
 //!    number, other words newer. Two numbers compare numerically (any length), two other
 //!    words alphabetically.
 //!
+//! 3. A leading `v` or `V` directly before a digit is a tag prefix and ignored (`v1.2.3` =
+//!    `1.2.3`: Go modules, git tags); elsewhere it is a word.
+//!
 //! So `1.0` = `1.0.0`, `1.0rc1` < `1.0` < `1.0.1`, `1.0.2` < `1.0.2k` < `1.0.3`,
 //! `4.3` < `4.3p1`. One consequence to know: a letter beats a number in the same position
 //! (`1.0.2k` > `1.0.2.1`); no real product is known to mix the two styles. This is a total
@@ -58,7 +61,9 @@ impl<'a> GenericVersion<'a> {
         }
         let b = text.as_bytes();
         let mut tokens = Vec::new();
-        let mut i = 0;
+        // `v1.2.3`: a tag prefix, not a word.
+        let mut i =
+            usize::from(b.len() > 1 && matches!(b[0], b'v' | b'V') && b[1].is_ascii_digit());
         while i < b.len() {
             let start = i;
             if b[i].is_ascii_digit() {
@@ -154,6 +159,10 @@ mod tests {
         assert_eq!(c("1.0.2k", "1.0.2.1"), Ordering::Greater);
         assert_eq!(c("1.0.1", "1.0.beta"), Ordering::Greater);
         assert_eq!(c("1.10", "1.9"), Ordering::Greater);
+        // A tag prefix is not a word (Go's v1.22.0 is below 28.2).
+        assert_eq!(c("v1.22.0", "28.2"), Ordering::Less);
+        assert_eq!(c("v1.2.3", "1.2.3"), Ordering::Equal);
+        assert_eq!(c("r1.2", "1.2"), Ordering::Greater);
         for bad in ["", "-", "*", "beta", "1.0 beta", "1.0\u{e9}"] {
             assert!(GenericVersion::parse(bad).is_err(), "{bad:?}");
         }

@@ -11,6 +11,10 @@
 //!
 //! Maven accepts any string as a version; craft rejects only empty strings, whitespace and
 //! characters outside printable ASCII.
+//!
+//! Like Maven's, this order is not transitive when a qualifier follows `.` in one version
+//! and `-` in another (a string item meets a sub-list and they compare by kind):
+//! `9` < `9.sp` < `9-rc` < `9`. craft keeps Maven's answer for each pair.
 
 use crate::{ParseError, Scheme};
 use std::cmp::Ordering;

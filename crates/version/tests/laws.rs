@@ -22,7 +22,11 @@ fn version(scheme: Scheme) -> BoxedStrategy<String> {
             .boxed(),
         Scheme::Kernel => "[2-6]\\.[0-9]{1,2}(\\.[0-9]{1,3})?(-rc[1-9])?(-yocto)?".boxed(),
         Scheme::Generic => "[0-9]{1,2}([.-]([0-9]{1,2}|[a-z]|rc|beta|p[0-9])){0,4}".boxed(),
-        Scheme::Maven => "[0-9]{1,2}([.-]([0-9]{1,2}|a|b|rc|sp|ga|snapshot|xyz)){0,4}".boxed(),
+        // Maven's own order is not transitive when a qualifier follows `.` in one version and
+        // `-` in another (a string item against a sub-list: 9 < 9.sp < 9-rc < 9, see
+        // `maven_mixed_separators_are_not_transitive_in_maven_either`): qualifiers follow `-`,
+        // numbers `.` or `-`.
+        Scheme::Maven => "[0-9]{1,2}(\\.[0-9]{1,2}){0,2}(-(a|b|rc|sp|ga|snapshot|xyz|[0-9])(\\.[0-9]{1,2}|-(a|rc|sp|[0-9]{1,2})){0,2})?".boxed(),
         Scheme::Nuget => "[0-9]{1,2}(\\.[0-9]{1,2}){0,3}(-(beta|RC|1|a)(\\.[0-9a-z]{1,2}){0,2})?(\\+m[0-9])?".boxed(),
         Scheme::Gem => "[0-9]{1,2}(\\.([0-9]{1,2}|a|b|pre|rc[0-9])){0,4}(-[a-z0-9]{1,3})?".boxed(),
         Scheme::Pypi => "([1-9]!)?[0-9]{1,2}(\\.[0-9]{1,2}){0,2}((a|b|rc)[0-9])?(\\.post[0-9])?(\\.dev[0-9])?(\\+[a-z0-9]{1,3}(\\.[a-z0-9]{1,2})?)?"
@@ -47,6 +51,16 @@ const SCHEMES: [Scheme; 10] = [
 fn triple() -> impl Strategy<Value = (Scheme, String, String, String)> {
     proptest::sample::select(SCHEMES.to_vec())
         .prop_flat_map(|s| (Just(s), version(s), version(s), version(s)))
+}
+
+/// Maven's `ComparableVersion` compares a string item with a sub-list by kind, not by
+/// qualifier, so three versions can form a cycle; craft keeps Maven's order, cycle included.
+#[test]
+fn maven_mixed_separators_are_not_transitive_in_maven_either() {
+    let c = |a: &str, b: &str| compare(Scheme::Maven, a, b).unwrap();
+    assert_eq!(c("9", "9.sp"), Ordering::Less);
+    assert_eq!(c("9.sp", "9-rc"), Ordering::Less);
+    assert_eq!(c("9-rc", "9"), Ordering::Less);
 }
 
 proptest! {
