@@ -11,6 +11,8 @@
 //!   free text (`vp:openssl/openssl`); a CPE without a vendor (Yocto writes
 //!   `cpe:2.3:*:*:busybox:1.37.0`) takes the vendor the identity table knows for the product.
 //! - A component with neither is looked up by name in the identity table.
+//! - A package of an ecosystem (a purl of npm, PyPI, Maven, Go…) is judged by its purl only:
+//!   the CPEs SBOM generators guess for it name other products too often.
 //!
 //! Nothing is guessed: a component none of these identify is reported as unidentified,
 //! with the reason.
@@ -223,7 +225,15 @@ pub fn of_component(c: &Component, table: &Table) -> Identities {
             }
         }
     }
-    for text in &c.cpes {
+    // A package of an ecosystem (npm, PyPI, Maven, Go…) is judged by its ecosystem's
+    // advisories under its purl; the CPEs SBOM generators guess for such packages (syft
+    // writes dozens: `netty:netty` for netty-reactive-streams) would match other products.
+    let ecosystem_purl = c.purls.iter().filter_map(|t| Purl::parse(t).ok()).any(|p| {
+        !DISTRO_TYPES.contains(&p.ty.as_str())
+            && purl_scheme(&p.ty) != Scheme::Generic
+            && key::of_purl(&p) != key::LINUX_KERNEL
+    });
+    for text in c.cpes.iter().filter(|_| !ecosystem_purl) {
         let w = match Wfn::parse(text) {
             Ok(w) => w,
             Err(e) => {
@@ -425,6 +435,39 @@ mod tests {
         assert!(ids.list.iter().any(|i| i.key == "cpe:openssl:openssl"
             && i.version == "3.0.11"
             && i.upstream_of_distro));
+    }
+
+    #[test]
+    fn guessed_cpes_of_ecosystem_packages_are_not_used() {
+        let t = Table::default();
+        let ids = of_component(
+            &comp(
+                "netty-reactive-streams",
+                Some("2.0.5"),
+                &["pkg:maven/com.typesafe.netty/netty-reactive-streams@2.0.5"],
+                &["cpe:2.3:a:netty:netty:2.0.5:*:*:*:*:*:*:*"],
+            ),
+            &t,
+        );
+        assert_eq!(
+            keys(&ids),
+            [(
+                "purl:maven/com.typesafe.netty/netty-reactive-streams",
+                "2.0.5",
+                Scheme::Maven
+            )]
+        );
+        // A generic purl does not say which ecosystem: its CPEs are used.
+        let ids = of_component(
+            &comp(
+                "zlib",
+                Some("1.3.1"),
+                &["pkg:generic/zlib@1.3.1"],
+                &["cpe:2.3:a:zlib:zlib:1.3.1:*:*:*:*:*:*:*"],
+            ),
+            &t,
+        );
+        assert!(ids.list.iter().any(|i| i.key == "cpe:zlib:zlib"));
     }
 
     #[test]

@@ -251,6 +251,24 @@ fn semver_four_part_bounds(
     (!rewritten.is_empty()).then_some((range, rewritten))
 }
 
+/// Whether a range is about the component: a CVE 5 entry that names a `packageName` under a
+/// platform's CPE (Red Hat's `libtiff` in `cpe:/o:redhat:enterprise_linux:8`) is about that
+/// package, not about an operating-system component matched by the platform's CPE.
+fn names_this_package(r: &KeyRange, id: &Identity, c: &craft_model::Component) -> bool {
+    let Some(pkg) = r.range.get("packageName").and_then(Value::as_str) else {
+        return true;
+    };
+    if id.key.starts_with("purl:") {
+        return true;
+    }
+    let pkg = pkg.rsplit('/').next().unwrap_or(pkg);
+    c.name.eq_ignore_ascii_case(pkg)
+        || c.purls
+            .iter()
+            .filter_map(|p| craft_version::purl::Purl::parse(p).ok())
+            .any(|p| p.name.eq_ignore_ascii_case(pkg))
+}
+
 /// Versions that fix a range, as it states them.
 fn fixed_versions(form: &str, range: &Value) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -458,6 +476,9 @@ impl<'a> Matcher<'a> {
                     if id.distro_package && !release_matches(&r.ecosystem, id.distro.as_deref()) {
                         continue;
                     }
+                    if !names_this_package(r, id, c) {
+                        continue;
+                    }
                     let (verdict, note) = Self::evaluate(id, r);
                     let k = (r.vuln.clone(), r.record.clone(), r.source);
                     let better = per_record
@@ -541,6 +562,18 @@ impl<'a> Matcher<'a> {
         let Some(d) = decider else {
             return Ok(());
         };
+        // A vulnerability its deciding source rejected (the kernel CNA's `rejected/` folder)
+        // makes no finding, whatever an older copy elsewhere still says.
+        let e = if matches!(d.verdict, Verdict::NotAffected) {
+            Rc::new(priority::Enrichment::default())
+        } else {
+            let e = self.enrichment(vuln)?;
+            if e.void {
+                report.withdrawn += 1;
+                return Ok(());
+            }
+            e
+        };
         let says = |v: &Verdict| match v {
             Verdict::Affected => "affected",
             Verdict::NotAffected => "not affected",
@@ -586,7 +619,6 @@ impl<'a> Matcher<'a> {
         let decided = &d.ranges[d.at];
         let range = range_summary(&decided.form, &decided.range);
         let fixed = fixed_versions(&decided.form, &decided.range);
-        let e = self.enrichment(vuln)?;
         let prio = priority::priority(status, &e);
         *report
             .by_source
@@ -605,7 +637,11 @@ impl<'a> Matcher<'a> {
             range,
             fixed,
             disagreements,
-            note: d.note.clone(),
+            note: d.note.clone().or_else(|| {
+                ids[d.identity].upstream_of_distro.then(|| {
+                    "judged by the upstream software's ranges (the database has no advisory of this distribution for it): the distribution may have backported the fix".to_string()
+                })
+            }),
             summary: e.summary.clone(),
             cvss3: e.cvss3.clone(),
             cvss4: e.cvss4.clone(),

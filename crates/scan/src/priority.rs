@@ -52,6 +52,8 @@ pub struct Epss {
 /// What a finding carries about its vulnerability, taken once per vulnerability.
 #[derive(Debug, Clone, Default)]
 pub struct Enrichment {
+    /// Whether the vulnerability is void (rejected or withdrawn by the `status` precedence).
+    pub void: bool,
     /// Other ids.
     pub aliases: Vec<String>,
     /// One-line description.
@@ -88,6 +90,7 @@ impl Enrichment {
                 })
         };
         Enrichment {
+            void: v.status != craft_vulndb::Status::Published,
             aliases: v.aliases.clone(),
             summary: v.summary.as_deref().map(first_line),
             cvss3: pick("cvss3"),

@@ -281,3 +281,73 @@ fn a_reused_matcher_sees_what_another_connection_imported() {
     let after = m.scan(&sbom).unwrap();
     assert!(finding(&after, "lodash-new", "CVE-2024-0002").is_some());
 }
+
+/// The kernel CNA's record, in its `rejected/` folder.
+const KERNEL_REJECTED: &str = r#"{"dataType": "CVE_RECORD", "dataVersion": "5.1.1",
+  "cveMetadata": {"assignerOrgId": "f4215fc3-5b6b-47ff-a258-f7189bd81038", "cveId": "CVE-2024-43895", "state": "PUBLISHED"},
+  "containers": {"cna": {"providerMetadata": {"orgId": "f4215fc3-5b6b-47ff-a258-f7189bd81038"},
+    "descriptions": [{"lang": "en", "value": "Rejected."}]}}}"#;
+
+/// An older copy of the same CVE from another collection, still saying PUBLISHED.
+const KERNEL_OLD_COPY: &str = r#"{"dataType": "CVE_RECORD", "dataVersion": "5.1",
+  "cveMetadata": {"cveId": "CVE-2024-43895", "state": "PUBLISHED", "assignerShortName": "Linux",
+    "datePublished": "2024-08-26T00:00:00Z", "dateUpdated": "2024-08-26T00:00:00Z"},
+  "containers": {"cna": {"providerMetadata": {"orgId": "00000000-0000-0000-0000-000000000009", "shortName": "Linux"},
+    "descriptions": [{"lang": "en", "value": "drm: skip a null check."}],
+    "affected": [{"vendor": "Linux", "product": "Linux", "defaultStatus": "affected",
+      "versions": [{"version": "6.9", "status": "affected"}, {"version": "0", "lessThan": "6.9", "status": "unaffected", "versionType": "semver"}]}]}}}"#;
+
+/// A distribution's record: the package `libtiff` under the platform's CPE.
+const CVE_PLATFORM: &str = r#"{"dataType": "CVE_RECORD", "dataVersion": "5.1",
+  "cveMetadata": {"cveId": "CVE-2023-41175", "state": "PUBLISHED", "assignerShortName": "redhat",
+    "datePublished": "2023-10-05T00:00:00Z", "dateUpdated": "2024-01-01T00:00:00Z"},
+  "containers": {"cna": {"providerMetadata": {"orgId": "53f830b8-0a3f-465b-8143-3b8a9948e749", "shortName": "redhat"},
+    "descriptions": [{"lang": "en", "value": "libtiff: integer overflow in raw2tiff."}],
+    "affected": [{"vendor": "Red Hat", "product": "Red Hat Enterprise Linux 8", "packageName": "libtiff",
+      "cpes": ["cpe:/o:redhat:enterprise_linux:8"], "defaultStatus": "affected"}]}}}"#;
+
+#[test]
+fn rejected_by_the_deciding_source_and_packages_under_a_platform_make_no_finding() {
+    let data = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("vulns/cve/rejected/2024/CVE-2024-43895.json", KERNEL_REJECTED),
+        ("cisa/2024/43xxx/CVE-2024-43895.json", KERNEL_OLD_COPY),
+        ("cisa/2023/41xxx/CVE-2023-41175.json", CVE_PLATFORM),
+    ] {
+        let p = data.path().join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let db = tempfile::tempdir().unwrap();
+    let mut store = SqliteStore::create(db.path()).unwrap();
+    store
+        .import(&[data.path().to_path_buf()], &Limits::default(), &mut |_| {})
+        .unwrap();
+    let sbom = r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [
+      {"type": "operating-system", "bom-ref": "k", "name": "linux", "version": "6.10.3",
+       "cpe": "cpe:2.3:o:linux:linux_kernel:6.10.3:*:*:*:*:*:*:*"},
+      {"type": "operating-system", "bom-ref": "rhel", "name": "Red Hat Enterprise Linux", "version": "8.0",
+       "cpe": "cpe:2.3:o:redhat:enterprise_linux:8.0:*:*:*:*:*:*:*"},
+      {"type": "library", "bom-ref": "tiff", "name": "libtiff", "version": "4.0.9",
+       "cpe": "cpe:2.3:o:redhat:enterprise_linux:8.0:*:*:*:*:*:*:*"}]}"#;
+    let sbom = craft_sbom::read_bytes(
+        Path::new("s.cdx.json"),
+        sbom.as_bytes().to_vec(),
+        &craft_sbom::ReadOptions::default(),
+    )
+    .unwrap()
+    .sbom;
+    let p = Precedence::default();
+    let r = Matcher::new(&store, &p).scan(&sbom).unwrap();
+    let pairs: Vec<(&str, &str)> = r
+        .findings
+        .iter()
+        .map(|f| (f.component.as_str(), f.id.as_str()))
+        .collect();
+    // The old copy alone would say 6.10.3 is affected; the kernel CNA rejected the CVE.
+    assert!(!pairs.contains(&("k", "CVE-2024-43895")), "{pairs:?}");
+    assert!(r.withdrawn >= 1);
+    // The libtiff entry is about libtiff, not about the operating system.
+    assert!(!pairs.contains(&("rhel", "CVE-2023-41175")), "{pairs:?}");
+    assert!(pairs.contains(&("tiff", "CVE-2023-41175")), "{pairs:?}");
+}

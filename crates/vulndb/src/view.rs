@@ -252,12 +252,15 @@ fn group_of(store: &SqliteStore, name: &str) -> Result<Option<(String, Vec<Strin
 
 /// What a finding shows about a vulnerability, read without the records' texts and ranges
 /// (see [`load`] for everything).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Brief {
     /// The canonical id.
     pub id: String,
     /// Every other name.
     pub aliases: Vec<String>,
+    /// The status by the `status` precedence over every record (a CVE its CNA rejected is
+    /// rejected even while an older copy elsewhere says published).
+    pub status: Status,
     /// The summary by the `description` precedence (records in force only).
     pub summary: Option<String>,
     /// Every severity of the records in force, best-ranked source first by the `severity`
@@ -286,21 +289,31 @@ pub(crate) fn brief(
     let mut st = store
         .conn()
         .prepare_cached(
-            "SELECT r.source, r.assigner, r.summary, r.severities, r.cwes
+            "SELECT r.source, r.assigner, r.summary, r.severities, r.cwes, r.status
              FROM json_each(?1) v JOIN record r ON r.id = v.value
-             WHERE r.status = 'published' ORDER BY r.source, r.assigner, r.id",
+             ORDER BY r.source, r.assigner, r.id",
         )
         .map_err(db("read records"))?;
     let mut q = st.query([&names_json]).map_err(db("read records"))?;
     let mut summary: Option<(usize, String)> = None;
     let mut severities: Vec<(usize, Severity)> = Vec::new();
     let mut cwes: Vec<String> = Vec::new();
+    let mut status: Option<(usize, Status)> = None;
     while let Some(r) = q.next().map_err(db("read records"))? {
         let source: String = r.get(0).map_err(db("read records"))?;
         let Some(source) = Source::from_name(&source) else {
             continue;
         };
         let assigner: String = r.get(1).map_err(db("read records"))?;
+        let stated: String = r.get(5).map_err(db("read records"))?;
+        let stated = Status::from_name(&stated).unwrap_or(Status::Published);
+        let rank = Precedence::rank(&p.status, source, &assigner);
+        if status.is_none_or(|(best, _)| rank < best) {
+            status = Some((rank, stated));
+        }
+        if stated != Status::Published {
+            continue;
+        }
         if let Some(text) = r.get::<_, Option<String>>(2).map_err(db("read records"))? {
             let rank = Precedence::rank(&p.description, source, &assigner);
             if summary.as_ref().is_none_or(|(best, _)| rank < *best) {
@@ -326,6 +339,7 @@ pub(crate) fn brief(
     let epss = load_epss(store, &canonical)?;
     Ok(Some(Brief {
         aliases: names.into_iter().skip(1).collect(),
+        status: status.map_or(Status::Published, |(_, s)| s),
         id: canonical,
         summary: summary.map(|(_, t)| t),
         severities: severities.into_iter().map(|(_, s)| s).collect(),
