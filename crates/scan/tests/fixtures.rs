@@ -310,7 +310,10 @@ const CVE_PLATFORM: &str = r#"{"dataType": "CVE_RECORD", "dataVersion": "5.1",
 fn rejected_by_the_deciding_source_and_packages_under_a_platform_make_no_finding() {
     let data = tempfile::tempdir().unwrap();
     for (name, text) in [
-        ("vulns/cve/rejected/2024/CVE-2024-43895.json", KERNEL_REJECTED),
+        (
+            "vulns/cve/rejected/2024/CVE-2024-43895.json",
+            KERNEL_REJECTED,
+        ),
         ("cisa/2024/43xxx/CVE-2024-43895.json", KERNEL_OLD_COPY),
         ("cisa/2023/41xxx/CVE-2023-41175.json", CVE_PLATFORM),
     ] {
@@ -321,7 +324,11 @@ fn rejected_by_the_deciding_source_and_packages_under_a_platform_make_no_finding
     let db = tempfile::tempdir().unwrap();
     let mut store = SqliteStore::create(db.path()).unwrap();
     store
-        .import(&[data.path().to_path_buf()], &Limits::default(), &mut |_| {})
+        .import(
+            &[data.path().to_path_buf()],
+            &Limits::default(),
+            &mut |_| {},
+        )
         .unwrap();
     let sbom = r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [
       {"type": "operating-system", "bom-ref": "k", "name": "linux", "version": "6.10.3",

@@ -8,3 +8,4 @@ mod common;
 
 mod fixtures;
 mod kernel;
+mod verdicts;
