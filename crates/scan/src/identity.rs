@@ -113,6 +113,35 @@ impl Identities {
         }
     }
 
+    /// The identities the identity table proposes for `purl` (`via` prefixed to each
+    /// reason), with the version it derives, else `version`.
+    fn push_candidates(
+        &mut self,
+        table: &Table,
+        purl: &Purl,
+        version: &str,
+        via: &str,
+        upstream_of_distro: bool,
+    ) {
+        for cand in table.candidates(purl) {
+            let (Some(vendor), Some(product)) =
+                (cand.cpe.vendor().unquoted(), cand.cpe.product().unquoted())
+            else {
+                continue;
+            };
+            let v = cpe_version(&cand.cpe).unwrap_or_else(|| version.to_string());
+            let why = format!("{via}{}", cand.reason);
+            self.push_cpe(
+                Some(&cand.cpe),
+                &vendor,
+                &product,
+                &v,
+                &why,
+                upstream_of_distro,
+            );
+        }
+    }
+
     /// An identity from a CPE vendor/product pair and a version, keeping `base`'s other
     /// attributes.
     fn push_cpe(
@@ -207,22 +236,7 @@ pub fn of_component(c: &Component, table: &Table) -> Identities {
         // Software outside a package ecosystem (generic, yocto, github…), and distribution
         // packages as a fallback: the upstream software the identity table names.
         if distro_package || scheme == Scheme::Generic {
-            for cand in table.candidates(&p) {
-                let (Some(vendor), Some(product)) =
-                    (cand.cpe.vendor().unquoted(), cand.cpe.product().unquoted())
-                else {
-                    continue;
-                };
-                let v = cpe_version(&cand.cpe).unwrap_or_else(|| version.clone());
-                out.push_cpe(
-                    Some(&cand.cpe),
-                    &vendor,
-                    &product,
-                    &v,
-                    &cand.reason,
-                    distro_package,
-                );
-            }
+            out.push_candidates(table, &p, &version, "", distro_package);
         }
     }
     // A package of an ecosystem (npm, PyPI, Maven, Go…) is judged by its ecosystem's
@@ -290,22 +304,7 @@ pub fn of_component(c: &Component, table: &Table) -> Identities {
         if let Some(version) = &c.version {
             let name = c.name.to_ascii_lowercase();
             if let Ok(p) = Purl::parse(&format!("pkg:generic/{name}@{version}")) {
-                for cand in table.candidates(&p) {
-                    let (Some(vendor), Some(product)) =
-                        (cand.cpe.vendor().unquoted(), cand.cpe.product().unquoted())
-                    else {
-                        continue;
-                    };
-                    let v = cpe_version(&cand.cpe).unwrap_or_else(|| version.clone());
-                    out.push_cpe(
-                        Some(&cand.cpe),
-                        &vendor,
-                        &product,
-                        &v,
-                        &format!("name `{}`: {}", c.name, cand.reason),
-                        false,
-                    );
-                }
+                out.push_candidates(table, &p, version, &format!("name `{}`: ", c.name), false);
             }
             if out.list.is_empty() {
                 reasons.push(format!(

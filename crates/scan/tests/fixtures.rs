@@ -2,9 +2,9 @@
 //! identity table), each range form, precedence and disagreement, withdrawn records,
 //! undecidable versions, enrichment and priority.
 
+use crate::{db_of, import_into, sbom, tree};
 use craft_scan::{FindingStatus, Matcher, ScanReport};
-use craft_vulndb::{Limits, Precedence, SqliteStore, Store};
-use std::path::Path;
+use craft_vulndb::{Precedence, SqliteStore};
 
 const GHSA_LODASH: &str = r#"{"schema_version": "1.6.0", "id": "GHSA-lod1-lod1-lod1",
   "modified": "2024-03-01T00:00:00Z", "aliases": ["CVE-2020-8203"], "summary": "Prototype pollution in lodash",
@@ -65,8 +65,7 @@ const SBOM: &str = r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "version"
   ]}"#;
 
 fn setup() -> (tempfile::TempDir, ScanReport) {
-    let data = tempfile::tempdir().unwrap();
-    for (name, text) in [
+    let data = tree(&[
         ("osv/GHSA-lod1.json", GHSA_LODASH),
         ("osv/GHSA-wwww.json", GHSA_WITHDRAWN),
         ("osv/GHSA-oddb.json", GHSA_ODD_BOUND),
@@ -74,27 +73,9 @@ fn setup() -> (tempfile::TempDir, ScanReport) {
         ("cve/CVE-2019-1547.json", CVE_PROSE),
         ("kev/kev.json", KEV),
         ("epss/epss.csv", EPSS),
-    ] {
-        let p = data.path().join(name);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    let db = tempfile::tempdir().unwrap();
-    let mut store = SqliteStore::create(db.path()).unwrap();
-    store
-        .import(
-            &[data.path().to_path_buf()],
-            &Limits::default(),
-            &mut |_| {},
-        )
-        .unwrap();
-    let sbom = craft_sbom::read_bytes(
-        Path::new("fixture.cdx.json"),
-        SBOM.as_bytes().to_vec(),
-        &craft_sbom::ReadOptions::default(),
-    )
-    .unwrap()
-    .sbom;
+    ]);
+    let (db, store) = db_of(&[data.path().to_path_buf()]);
+    let sbom = sbom(SBOM);
     let p = Precedence::default();
     let report = Matcher::new(&store, &p).scan(&sbom).unwrap();
     (db, report)
@@ -181,24 +162,10 @@ fn precedence_decides_between_sources_and_the_finding_records_the_disagreement()
           "y": {"metrics": [{"cvssV3_1""#,
     );
     let v: serde_json::Value = serde_json::from_str(&adp).expect("fixture JSON");
-    let data = tempfile::tempdir().unwrap();
-    std::fs::write(data.path().join("cve.json"), v.to_string()).unwrap();
-    let db = tempfile::tempdir().unwrap();
-    let mut store = SqliteStore::create(db.path()).unwrap();
-    store
-        .import(
-            &[data.path().to_path_buf()],
-            &Limits::default(),
-            &mut |_| {},
-        )
-        .unwrap();
-    let sbom = craft_sbom::read_bytes(
-        Path::new("s.cdx.json"),
-        SBOM.as_bytes().to_vec(),
-        &craft_sbom::ReadOptions::default(),
-    )
-    .unwrap()
-    .sbom;
+    let text = v.to_string();
+    let data = tree(&[("cve.json", text.as_str())]);
+    let (_db, store) = db_of(&[data.path().to_path_buf()]);
+    let sbom = sbom(SBOM);
     let p = Precedence::default();
     let r = Matcher::new(&store, &p).scan(&sbom).unwrap();
     let f = finding(&r, "openssl", "CVE-2024-6119").expect("the CNA decides by default");
@@ -232,14 +199,8 @@ fn hostile_sboms_scan_without_panics() {
       "dependencies": [{"ref": "a", "dependsOn": ["b"]}, {"ref": "b", "dependsOn": ["a"]}]}"#;
     let (db, _) = setup();
     let store = SqliteStore::open(db.path()).unwrap();
-    let loaded = craft_sbom::read_bytes(
-        Path::new("h.cdx.json"),
-        sbom.as_bytes().to_vec(),
-        &craft_sbom::ReadOptions::default(),
-    )
-    .unwrap();
     let p = Precedence::default();
-    let r = Matcher::new(&store, &p).scan(&loaded.sbom).unwrap();
+    let r = Matcher::new(&store, &p).scan(&crate::sbom(sbom)).unwrap();
     assert!(r.findings.iter().any(|f| f.id == "CVE-2020-8203"));
     assert!(r.unidentified.len() >= 2, "{:?}", r.unidentified);
 }
@@ -248,35 +209,18 @@ fn hostile_sboms_scan_without_panics() {
 fn a_reused_matcher_sees_what_another_connection_imported() {
     let (db, _) = setup();
     let store = SqliteStore::open(db.path()).unwrap();
-    let sbom = craft_sbom::read_bytes(
-        Path::new("s.cdx.json"),
-        SBOM.as_bytes().to_vec(),
-        &craft_sbom::ReadOptions::default(),
-    )
-    .unwrap()
-    .sbom;
+    let sbom = sbom(SBOM);
     let p = Precedence::default();
     let mut m = Matcher::new(&store, &p);
     let before = m.scan(&sbom).unwrap();
     assert!(finding(&before, "lodash-new", "CVE-2024-0002").is_none());
     // Another connection (an update) adds a record for lodash 4.17.21.
-    let more = tempfile::tempdir().unwrap();
-    std::fs::write(
-        more.path().join("GHSA-new.json"),
-        GHSA_LODASH
-            .replace("GHSA-lod1-lod1-lod1", "GHSA-new1-new1-new1")
-            .replace("CVE-2020-8203", "CVE-2024-0002")
-            .replace("4.17.19", "4.17.22"),
-    )
-    .unwrap();
-    let mut writer = SqliteStore::create(db.path()).unwrap();
-    writer
-        .import(
-            &[more.path().to_path_buf()],
-            &Limits::default(),
-            &mut |_| {},
-        )
-        .unwrap();
+    let newer = GHSA_LODASH
+        .replace("GHSA-lod1-lod1-lod1", "GHSA-new1-new1-new1")
+        .replace("CVE-2020-8203", "CVE-2024-0002")
+        .replace("4.17.19", "4.17.22");
+    let more = tree(&[("GHSA-new.json", newer.as_str())]);
+    import_into(db.path(), &[more.path().to_path_buf()]);
     // The matcher's cached ranges are stale; it notices and reads again.
     let after = m.scan(&sbom).unwrap();
     assert!(finding(&after, "lodash-new", "CVE-2024-0002").is_some());
@@ -308,28 +252,15 @@ const CVE_PLATFORM: &str = r#"{"dataType": "CVE_RECORD", "dataVersion": "5.1",
 
 #[test]
 fn rejected_by_the_deciding_source_and_packages_under_a_platform_make_no_finding() {
-    let data = tempfile::tempdir().unwrap();
-    for (name, text) in [
+    let data = tree(&[
         (
             "vulns/cve/rejected/2024/CVE-2024-43895.json",
             KERNEL_REJECTED,
         ),
         ("cisa/2024/43xxx/CVE-2024-43895.json", KERNEL_OLD_COPY),
         ("cisa/2023/41xxx/CVE-2023-41175.json", CVE_PLATFORM),
-    ] {
-        let p = data.path().join(name);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    let db = tempfile::tempdir().unwrap();
-    let mut store = SqliteStore::create(db.path()).unwrap();
-    store
-        .import(
-            &[data.path().to_path_buf()],
-            &Limits::default(),
-            &mut |_| {},
-        )
-        .unwrap();
+    ]);
+    let (_db, store) = db_of(&[data.path().to_path_buf()]);
     let sbom = r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [
       {"type": "operating-system", "bom-ref": "k", "name": "linux", "version": "6.10.3",
        "cpe": "cpe:2.3:o:linux:linux_kernel:6.10.3:*:*:*:*:*:*:*"},
@@ -337,13 +268,7 @@ fn rejected_by_the_deciding_source_and_packages_under_a_platform_make_no_finding
        "cpe": "cpe:2.3:o:redhat:enterprise_linux:8.0:*:*:*:*:*:*:*"},
       {"type": "library", "bom-ref": "tiff", "name": "libtiff", "version": "4.0.9",
        "cpe": "cpe:2.3:o:redhat:enterprise_linux:8.0:*:*:*:*:*:*:*"}]}"#;
-    let sbom = craft_sbom::read_bytes(
-        Path::new("s.cdx.json"),
-        sbom.as_bytes().to_vec(),
-        &craft_sbom::ReadOptions::default(),
-    )
-    .unwrap()
-    .sbom;
+    let sbom = crate::sbom(sbom);
     let p = Precedence::default();
     let r = Matcher::new(&store, &p).scan(&sbom).unwrap();
     let pairs: Vec<(&str, &str)> = r

@@ -6,8 +6,7 @@
 
 use crate::common::corpus;
 use craft_scan::{FindingStatus, Matcher};
-use craft_vulndb::{Limits, Precedence, SqliteStore, Store};
-use std::path::Path;
+use craft_vulndb::{Precedence, SqliteStore};
 
 #[test]
 fn stable_kernels_are_judged_by_their_branch_in_a_scan() {
@@ -30,23 +29,15 @@ fn stable_kernels_are_judged_by_their_branch_in_a_scan() {
         .map(|(cve, _, _)| root.join(&cve[4..8]).join(format!("{cve}.json")))
         .collect();
     let db = tempfile::tempdir().unwrap();
-    let mut store = SqliteStore::create(db.path()).unwrap();
-    let rep = store
-        .import(&files, &Limits::default(), &mut |_| {})
-        .unwrap();
+    let rep = crate::import_into(db.path(), &files);
     assert_eq!(rep.sources["kernel-cna"].imported, cases.len() as u64);
+    let store = SqliteStore::open(db.path()).unwrap();
     let sbom = r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [
         {"type": "operating-system", "bom-ref": "k61", "name": "linux-yocto", "version": "6.1.50+git",
          "cpe": "cpe:2.3:o:linux:linux_kernel:6.1.50:*:*:*:*:*:*:*"},
         {"type": "operating-system", "bom-ref": "k515", "name": "linux", "version": "5.15.120",
          "purl": "pkg:generic/linux@5.15.120"}]}"#;
-    let sbom = craft_sbom::read_bytes(
-        Path::new("kernel.cdx.json"),
-        sbom.as_bytes().to_vec(),
-        &craft_sbom::ReadOptions::default(),
-    )
-    .unwrap()
-    .sbom;
+    let sbom = crate::sbom(sbom);
     let p = Precedence::default();
     let r = Matcher::new(&store, &p).scan(&sbom).unwrap();
     let affected = |component: &str, cve: &str| {

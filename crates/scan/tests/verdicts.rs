@@ -7,7 +7,7 @@
 
 use crate::common::corpus;
 use craft_scan::{FindingStatus, Matcher};
-use craft_vulndb::{Limits, Precedence, SqliteStore, Store};
+use craft_vulndb::Precedence;
 use std::collections::{BTreeMap, BTreeSet};
 
 #[test]
@@ -25,11 +25,7 @@ fn hand_checked_verdicts_hold() {
         serde_json::from_str(include_str!("data/verdicts.json")).expect("verdicts.json");
     let pairs = doc["pairs"].as_array().expect("pairs");
     assert_eq!(pairs.len(), 100);
-    let db = tempfile::tempdir().unwrap();
-    let mut store = SqliteStore::create(db.path()).unwrap();
-    store
-        .import(&[vulndb, cve, kernel], &Limits::default(), &mut |_| {})
-        .unwrap();
+    let (_db, store) = crate::db_of(&[vulndb, cve, kernel]);
     let p = Precedence::default();
     let mut matcher = Matcher::new(&store, &p);
     let files: BTreeSet<&str> = pairs.iter().filter_map(|x| x["sbom"].as_str()).collect();
