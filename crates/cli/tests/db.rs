@@ -1,16 +1,11 @@
 //! `craft db`: import, status, show through the binary, and crash safety under SIGKILL.
 
-use super::craft;
+use super::{craft, json_ok};
 use serde_json::Value;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// Run `cmd`, require exit code 0, and read its stdout as JSON.
-fn json_ok(cmd: &mut assert_cmd::Command) -> Value {
-    let out = cmd.assert().code(0).get_output().stdout.clone();
-    serde_json::from_slice(&out).expect("JSON on stdout")
-}
-
 /// An OSV record for `id` aliasing `cve`, in version `v` (its modification day and summary).
 fn osv(id: &str, cve: &str, v: u32) -> String {
     format!(

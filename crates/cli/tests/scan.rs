@@ -1,7 +1,6 @@
 //! `craft scan`: findings as JSON and as a table, `--fail-on` exit codes, unreadable input.
 
-use super::craft;
-use serde_json::Value;
+use super::{craft, json_ok};
 
 const OSV: &str = r#"{"id": "RUSTSEC-2024-0001", "modified": "2024-03-01T00:00:00Z", "aliases": ["CVE-2024-24576"],
   "summary": "Command injection on Windows",
@@ -29,16 +28,12 @@ fn scan_reports_findings_and_applies_the_policy() {
     let sbom = dir.path().join("app.cdx.json");
     std::fs::write(&sbom, SBOM).unwrap();
 
-    let out = craft()
-        .args(["--format", "json", "scan", "--db"])
-        .arg(&db)
-        .arg(&sbom)
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).expect("JSON");
+    let v = json_ok(
+        craft()
+            .args(["--format", "json", "scan", "--db"])
+            .arg(&db)
+            .arg(&sbom),
+    );
     let findings = v[0]["findings"].as_array().unwrap();
     assert_eq!(findings.len(), 1, "{v:#}");
     let f = &findings[0];
@@ -51,16 +46,12 @@ fn scan_reports_findings_and_applies_the_policy() {
     // smallvec 1.13.2: the record names it, the range clears it; `--cleared` says how.
     assert_eq!(v[0]["not_affected"], 1);
     assert!(v[0].get("cleared").is_none());
-    let out = craft()
-        .args(["--format", "json", "scan", "--cleared", "--db"])
-        .arg(&db)
-        .arg(&sbom)
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).expect("JSON");
+    let v = json_ok(
+        craft()
+            .args(["--format", "json", "scan", "--cleared", "--db"])
+            .arg(&db)
+            .arg(&sbom),
+    );
     let c = &v[0]["cleared"][0];
     assert_eq!(
         (c["component"].as_str(), c["id"].as_str()),

@@ -10,6 +10,12 @@ fn craft() -> Command {
     Command::cargo_bin("craft").expect("craft binary")
 }
 
+/// Run `cmd`, expect exit 0, and parse its stdout as JSON.
+fn json_ok(cmd: &mut Command) -> Value {
+    let out = cmd.assert().code(0).get_output().stdout.clone();
+    serde_json::from_slice(&out).expect("JSON on stdout")
+}
+
 /// A small CycloneDX 1.6 SBOM that satisfies NTIA and the schema.
 const GOOD_CDX: &str = r#"{
   "bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
