@@ -28,6 +28,7 @@ Examples:
   craft --format json scan core-image-minimal.rootfs.spdx.json > findings.json
   craft scan --all release-1.2.cdx.json     # also list undecided (unknown) findings
   craft --format json scan --cleared fw.cdx.json   # and why each named-but-fixed pair is not affected
+  craft scan --sarif findings.sarif rootfs.spdx.json   # for code-scanning dashboards
 
 Priorities: P1 in CISA KEV; P2 CVSS >= 9, or >= 7 with EPSS >= 0.10; P3 CVSS >= 7, EPSS >= 0.10
 or unrated; P4 the rest.
@@ -48,6 +49,10 @@ pub struct ScanArgs {
     /// whose range clears the component's version, with that range (for audits).
     #[arg(long)]
     cleared: bool,
+    /// Also write the findings as SARIF 2.1.0 to FILE (code-scanning dashboards; `-` for
+    /// stdout). Written to a temporary file and renamed.
+    #[arg(long, value_name = "FILE")]
+    sarif: Option<PathBuf>,
 }
 
 /// A `--fail-on` level.
@@ -138,6 +143,19 @@ pub fn run(args: ScanArgs, ctx: Ctx) -> anyhow::Result<u8> {
     let unreadable = outcomes
         .iter()
         .any(|o| matches!(o, Outcome::Unreadable { .. }));
+    if let Some(path) = &args.sarif {
+        let scans: Vec<(&str, &ScanReport)> = outcomes
+            .iter()
+            .filter_map(|o| match o {
+                Outcome::Scanned(s) => Some((s.sbom.as_str(), &s.report)),
+                Outcome::Unreadable { .. } => None,
+            })
+            .collect();
+        let mut bytes = serde_json::to_vec_pretty(&craft_scan::sarif::sarif(&scans))
+            .context("cannot serialise the SARIF log")?;
+        bytes.push(b'\n');
+        output::write_atomic(path, &bytes)?;
+    }
     match ctx.format {
         Format::Json => output::json(&outcomes)?,
         Format::Human => {

@@ -1,6 +1,7 @@
 //! `craft scan`: findings as JSON and as a table, `--fail-on` exit codes, unreadable input.
 
 use super::{craft, json_ok};
+use serde_json::Value;
 
 const OSV: &str = r#"{"id": "RUSTSEC-2024-0001", "modified": "2024-03-01T00:00:00Z", "aliases": ["CVE-2024-24576"],
   "summary": "Command injection on Windows",
@@ -73,6 +74,19 @@ fn scan_reports_findings_and_applies_the_policy() {
         .arg(&sbom)
         .assert()
         .code(1);
+    // SARIF beside the table.
+    let sarif = dir.path().join("out.sarif");
+    craft()
+        .args(["--quiet", "scan", "--sarif"])
+        .arg(&sarif)
+        .arg("--db")
+        .arg(&db)
+        .arg(&sbom)
+        .assert()
+        .code(0);
+    let log: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    assert_eq!(log["runs"][0]["results"][0]["ruleId"], "CVE-2024-24576");
     // An SBOM that cannot be read, a database that does not exist: exit 2, named.
     craft()
         .args(["scan", "--db"])

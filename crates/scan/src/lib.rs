@@ -18,6 +18,7 @@
 pub mod identity;
 mod judge;
 pub mod priority;
+pub mod sarif;
 
 pub use judge::{Cleared, Finding, FindingStatus, Matcher, RecordRef, ScanReport, Unidentified};
 

@@ -283,3 +283,45 @@ fn rejected_by_the_deciding_source_and_packages_under_a_platform_make_no_finding
     assert!(!pairs.contains(&("rhel", "CVE-2023-41175")), "{pairs:?}");
     assert!(pairs.contains(&("tiff", "CVE-2023-41175")), "{pairs:?}");
 }
+
+#[test]
+fn sarif_output_is_a_valid_sarif_2_1_0_log() {
+    let (_db, r) = setup();
+    let log = craft_scan::sarif::sarif(&[("fixture.cdx.json", &r)]);
+    // The typed SARIF model (serde-sarif, generated from the OASIS schema) reads it back.
+    let typed: serde_sarif::sarif::Sarif =
+        serde_json::from_value(log.clone()).expect("a SARIF 2.1.0 log");
+    assert_eq!(typed.runs.len(), 1);
+    let run = &log["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), r.findings.len());
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    // One rule per vulnerability, each result pointing at its own.
+    for res in results {
+        let i = res["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[i]["id"], res["ruleId"]);
+        assert_eq!(
+            res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "fixture.cdx.json"
+        );
+    }
+    // The KEV-listed OpenSSL finding: an error, with its CVSS as security-severity.
+    let openssl = results
+        .iter()
+        .find(|x| x["ruleId"] == "CVE-2024-6119")
+        .unwrap();
+    assert_eq!(openssl["level"], "error");
+    let rule = &rules[openssl["ruleIndex"].as_u64().unwrap() as usize];
+    assert_eq!(rule["properties"]["security-severity"], "7.5");
+    assert_eq!(rule["properties"]["kev"]["dateAdded"], "2024-10-01");
+    // Undecided findings are notes that say why.
+    let odd = results
+        .iter()
+        .find(|x| x["properties"]["status"] == "unknown")
+        .unwrap();
+    assert_eq!(odd["level"], "note");
+    assert!(odd["message"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Undecided"));
+}
