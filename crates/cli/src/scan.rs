@@ -29,6 +29,7 @@ Examples:
   craft scan --all release-1.2.cdx.json     # also list undecided (unknown) findings
   craft --format json scan --cleared fw.cdx.json   # and why each named-but-fixed pair is not affected
   craft scan --sarif findings.sarif rootfs.spdx.json   # for code-scanning dashboards
+  craft --format json scan fw-1.1.cdx.json --previous fw-1.0.json --fail-on high   # only what changed
 
 Priorities: P1 in CISA KEV; P2 CVSS >= 9, or >= 7 with EPSS >= 0.10; P3 CVSS >= 7, EPSS >= 0.10
 or unrated; P4 the rest.
@@ -49,6 +50,10 @@ pub struct ScanArgs {
     /// whose range clears the component's version, with that range (for audits).
     #[arg(long)]
     cleared: bool,
+    /// Compare with a previous `--format json` report of the same SBOM (or product): list
+    /// only what is new, fixed or changed; `--fail-on` then looks at new and changed findings.
+    #[arg(long, value_name = "REPORT")]
+    previous: Option<PathBuf>,
     /// Also write the findings as SARIF 2.1.0 to FILE (code-scanning dashboards; `-` for
     /// stdout). Written to a temporary file and renamed.
     #[arg(long, value_name = "FILE")]
@@ -96,6 +101,9 @@ struct SbomScan {
     sbom: String,
     #[serde(flatten)]
     report: ScanReport,
+    /// Since `--previous`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    delta: Option<craft_scan::delta::Delta>,
 }
 
 /// One SBOM's outcome: a report, or why it could not be read (the others are still scanned).
@@ -112,6 +120,16 @@ pub fn run(args: ScanArgs, ctx: Ctx) -> anyhow::Result<u8> {
     let store = SqliteStore::open(&dir)?;
     let precedence = Precedence::for_dir(&dir)?;
     let mut matcher = Matcher::new(&store, &precedence).keep_cleared(args.cleared);
+    let previous: Option<serde_json::Value> =
+        match &args.previous {
+            Some(p) => {
+                let text = fs_err::read_to_string(p)?;
+                Some(serde_json::from_str(&text).with_context(|| {
+                    format!("`{}` is not a craft scan JSON report", p.display())
+                })?)
+            }
+            None => None,
+        };
     let bar = output::progress(ctx, args.sboms.len(), "SBOMs");
     let mut outcomes = Vec::new();
     for path in &args.sboms {
@@ -122,7 +140,19 @@ pub fn run(args: ScanArgs, ctx: Ctx) -> anyhow::Result<u8> {
                 let report = matcher
                     .scan(&loaded.sbom)
                     .with_context(|| format!("cannot scan `{}`", path.display()))?;
-                outcomes.push(Outcome::Scanned(Box::new(SbomScan { sbom, report })));
+                let delta = match &previous {
+                    Some(prev) => {
+                        let before = craft_scan::delta::previous_findings(prev, &sbom)
+                            .map_err(|e| anyhow::anyhow!("previous report: {e}"))?;
+                        Some(craft_scan::delta::delta(&before, &report))
+                    }
+                    None => None,
+                };
+                outcomes.push(Outcome::Scanned(Box::new(SbomScan {
+                    sbom,
+                    report,
+                    delta,
+                })));
             }
             Err(e) => outcomes.push(Outcome::Unreadable {
                 sbom,
@@ -132,10 +162,11 @@ pub fn run(args: ScanArgs, ctx: Ctx) -> anyhow::Result<u8> {
         bar.inc(1);
     }
     bar.finish_and_clear();
+    // With `--previous`, the policy looks at what is new or changed.
     let failed = outcomes
         .iter()
         .filter_map(|o| match o {
-            Outcome::Scanned(s) => Some(&s.report.findings),
+            Outcome::Scanned(s) => Some(considered(s)),
             Outcome::Unreadable { .. } => None,
         })
         .flatten()
@@ -174,6 +205,18 @@ pub fn run(args: ScanArgs, ctx: Ctx) -> anyhow::Result<u8> {
         }
     }
     Ok(if unreadable { 2 } else { u8::from(failed) })
+}
+
+/// The findings the policy looks at: all of them, or with `--previous` the new and changed.
+fn considered(s: &SbomScan) -> Vec<&craft_scan::Finding> {
+    match &s.delta {
+        Some(d) => d
+            .new
+            .iter()
+            .chain(d.changed.iter().map(|c| &c.after))
+            .collect(),
+        None => s.report.findings.iter().collect(),
+    }
 }
 
 fn human(s: &SbomScan, all: bool) {
@@ -242,5 +285,45 @@ fn human(s: &SbomScan, all: bool) {
     }
     if unknown > 0 && !all {
         println!("{unknown} undecided findings not shown (--all lists them)");
+    }
+    if let Some(d) = &s.delta {
+        println!(
+            "since the previous report: {} new, {} fixed, {} changed, {} unchanged",
+            d.new.len(),
+            d.fixed.len(),
+            d.changed.len(),
+            d.unchanged
+        );
+        for f in &d.new {
+            println!(
+                "  new      {} {} {} ({})",
+                f.id, f.component_name, f.identity.version, f.priority.label
+            );
+        }
+        for c in &d.changed {
+            println!(
+                "  changed  {} {}: {} {} {} -> {} {} {}",
+                c.after.id,
+                c.after.component_name,
+                c.before.component_version.as_deref().unwrap_or("-"),
+                c.before.status,
+                c.before.priority,
+                c.after.component_version.as_deref().unwrap_or("-"),
+                if c.after.status == FindingStatus::Affected {
+                    "affected"
+                } else {
+                    "unknown"
+                },
+                c.after.priority.label
+            );
+        }
+        for p in &d.fixed {
+            println!(
+                "  fixed    {} {} {}",
+                p.id,
+                p.component_name,
+                p.component_version.as_deref().unwrap_or("-")
+            );
+        }
     }
 }

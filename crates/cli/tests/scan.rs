@@ -74,6 +74,57 @@ fn scan_reports_findings_and_applies_the_policy() {
         .arg(&sbom)
         .assert()
         .code(1);
+    // Incremental: against the previous report, a release that upgrades smallvec.
+    let before = dir.path().join("before.json");
+    std::fs::write(&before, serde_json::to_vec(&v).unwrap()).unwrap();
+    let next = dir.path().join("next.cdx.json");
+    std::fs::write(&next, SBOM.replace("1.6.0", "1.13.2")).unwrap();
+    let d = json_ok(
+        craft()
+            .args([
+                "--format",
+                "json",
+                "scan",
+                "--fail-on",
+                "high",
+                "--previous",
+            ])
+            .arg(&before)
+            .arg("--db")
+            .arg(&db)
+            .arg(&next),
+    );
+    let delta = &d[0]["delta"];
+    assert_eq!(delta["new"].as_array().unwrap().len(), 0, "{d:#}");
+    assert_eq!(delta["fixed"][0]["id"], "CVE-2024-24576");
+    assert_eq!(delta["unchanged"], 0);
+    // The same release again: nothing new, so `--fail-on high` passes although the finding
+    // is still there; without `--previous` it fails.
+    let same = json_ok(
+        craft()
+            .args([
+                "--format",
+                "json",
+                "scan",
+                "--fail-on",
+                "high",
+                "--previous",
+            ])
+            .arg(&before)
+            .arg("--db")
+            .arg(&db)
+            .arg(&sbom),
+    );
+    assert_eq!(same[0]["delta"]["unchanged"], 1);
+    craft()
+        .args(["--previous"])
+        .arg(&sbom)
+        .args(["scan", "--db"])
+        .arg(&db)
+        .arg(&sbom)
+        .assert()
+        .code(2);
+
     // SARIF beside the table.
     let sarif = dir.path().join("out.sarif");
     craft()

@@ -15,6 +15,7 @@
 
 #![warn(missing_docs)]
 
+pub mod delta;
 pub mod identity;
 mod judge;
 pub mod priority;

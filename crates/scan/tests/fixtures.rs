@@ -325,3 +325,39 @@ fn sarif_output_is_a_valid_sarif_2_1_0_log() {
         .unwrap()
         .starts_with("Undecided"));
 }
+
+#[test]
+fn a_previous_report_gives_new_fixed_and_changed() {
+    let (_db, r) = setup();
+    let mut report = serde_json::json!([{"sbom": "fixture.cdx.json"}]);
+    report[0]["findings"] = serde_json::to_value(&r.findings).unwrap();
+    let findings = report[0]["findings"].as_array_mut().unwrap();
+    // Before: lodash's finding had another priority, left-pad's did not exist, and one more
+    // finding has since gone.
+    let lodash = findings
+        .iter_mut()
+        .find(|f| f["component"] == "lodash-old")
+        .unwrap();
+    lodash["priority"]["label"] = "P4".into();
+    findings.retain(|f| f["component"] != "left-pad");
+    findings.push(
+        serde_json::json!({"id": "CVE-1999-0001", "component_name": "zlib",
+        "component_version": "1.2.3", "status": "affected", "priority": {"label": "P2"}}),
+    );
+    let before = craft_scan::delta::previous_findings(&report, "fixture.cdx.json").unwrap();
+    let d = craft_scan::delta::delta(&before, &r);
+    let new: Vec<&str> = d.new.iter().map(|f| f.component.as_str()).collect();
+    assert_eq!(new, ["left-pad"]);
+    assert_eq!(d.fixed.len(), 1);
+    assert_eq!(d.fixed[0].id, "CVE-1999-0001");
+    assert_eq!(d.changed.len(), 1);
+    assert_eq!(d.changed[0].after.component, "lodash-old");
+    assert_eq!(d.changed[0].before.priority, "P4");
+    assert_eq!(d.unchanged, r.findings.len() - 2);
+    // Not a report: a clear error.
+    assert!(craft_scan::delta::previous_findings(
+        &serde_json::json!({"bomFormat": "CycloneDX"}),
+        "x"
+    )
+    .is_err());
+}
