@@ -29,6 +29,7 @@ Examples:
   craft scan --all release-1.2.cdx.json     # also list undecided (unknown) findings
   craft --format json scan --cleared fw.cdx.json   # and why each named-but-fixed pair is not affected
   craft scan --sarif findings.sarif rootfs.spdx.json   # for code-scanning dashboards
+  craft scan --vdr fw.vdr.cdx.json fw.cdx.json         # CycloneDX 1.6 VDR linked to the SBOM
   craft --format json scan fw-1.1.cdx.json --previous fw-1.0.json --fail-on high   # only what changed
 
 Priorities: P1 in CISA KEV; P2 CVSS >= 9, or >= 7 with EPSS >= 0.10; P3 CVSS >= 7, EPSS >= 0.10
@@ -54,6 +55,10 @@ pub struct ScanArgs {
     /// only what is new, fixed or changed; `--fail-on` then looks at new and changed findings.
     #[arg(long, value_name = "REPORT")]
     previous: Option<PathBuf>,
+    /// Also write a CycloneDX 1.6 vulnerability disclosure report (VDR) of the SBOM to FILE
+    /// (one SBOM only; `affects` are BOM-Links into a CycloneDX SBOM with a serial number).
+    #[arg(long, value_name = "FILE")]
+    vdr: Option<PathBuf>,
     /// Also write the findings as SARIF 2.1.0 to FILE (code-scanning dashboards; `-` for
     /// stdout). Written to a temporary file and renamed.
     #[arg(long, value_name = "FILE")]
@@ -116,6 +121,9 @@ enum Outcome {
 
 /// Run `craft scan`.
 pub fn run(args: ScanArgs, ctx: Ctx) -> anyhow::Result<u8> {
+    if args.vdr.is_some() && args.sboms.len() != 1 {
+        anyhow::bail!("--vdr describes one SBOM; {} were given", args.sboms.len());
+    }
     let dir = args.db.dir()?;
     let store = SqliteStore::open(&dir)?;
     let precedence = Precedence::for_dir(&dir)?;
@@ -140,6 +148,20 @@ pub fn run(args: ScanArgs, ctx: Ctx) -> anyhow::Result<u8> {
                 let report = matcher
                     .scan(&loaded.sbom)
                     .with_context(|| format!("cannot scan `{}`", path.display()))?;
+                if let Some(path) = &args.vdr {
+                    let now = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_secs());
+                    let v = craft_scan::vdr::vdr(
+                        &loaded.sbom,
+                        &report,
+                        &craft_model::rfc3339_from_unix(now),
+                    );
+                    let mut bytes =
+                        serde_json::to_vec_pretty(&v).context("cannot serialise the VDR")?;
+                    bytes.push(b'\n');
+                    output::write_atomic(path, &bytes)?;
+                }
                 let delta = match &previous {
                     Some(prev) => {
                         let before = craft_scan::delta::previous_findings(prev, &sbom)

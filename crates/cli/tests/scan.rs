@@ -125,6 +125,33 @@ fn scan_reports_findings_and_applies_the_policy() {
         .assert()
         .code(2);
 
+    // A VDR, valid CycloneDX 1.6 by craft's own schema check.
+    let vdr = dir.path().join("app.vdr.cdx.json");
+    craft()
+        .args(["--quiet", "scan", "--vdr"])
+        .arg(&vdr)
+        .arg("--db")
+        .arg(&db)
+        .arg(&sbom)
+        .assert()
+        .code(0);
+    craft()
+        .args(["sbom", "check", "--only", "schema", "--fail-on", "error"])
+        .arg(&vdr)
+        .assert()
+        .code(0);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&vdr).unwrap()).unwrap();
+    assert_eq!(v["vulnerabilities"][0]["id"], "CVE-2024-24576");
+    craft()
+        .args(["scan", "--vdr"])
+        .arg(&vdr)
+        .arg("--db")
+        .arg(&db)
+        .arg(&sbom)
+        .arg(&sbom)
+        .assert()
+        .code(2);
+
     // SARIF beside the table.
     let sarif = dir.path().join("out.sarif");
     craft()

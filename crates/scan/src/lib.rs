@@ -20,6 +20,7 @@ pub mod identity;
 mod judge;
 pub mod priority;
 pub mod sarif;
+pub mod vdr;
 
 pub use judge::{Cleared, Finding, FindingStatus, Matcher, RecordRef, ScanReport, Unidentified};
 

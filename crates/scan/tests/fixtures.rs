@@ -361,3 +361,57 @@ fn a_previous_report_gives_new_fixed_and_changed() {
     )
     .is_err());
 }
+
+#[test]
+fn vdr_output_is_valid_cyclonedx_1_6_and_links_the_sbom() {
+    let (_db, r) = setup();
+    let plain = sbom(SBOM);
+    let v = craft_scan::vdr::vdr(&plain, &r, "2026-11-28T12:00:00Z");
+    let problems = craft_sbom::schema::validate(craft_sbom::SchemaId::CycloneDx16, &v);
+    assert!(problems.is_empty(), "{problems:#?}");
+    // The validator does reject a wrong VDR (control).
+    let mut broken = v.clone();
+    broken["vulnerabilities"][0]["ratings"] = serde_json::json!([{"severity": "dreadful"}]);
+    assert!(!craft_sbom::schema::validate(craft_sbom::SchemaId::CycloneDx16, &broken).is_empty());
+    let vulns = v["vulnerabilities"].as_array().unwrap();
+    let openssl = vulns.iter().find(|x| x["id"] == "CVE-2024-6119").unwrap();
+    assert_eq!(openssl["affects"][0]["ref"], "openssl");
+    assert_eq!(openssl["affects"][0]["versions"][0]["status"], "affected");
+    assert_eq!(openssl["ratings"][0]["method"], "CVSSv31");
+    assert_eq!(openssl["ratings"][0]["severity"], "high");
+    assert!(openssl["recommendation"]
+        .as_str()
+        .unwrap()
+        .contains("3.0.15"));
+    // Without a serial number the affected components travel in the VDR.
+    let refs: Vec<&str> = v["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["bom-ref"].as_str())
+        .collect();
+    assert!(
+        refs.contains(&"openssl") && refs.contains(&"lodash-old"),
+        "{refs:?}"
+    );
+    // With one, each `affects` is a BOM-Link into the SBOM.
+    let serial = SBOM.replacen(
+        r#""version": 1,"#,
+        r#""version": 3, "serialNumber": "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79","#,
+        1,
+    );
+    let linked = craft_scan::vdr::vdr(&sbom(&serial), &r, "2026-11-28T12:00:00Z");
+    let problems = craft_sbom::schema::validate(craft_sbom::SchemaId::CycloneDx16, &linked);
+    assert!(problems.is_empty(), "{problems:#?}");
+    let l = linked["vulnerabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == "CVE-2024-6119")
+        .unwrap();
+    assert_eq!(
+        l["affects"][0]["ref"],
+        "urn:cdx:3e671687-395b-41f5-a30f-a58921a69b79/3#openssl"
+    );
+    assert!(linked.get("components").is_none());
+}
