@@ -11,6 +11,14 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+/// `println!` for the whole binary: through `anstream` (colours stripped when stdout is not a
+/// terminal), and a closed stdout (`craft … | head`) ends the process quietly instead of
+/// panicking as std's `println!` does.
+macro_rules! println {
+    () => { $crate::output::line(format_args!("")) };
+    ($($arg:tt)*) => { $crate::output::line(format_args!($($arg)*)) };
+}
+
 mod db;
 mod id;
 mod output;

@@ -7,13 +7,34 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
 
+/// Write one line to stdout (see the crate's `println!`).
+pub fn line(args: std::fmt::Arguments<'_>) {
+    let mut out = anstream::stdout().lock();
+    if let Err(e) = writeln!(out, "{args}") {
+        stdout_failed(&e);
+    }
+}
+
+/// Stdout cannot be written: quietly done when the reader has gone, else an error (exit 2).
+fn stdout_failed(e: &std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    anstream::eprintln!("error: cannot write to stdout: {e}");
+    std::process::exit(2);
+}
+
 /// Print `value` as pretty JSON on stdout.
 pub fn json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     // Buffered: stdout is line-buffered, and a large report is many lines.
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    serde_json::to_writer_pretty(&mut out, value).context("cannot write JSON to stdout")?;
-    writeln!(out).context("cannot write to stdout")?;
-    out.flush().context("cannot write to stdout")?;
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush());
+    if let Err(e) = written {
+        stdout_failed(&e);
+    }
     Ok(())
 }
 

@@ -297,7 +297,7 @@ fn cmd_check(a: CheckArgs, ctx: Ctx) -> anyhow::Result<u8> {
                 match o {
                     CheckOutcome::Report(r) => print_report(r, a.max_findings),
                     CheckOutcome::Unreadable { error, .. } => {
-                        anstream::println!("{} {error}", "error:".red().bold());
+                        println!("{} {error}", "error:".red().bold());
                     }
                 }
             }
@@ -332,7 +332,7 @@ fn severity_cell(s: Severity) -> Cell {
 
 fn print_report(r: &Report, max: usize) {
     let sets: Vec<&str> = r.sets.iter().map(|s| s.name()).collect();
-    anstream::println!(
+    println!(
         "{}: {}, {} components ({} checked), rules: {}",
         r.file.bold(),
         r.format.as_deref().unwrap_or("unknown format"),
@@ -373,9 +373,9 @@ fn print_report(r: &Report, max: usize) {
         ]);
     }
     if rows.is_empty() {
-        anstream::println!("  {} every rule passed", "ok:".green().bold());
+        println!("  {} every rule passed", "ok:".green().bold());
     } else {
-        anstream::println!("{table}");
+        println!("{table}");
     }
     for f in r.findings.iter().take(max) {
         let place = match (&f.component, f.location.to_string()) {
@@ -384,7 +384,7 @@ fn print_report(r: &Report, max: usize) {
             (None, l) if l.is_empty() => String::new(),
             (None, l) => format!(" {l}"),
         };
-        anstream::println!(
+        println!(
             "  {} {}{}: {}",
             severity_text(f.severity),
             f.code.cyan(),
@@ -393,12 +393,12 @@ fn print_report(r: &Report, max: usize) {
         );
     }
     if r.findings.len() > max {
-        anstream::println!(
+        println!(
             "  … {} more findings (use --max-findings or --format json)",
             r.findings.len() - max
         );
     }
-    anstream::println!(
+    println!(
         "  {} errors, {} warnings\n",
         r.count(Severity::Error),
         r.count(Severity::Warning)
@@ -545,7 +545,7 @@ fn cmd_diff(a: DiffArgs, ctx: Ctx) -> anyhow::Result<u8> {
     match ctx.format {
         Format::Json => output::json(&d)?,
         Format::Human => {
-            anstream::println!(
+            println!(
                 "{} ({} components) -> {} ({} components)",
                 a.a.display(),
                 d.counts.0,
@@ -553,7 +553,7 @@ fn cmd_diff(a: DiffArgs, ctx: Ctx) -> anyhow::Result<u8> {
                 d.counts.1
             );
             if d.is_empty() {
-                anstream::println!("  no difference");
+                println!("  no difference");
             }
             let mut t = Table::new();
             t.load_preset(UTF8_FULL_CONDENSED)
@@ -593,10 +593,10 @@ fn cmd_diff(a: DiffArgs, ctx: Ctx) -> anyhow::Result<u8> {
                 ]);
             }
             if !t.is_empty() {
-                anstream::println!("{t}");
+                println!("{t}");
             }
             if !d.edges_added.is_empty() || !d.edges_removed.is_empty() {
-                anstream::println!(
+                println!(
                     "  dependency edges: {} added, {} removed",
                     d.edges_added.len(),
                     d.edges_removed.len()
@@ -688,7 +688,7 @@ fn cmd_info(a: InfoArgs, ctx: Ctx) -> anyhow::Result<u8> {
                     i.reader_warnings.to_string(),
                 ]);
             }
-            anstream::println!("{t}");
+            println!("{t}");
         }
     }
     Ok(code)
@@ -711,7 +711,7 @@ fn cmd_rules(ctx: Ctx) -> anyhow::Result<u8> {
                     r.reference.to_string(),
                 ]);
             }
-            anstream::println!("{t}");
+            println!("{t}");
         }
     }
     Ok(0)

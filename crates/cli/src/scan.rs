@@ -30,6 +30,7 @@ Examples:
   craft --format json scan --cleared fw.cdx.json   # and why each named-but-fixed pair is not affected
   craft scan --sarif findings.sarif rootfs.spdx.json   # for code-scanning dashboards
   craft scan --vdr fw.vdr.cdx.json fw.cdx.json         # CycloneDX 1.6 VDR linked to the SBOM
+  craft scan --html report.html rootfs.spdx.json      # one self-contained page
   craft --format json scan fw-1.1.cdx.json --previous fw-1.0.json --fail-on high   # only what changed
 
 Priorities: P1 in CISA KEV; P2 CVSS >= 9, or >= 7 with EPSS >= 0.10; P3 CVSS >= 7, EPSS >= 0.10
@@ -59,6 +60,9 @@ pub struct ScanArgs {
     /// (one SBOM only; `affects` are BOM-Links into a CycloneDX SBOM with a serial number).
     #[arg(long, value_name = "FILE")]
     vdr: Option<PathBuf>,
+    /// Also write a self-contained HTML report to FILE (inline style, nothing fetched).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
     /// Also write the findings as SARIF 2.1.0 to FILE (code-scanning dashboards; `-` for
     /// stdout). Written to a temporary file and renamed.
     #[arg(long, value_name = "FILE")]
@@ -196,14 +200,21 @@ pub fn run(args: ScanArgs, ctx: Ctx) -> anyhow::Result<u8> {
     let unreadable = outcomes
         .iter()
         .any(|o| matches!(o, Outcome::Unreadable { .. }));
+    let scans: Vec<(&str, &ScanReport)> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::Scanned(s) => Some((s.sbom.as_str(), &s.report)),
+            Outcome::Unreadable { .. } => None,
+        })
+        .collect();
+    if let Some(path) = &args.html {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let page = craft_scan::html::html(&scans, &craft_model::rfc3339_from_unix(now));
+        output::write_atomic(path, page.as_bytes())?;
+    }
     if let Some(path) = &args.sarif {
-        let scans: Vec<(&str, &ScanReport)> = outcomes
-            .iter()
-            .filter_map(|o| match o {
-                Outcome::Scanned(s) => Some((s.sbom.as_str(), &s.report)),
-                Outcome::Unreadable { .. } => None,
-            })
-            .collect();
         let mut bytes = serde_json::to_vec_pretty(&craft_scan::sarif::sarif(&scans))
             .context("cannot serialise the SARIF log")?;
         bytes.push(b'\n');

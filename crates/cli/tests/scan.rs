@@ -152,6 +152,19 @@ fn scan_reports_findings_and_applies_the_policy() {
         .assert()
         .code(2);
 
+    // An HTML page.
+    let page = dir.path().join("report.html");
+    craft()
+        .args(["--quiet", "scan", "--html"])
+        .arg(&page)
+        .arg("--db")
+        .arg(&db)
+        .arg(&sbom)
+        .assert()
+        .code(0);
+    let text = std::fs::read_to_string(&page).unwrap();
+    assert!(text.starts_with("<!DOCTYPE html>") && text.contains("CVE-2024-24576"));
+
     // SARIF beside the table.
     let sarif = dir.path().join("out.sarif");
     craft()

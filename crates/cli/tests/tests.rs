@@ -351,3 +351,24 @@ fn id_parse_reads_purls_and_cpes() {
 mod db;
 
 mod scan;
+
+#[test]
+fn a_closed_stdout_ends_quietly_instead_of_panicking() {
+    // `craft … | head -1`: the reader goes away; craft must not panic.
+    for args in [
+        &["sbom", "rules"][..],
+        &["--format", "json", "sbom", "rules"][..],
+    ] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("craft"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{err}");
+        assert_eq!(out.status.code(), Some(0), "{err}");
+    }
+}

@@ -16,6 +16,7 @@
 #![warn(missing_docs)]
 
 pub mod delta;
+pub mod html;
 pub mod identity;
 mod judge;
 pub mod priority;

@@ -415,3 +415,30 @@ fn vdr_output_is_valid_cyclonedx_1_6_and_links_the_sbom() {
     );
     assert!(linked.get("components").is_none());
 }
+
+#[test]
+fn the_html_report_is_self_contained_and_escapes_what_it_shows() {
+    // A component name and version an attacker wrote.
+    let hostile = SBOM.replace(
+        r#""name": "lodash", "version": "4.17.15""#,
+        r#""name": "<script>alert(1)</script>", "version": "4.17.15""#,
+    );
+    let (db, _) = setup();
+    let store = SqliteStore::open(db.path()).unwrap();
+    let p = Precedence::default();
+    let r = Matcher::new(&store, &p).scan(&sbom(&hostile)).unwrap();
+    let page = craft_scan::html::html(&[("fw <1>.cdx.json", &r)], "2026-11-28T12:00:00Z");
+    assert!(!page.contains("<script"), "unescaped");
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(page.contains("fw &lt;1&gt;.cdx.json"));
+    // Nothing fetched: no external stylesheet, script or image.
+    for asset in ["<link", "<script", "<img", "src="] {
+        assert!(!page.contains(asset), "{asset}");
+    }
+    // Every finding is a row, worst first, with its evidence.
+    assert_eq!(page.matches("<tr").count(), r.findings.len() + 1);
+    let first = page.find("CVE-2024-6119").unwrap();
+    let later = page.find("GHSA-oddb-oddb-oddb").unwrap();
+    assert!(first < later);
+    assert!(page.contains("range: <code>"));
+}
