@@ -163,9 +163,9 @@ fn row(h: &mut String, f: &Finding) {
     for d in &f.disagreements {
         let _ = write!(h, "<br>disagreement: {}", escape(d));
     }
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<br>priority: {}</p></details></td></tr>\n",
+        "<br>priority: {}</p></details></td></tr>",
         escape(&f.priority.why)
     );
 }
