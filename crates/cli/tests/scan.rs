@@ -125,59 +125,40 @@ fn scan_reports_findings_and_applies_the_policy() {
         .assert()
         .code(2);
 
-    // A VDR, valid CycloneDX 1.6 by craft's own schema check.
-    let vdr = dir.path().join("app.vdr.cdx.json");
-    craft()
-        .args(["--quiet", "scan", "--vdr"])
-        .arg(&vdr)
-        .arg("--db")
-        .arg(&db)
-        .arg(&sbom)
-        .assert()
-        .code(0);
+    // The report files: a VDR (valid CycloneDX 1.6 by craft's own schema check), an HTML
+    // page, a SARIF log.
+    let report = |flag: &str, name: &str| -> String {
+        let path = dir.path().join(name);
+        craft()
+            .args(["--quiet", "scan", flag])
+            .arg(&path)
+            .arg("--db")
+            .arg(&db)
+            .arg(&sbom)
+            .assert()
+            .code(0);
+        std::fs::read_to_string(&path).unwrap()
+    };
+    let vdr: Value = serde_json::from_str(&report("--vdr", "app.vdr.cdx.json")).unwrap();
+    assert_eq!(vdr["vulnerabilities"][0]["id"], "CVE-2024-24576");
     craft()
         .args(["sbom", "check", "--only", "schema", "--fail-on", "error"])
-        .arg(&vdr)
+        .arg(dir.path().join("app.vdr.cdx.json"))
         .assert()
         .code(0);
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(&vdr).unwrap()).unwrap();
-    assert_eq!(v["vulnerabilities"][0]["id"], "CVE-2024-24576");
     craft()
-        .args(["scan", "--vdr"])
-        .arg(&vdr)
-        .arg("--db")
+        .args(["scan", "--vdr", "x.json", "--db"])
         .arg(&db)
         .arg(&sbom)
         .arg(&sbom)
         .assert()
         .code(2);
-
-    // An HTML page.
-    let page = dir.path().join("report.html");
-    craft()
-        .args(["--quiet", "scan", "--html"])
-        .arg(&page)
-        .arg("--db")
-        .arg(&db)
-        .arg(&sbom)
-        .assert()
-        .code(0);
-    let text = std::fs::read_to_string(&page).unwrap();
-    assert!(text.starts_with("<!DOCTYPE html>") && text.contains("CVE-2024-24576"));
-
-    // SARIF beside the table.
-    let sarif = dir.path().join("out.sarif");
-    craft()
-        .args(["--quiet", "scan", "--sarif"])
-        .arg(&sarif)
-        .arg("--db")
-        .arg(&db)
-        .arg(&sbom)
-        .assert()
-        .code(0);
-    let log: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    let page = report("--html", "report.html");
+    assert!(page.starts_with("<!DOCTYPE html>") && page.contains("CVE-2024-24576"));
+    let log: Value = serde_json::from_str(&report("--sarif", "out.sarif")).unwrap();
     assert_eq!(log["version"], "2.1.0");
     assert_eq!(log["runs"][0]["results"][0]["ruleId"], "CVE-2024-24576");
+
     // An SBOM that cannot be read, a database that does not exist: exit 2, named.
     craft()
         .args(["scan", "--db"])
