@@ -89,3 +89,11 @@ pub fn progress(ctx: Ctx, len: usize, what: &str) -> ProgressBar {
     bar.set_message(what.to_string());
     bar
 }
+
+/// The current UTC time as RFC 3339, from the system clock.
+pub fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    craft_model::rfc3339_from_unix(secs)
+}

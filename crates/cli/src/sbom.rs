@@ -485,7 +485,7 @@ fn cmd_merge(a: MergeArgs, ctx: Ctx) -> anyhow::Result<u8> {
                 version: a.product_version.clone(),
                 kind: ComponentKind::Firmware,
             }),
-            created: Some(now_rfc3339()),
+            created: Some(output::now_rfc3339()),
         },
     );
     let target = a.to.target();
@@ -715,12 +715,4 @@ fn cmd_rules(ctx: Ctx) -> anyhow::Result<u8> {
         }
     }
     Ok(0)
-}
-
-/// The current UTC time as RFC 3339, from the system clock.
-fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    craft_model::rfc3339_from_unix(secs)
 }

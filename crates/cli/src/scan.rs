@@ -88,11 +88,7 @@ pub enum FailOn {
 
 impl FailOn {
     fn hit(self, f: &craft_scan::Finding) -> bool {
-        let score = [&f.cvss4, &f.cvss3]
-            .into_iter()
-            .flatten()
-            .map(|c| c.score)
-            .reduce(f64::max);
+        let score = f.cvss_score();
         let affected = f.status == FindingStatus::Affected;
         match self {
             FailOn::Kev => affected && f.kev.is_some(),
@@ -153,14 +149,7 @@ pub fn run(args: ScanArgs, ctx: Ctx) -> anyhow::Result<u8> {
                     .scan(&loaded.sbom)
                     .with_context(|| format!("cannot scan `{}`", path.display()))?;
                 if let Some(path) = &args.vdr {
-                    let now = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map_or(0, |d| d.as_secs());
-                    let v = craft_scan::vdr::vdr(
-                        &loaded.sbom,
-                        &report,
-                        &craft_model::rfc3339_from_unix(now),
-                    );
+                    let v = craft_scan::vdr::vdr(&loaded.sbom, &report, &output::now_rfc3339());
                     let mut bytes =
                         serde_json::to_vec_pretty(&v).context("cannot serialise the VDR")?;
                     bytes.push(b'\n');
@@ -208,10 +197,7 @@ pub fn run(args: ScanArgs, ctx: Ctx) -> anyhow::Result<u8> {
         })
         .collect();
     if let Some(path) = &args.html {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        let page = craft_scan::html::html(&scans, &craft_model::rfc3339_from_unix(now));
+        let page = craft_scan::html::html(&scans, &output::now_rfc3339());
         output::write_atomic(path, page.as_bytes())?;
     }
     if let Some(path) = &args.sarif {
@@ -282,11 +268,7 @@ fn human(s: &SbomScan, all: bool) {
         .iter()
         .filter(|f| all || f.status == FindingStatus::Affected)
     {
-        let score = [&f.cvss4, &f.cvss3]
-            .into_iter()
-            .flatten()
-            .map(|c| c.score)
-            .reduce(f64::max);
+        let score = f.cvss_score();
         t.add_row([
             if f.status == FindingStatus::Unknown {
                 format!("{}?", f.priority.label)
@@ -342,11 +324,7 @@ fn human(s: &SbomScan, all: bool) {
                 c.before.status,
                 c.before.priority,
                 c.after.component_version.as_deref().unwrap_or("-"),
-                if c.after.status == FindingStatus::Affected {
-                    "affected"
-                } else {
-                    "unknown"
-                },
+                c.after.status.name(),
                 c.after.priority.label
             );
         }

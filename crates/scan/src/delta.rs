@@ -100,11 +100,7 @@ pub fn delta(previous: &[Previous], now: &ScanReport) -> Delta {
 }
 
 fn compare(p: &Previous, f: &Finding, out: &mut Delta) {
-    let status = serde_json::to_value(f.status)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
-    if p.status != status
+    if p.status != f.status.name()
         || p.priority != f.priority.label
         || p.component_version != f.component_version
     {

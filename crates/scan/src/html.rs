@@ -28,15 +28,6 @@ th{background:#f4f4f4}.P1{color:#fff;background:#b00020}.P2{background:#f4a261}.
 .prio{font-weight:bold;padding:1px 6px;border-radius:3px}.unknown{font-style:italic;color:#555}
 details{margin:.2em 0}code{font-size:.92em}.muted{color:#666}";
 
-fn score(f: &Finding) -> String {
-    [&f.cvss4, &f.cvss3]
-        .into_iter()
-        .flatten()
-        .map(|c| c.score)
-        .reduce(f64::max)
-        .map_or_else(|| "–".to_string(), |s| format!("{s:.1}"))
-}
-
 /// The report of scans (`(the SBOM's path as given, its report)`), generated at `timestamp`.
 pub fn html(scans: &[(&str, &ScanReport)], timestamp: &str) -> String {
     let mut h = String::new();
@@ -138,7 +129,8 @@ fn row(h: &mut String, f: &Finding) {
         escape(&f.component_name),
         escape(&f.identity.version),
         escape(&f.fixed.join(", ")),
-        score(f),
+        f.cvss_score()
+            .map_or_else(|| "–".to_string(), |s| format!("{s:.1}")),
         f.kev.as_ref().map_or_else(String::new, |k| escape(&k.date_added)),
         f.epss.as_ref().map_or_else(String::new, |e| format!("{:.3}", e.score)),
         escape(f.decided_by.source.name()),

@@ -25,6 +25,16 @@ pub enum FindingStatus {
     Unknown,
 }
 
+impl FindingStatus {
+    /// The name in reports: `affected` or `unknown`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FindingStatus::Affected => "affected",
+            FindingStatus::Unknown => "unknown",
+        }
+    }
+}
+
 /// A record, by source and id.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct RecordRef {
@@ -34,6 +44,17 @@ pub struct RecordRef {
     pub assigner: String,
     /// The record's id.
     pub id: String,
+}
+
+impl Finding {
+    /// The highest CVSS base score (v4.0 or v3.x), if any.
+    pub fn cvss_score(&self) -> Option<f64> {
+        [&self.cvss4, &self.cvss3]
+            .into_iter()
+            .flatten()
+            .map(|c| c.score)
+            .reduce(f64::max)
+    }
 }
 
 /// One vulnerability in one component.
@@ -267,6 +288,31 @@ fn names_this_package(r: &KeyRange, id: &Identity, c: &craft_model::Component) -
             .iter()
             .filter_map(|p| craft_version::purl::Purl::parse(p).ok())
             .any(|p| p.name.eq_ignore_ascii_case(pkg))
+}
+
+/// The other sources whose answer differs from the deciding one's, one line each.
+fn disagreements(live: &[Judged], d: &Judged) -> Vec<String> {
+    let says = |v: &Verdict| match v {
+        Verdict::Affected => "affected",
+        Verdict::NotAffected => "not affected",
+        Verdict::Unknown(_) => "unknown",
+    };
+    live.iter()
+        .filter(|j| verdict_rank(&j.verdict) != verdict_rank(&d.verdict))
+        .map(|j| {
+            let assigner = if j.record.assigner.is_empty() {
+                "-"
+            } else {
+                j.record.assigner.as_str()
+            };
+            format!(
+                "{} {} ({assigner}) says {}",
+                j.record.source,
+                j.record.id,
+                says(&j.verdict)
+            )
+        })
+        .collect()
 }
 
 /// Versions that fix a range, as it states them.
@@ -562,46 +608,13 @@ impl<'a> Matcher<'a> {
         let Some(d) = decider else {
             return Ok(());
         };
-        // A vulnerability its deciding source rejected (the kernel CNA's `rejected/` folder)
-        // makes no finding, whatever an older copy elsewhere still says.
-        let e = if matches!(d.verdict, Verdict::NotAffected) {
-            Rc::new(priority::Enrichment::default())
-        } else {
-            let e = self.enrichment(vuln)?;
-            if e.void {
-                report.withdrawn += 1;
-                return Ok(());
-            }
-            e
-        };
-        let says = |v: &Verdict| match v {
-            Verdict::Affected => "affected",
-            Verdict::NotAffected => "not affected",
-            Verdict::Unknown(_) => "unknown",
-        };
-        let disagreements: Vec<String> = live
-            .iter()
-            .filter(|j| verdict_rank(&j.verdict) != verdict_rank(&d.verdict))
-            .map(|j| {
-                format!(
-                    "{} {} ({}) says {}",
-                    j.record.source,
-                    j.record.id,
-                    if j.record.assigner.is_empty() {
-                        "-"
-                    } else {
-                        j.record.assigner.as_str()
-                    },
-                    says(&j.verdict)
-                )
-            })
-            .collect();
+        let decided = &d.ranges[d.at];
         let (status, reason) = match &d.verdict {
             Verdict::Affected => (FindingStatus::Affected, None),
+            Verdict::Unknown(why) => (FindingStatus::Unknown, Some(why.clone())),
             Verdict::NotAffected => {
                 report.not_affected += 1;
                 if self.keep_cleared {
-                    let decided = &d.ranges[d.at];
                     report.cleared.push(Cleared {
                         id: vuln.to_string(),
                         component: c.id.clone(),
@@ -609,14 +622,19 @@ impl<'a> Matcher<'a> {
                         identity: ids[d.identity].clone(),
                         decided_by: d.record.clone(),
                         range: range_summary(&decided.form, &decided.range),
-                        disagreements,
+                        disagreements: disagreements(&live, d),
                     });
                 }
                 return Ok(());
             }
-            Verdict::Unknown(why) => (FindingStatus::Unknown, Some(why.clone())),
         };
-        let decided = &d.ranges[d.at];
+        // A vulnerability its deciding source rejected (the kernel CNA's `rejected/` folder)
+        // makes no finding, whatever an older copy elsewhere still says.
+        let e = self.enrichment(vuln)?;
+        if e.void {
+            report.withdrawn += 1;
+            return Ok(());
+        }
         let range = range_summary(&decided.form, &decided.range);
         let fixed = fixed_versions(&decided.form, &decided.range);
         let prio = priority::priority(status, &e);
@@ -636,7 +654,7 @@ impl<'a> Matcher<'a> {
             decided_by: d.record.clone(),
             range,
             fixed,
-            disagreements,
+            disagreements: disagreements(&live, d),
             note: d.note.clone().or_else(|| {
                 ids[d.identity].upstream_of_distro.then(|| {
                     "judged by the upstream software's ranges (the database has no advisory of this distribution for it): the distribution may have backported the fix".to_string()

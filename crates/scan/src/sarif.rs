@@ -37,14 +37,6 @@ pub fn sarif(scans: &[(&str, &ScanReport)]) -> Value {
     })
 }
 
-fn score(f: &Finding) -> Option<f64> {
-    [&f.cvss4, &f.cvss3]
-        .into_iter()
-        .flatten()
-        .map(|c| c.score)
-        .reduce(f64::max)
-}
-
 fn rule_of(f: &Finding) -> Value {
     let text = f.summary.clone().unwrap_or_else(|| f.id.clone());
     let mut tags = vec!["security".to_string(), "vulnerability".to_string()];
@@ -55,7 +47,7 @@ fn rule_of(f: &Finding) -> Value {
         format!("https://osv.dev/vulnerability/{}", f.id)
     };
     let mut properties = json!({"tags": tags, "aliases": f.aliases});
-    if let Some(s) = score(f) {
+    if let Some(s) = f.cvss_score() {
         properties["security-severity"] = json!(format!("{s:.1}"));
     }
     if let Some(k) = &f.kev {

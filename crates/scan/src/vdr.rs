@@ -7,7 +7,7 @@
 //! number, each `affects[].ref` is a BOM-Link into it (`urn:cdx:<serial>/<version>#<bom-ref>`);
 //! otherwise the affected components are included in the VDR and referenced locally.
 
-use crate::{Finding, FindingStatus, ScanReport};
+use crate::{Finding, ScanReport};
 use craft_model::Sbom;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -83,9 +83,9 @@ pub fn vdr(sbom: &Sbom, report: &ScanReport, timestamp: &str) -> Value {
                 let reference = match &link {
                     Some(l) => format!("{l}#{}", f.component),
                     None => {
-                        components.entry(f.component.as_str()).or_insert_with(|| {
-                            component_of(sbom, f)
-                        });
+                        components
+                            .entry(f.component.as_str())
+                            .or_insert_with(|| component_of(sbom, f));
                         f.component.clone()
                     }
                 };
@@ -93,7 +93,7 @@ pub fn vdr(sbom: &Sbom, report: &ScanReport, timestamp: &str) -> Value {
                     "ref": reference,
                     "versions": [{
                         "version": f.component_version.as_deref().unwrap_or(&f.identity.version),
-                        "status": if f.status == FindingStatus::Affected { "affected" } else { "unknown" },
+                        "status": f.status.name(),
                     }],
                 })
             })
