@@ -91,15 +91,20 @@ fn without_git(version: &str) -> (String, bool) {
 }
 
 /// The keys of a CPE's vendor and product: the CPE key (WFN-quoted, as the database keys
-/// NVD and CVE 5 `cpes`; or the kernel's), and the same pair as CVE 5 free text.
-fn cpe_keys(cpe: &Wfn, vendor: &str, product: &str) -> Vec<String> {
+/// NVD and CVE 5 `cpes`; or the kernel's), the same pair as CVE 5 free text, and the other
+/// names CNAs write for the same software (`curl`/`curl` for NVD's `haxx:curl`).
+fn cpe_keys(cpe: &Wfn, vendor: &str, product: &str, table: &Table) -> Vec<String> {
     let Some(k) = key::of_cpe(cpe) else {
         return Vec::new();
     };
     if k == key::LINUX_KERNEL {
         return vec![k];
     }
-    vec![k, key::of_vendor_product(vendor, product)]
+    let mut keys = vec![k, key::of_vendor_product(vendor, product)];
+    for (v, p) in table.cna_names(vendor, product) {
+        keys.push(key::of_vendor_product(v, p));
+    }
+    keys
 }
 
 impl Identities {
@@ -132,6 +137,7 @@ impl Identities {
             let v = cpe_version(&cand.cpe).unwrap_or_else(|| version.to_string());
             let why = format!("{via}{}", cand.reason);
             self.push_cpe(
+                table,
                 Some(&cand.cpe),
                 &vendor,
                 &product,
@@ -144,8 +150,10 @@ impl Identities {
 
     /// An identity from a CPE vendor/product pair and a version, keeping `base`'s other
     /// attributes.
+    #[allow(clippy::too_many_arguments)]
     fn push_cpe(
         &mut self,
+        table: &Table,
         base: Option<&Wfn>,
         vendor: &str,
         product: &str,
@@ -179,7 +187,7 @@ impl Identities {
         } else {
             Scheme::Generic
         };
-        for k in cpe_keys(&cpe, vendor, product) {
+        for k in cpe_keys(&cpe, vendor, product, table) {
             let scheme = if k == key::LINUX_KERNEL {
                 Scheme::Kernel
             } else {
@@ -266,6 +274,7 @@ pub fn of_component(c: &Component, table: &Table) -> Identities {
         match w.vendor().unquoted() {
             Some(vendor) if !vendor.is_empty() => {
                 out.push_cpe(
+                    table,
                     Some(&w),
                     &vendor,
                     &product,
@@ -288,6 +297,7 @@ pub fn of_component(c: &Component, table: &Table) -> Identities {
                 }
                 for vendor in vendors {
                     out.push_cpe(
+                        table,
                         Some(&w),
                         &vendor,
                         &product,
@@ -408,6 +418,22 @@ mod tests {
         // The CPE keeps its target software for NVD matching.
         let cpe = ids.list[0].cpe.as_ref().unwrap().to_string();
         assert!(cpe.ends_with(":python:*:*"), "{cpe}");
+    }
+
+    #[test]
+    fn a_cpe_also_takes_the_names_cnas_write_for_it() {
+        let t = Table::default();
+        let ids = of_component(
+            &comp(
+                "curl",
+                Some("8.4.0"),
+                &[],
+                &["cpe:2.3:a:haxx:curl:8.4.0:*:*:*:*:*:*:*"],
+            ),
+            &t,
+        );
+        let keys: Vec<&str> = ids.list.iter().map(|i| i.key.as_str()).collect();
+        assert_eq!(keys, ["cpe:haxx:curl", "vp:haxx/curl", "vp:curl/curl"]);
     }
 
     #[test]

@@ -254,6 +254,35 @@ const BUILTIN: &[(&[&str], char, &str, &str)] = &[
     (&["optee-os", "optee_os"], 'a', "linaro", "op-tee"),
 ];
 
+/// The vendor and product names CVE Numbering Authorities write in CVE 5 records for
+/// software NVD names otherwise: (NVD vendor, NVD product, [(CNA vendor, CNA product)]).
+/// Surveyed over CISA's vulnrichment records (the curl CNA writes `curl`/`curl` where NVD
+/// writes `haxx:curl`); "n/a" vendors and other vendors' forks are left out.
+/// A (vendor, product) pair.
+type Names = (&'static str, &'static str);
+
+const CNA_NAMES: &[(&str, &str, &[Names])] = &[
+    ("haxx", "curl", &[("curl", "curl")]),
+    (
+        "gnu",
+        "glibc",
+        &[("the gnu c library", "glibc"), ("gnu libc", "glibc")],
+    ),
+    (
+        "zephyrproject",
+        "zephyr",
+        &[("zephyrproject-rtos", "zephyr")],
+    ),
+    ("tukaani", "xz", &[("tukaani-project", "xz")]),
+    (
+        "eclipse",
+        "mosquitto",
+        &[("eclipse foundation", "mosquitto")],
+    ),
+    ("amazon", "freertos", &[("freertos", "freertos-kernel")]),
+    ("linaro", "op-tee", &[("op-tee", "optee_os")]),
+];
+
 impl Default for Table {
     fn default() -> Table {
         Table {
@@ -384,6 +413,19 @@ impl Table {
         out
     }
 
+    /// The other (vendor, product) names CVE 5 records use for the software NVD names
+    /// `vendor:product` ([`CNA_NAMES`]).
+    pub fn cna_names(
+        &self,
+        vendor: &str,
+        product: &str,
+    ) -> &'static [(&'static str, &'static str)] {
+        CNA_NAMES
+            .iter()
+            .find(|(v, p, _)| *v == vendor && *p == product)
+            .map_or(&[], |(_, _, names)| names)
+    }
+
     /// Package names known for a CPE name's vendor and product (the way back).
     pub fn package_names(&self, cpe: &Wfn) -> Vec<&str> {
         let (Some(vendor), Some(product)) = (cpe.vendor().unquoted(), cpe.product().unquoted())
@@ -400,6 +442,23 @@ impl Table {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn cna_names_are_lower_case_and_known_to_the_table() {
+        let t = super::Table::default();
+        for (v, p, names) in super::CNA_NAMES {
+            assert!(!t.cna_names(v, p).is_empty());
+            assert!(
+                !t.vendors_of_product(p).is_empty(),
+                "{v}:{p} not in BUILTIN"
+            );
+            for (cv, cp) in *names {
+                assert_eq!(*cv, cv.to_lowercase());
+                assert_eq!(*cp, cp.to_lowercase());
+            }
+        }
+        assert!(t.cna_names("openssl", "openssl").is_empty());
+    }
+
     use super::*;
 
     fn cands(purl: &str) -> Vec<Candidate> {

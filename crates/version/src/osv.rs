@@ -51,6 +51,12 @@ impl Event<'_> {
 
 /// Evaluate one OSV `affected[]` entry for `version` in `scheme`.
 ///
+/// A `GIT` range names commits: it says nothing about a version number. When the entry
+/// also has a version range that could be read (PyPA's records carry both), that range
+/// decides. When it has only `GIT` ranges, a version in its `versions` list is affected and
+/// any other is unknown: the list was enumerated from tags when the record was written, and
+/// a range with no fix yet also covers releases made since.
+///
 /// `Go` versions in OSV have no `v` prefix; it is added for the `golang` scheme.
 pub fn evaluate(affected: &Value, version: &str, scheme: Scheme) -> Verdict {
     let fix = |v: &str| -> String {
@@ -75,6 +81,7 @@ pub fn evaluate(affected: &Value, version: &str, scheme: Scheme) -> Verdict {
         return Verdict::Affected;
     }
     let mut unknown = None;
+    let mut git_only = true;
     for range in affected
         .get("ranges")
         .and_then(Value::as_array)
@@ -83,9 +90,9 @@ pub fn evaluate(affected: &Value, version: &str, scheme: Scheme) -> Verdict {
     {
         let kind = range.get("type").and_then(Value::as_str).unwrap_or("");
         if kind == "GIT" {
-            unknown.get_or_insert_with(|| "a GIT range names commits, not versions".to_string());
             continue;
         }
+        git_only = false;
         let events: Vec<Event<'_>> = range
             .get("events")
             .and_then(Value::as_array)
@@ -114,8 +121,22 @@ pub fn evaluate(affected: &Value, version: &str, scheme: Scheme) -> Verdict {
     }
     match unknown {
         Some(why) => Verdict::Unknown(why),
+        None if git_only && has_git(affected) => Verdict::Unknown(
+            "a GIT range names commits, not versions, and the version is not among those \
+             the record lists"
+                .to_string(),
+        ),
         None => Verdict::NotAffected,
     }
+}
+
+fn has_git(affected: &Value) -> bool {
+    affected
+        .get("ranges")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|r| r.get("type").and_then(Value::as_str) == Some("GIT"))
 }
 
 /// The OSV specification's algorithm on one range's events: sort them by version
@@ -180,6 +201,25 @@ fn in_range(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_git_range_beside_a_version_range_does_not_make_it_unknown() {
+        // PYSEC-2023-74 (requests), abridged: a GIT range and the ECOSYSTEM range.
+        let a = json!({"ranges": [
+            {"type": "GIT", "repo": "https://github.com/psf/requests",
+             "events": [{"introduced": "0"}, {"fixed": "74ea7cf7a6a27a4eeb2ae24e162bcc942a6706d5"}]},
+            {"type": "ECOSYSTEM", "events": [{"introduced": "2.3.0"}, {"fixed": "2.31.0"}]}]});
+        assert_eq!(evaluate(&a, "2.31.0", Scheme::Pypi), Verdict::NotAffected);
+        assert_eq!(evaluate(&a, "2.30.0", Scheme::Pypi), Verdict::Affected);
+        assert_eq!(evaluate(&a, "2.2.1", Scheme::Pypi), Verdict::NotAffected);
+        // GIT only: a listed version is affected; any other is unknown (see `events`).
+        let git =
+            json!({"ranges": [{"type": "GIT", "repo": "r", "events": [{"introduced": "0"}]}]});
+        assert!(matches!(
+            evaluate(&git, "1.0.1", Scheme::Pypi),
+            Verdict::Unknown(_)
+        ));
+    }
 
     #[test]
     fn events() {
