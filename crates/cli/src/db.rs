@@ -120,7 +120,7 @@ Examples:
 }
 
 /// The database directory option every `db` command takes.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct DbArg {
     /// Database directory [default: $CRAFT_DB, else the user data directory's `craft/db`].
     #[arg(long, value_name = "DIR")]

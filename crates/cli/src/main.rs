@@ -19,6 +19,7 @@ macro_rules! println {
     ($($arg:tt)*) => { $crate::output::line(format_args!($($arg)*)) };
 }
 
+mod check;
 mod db;
 mod id;
 mod output;
@@ -61,6 +62,7 @@ Examples:
   craft db import osv-all.zip known_exploited_vulnerabilities.json
   craft db show CVE-2021-44228
   craft scan rootfs.spdx.json --fail-on kev,critical
+  craft check examples/gateway
 
 Exit codes: 0 ok, 1 a finding reached --fail-on, 2 usage error or unreadable input.";
 
@@ -89,6 +91,8 @@ enum Command {
     Db(db::DbCommand),
     /// Match SBOMs against the local vulnerability database, with evidence and priorities.
     Scan(scan::ScanArgs),
+    /// Check a product directory (craft.toml): every release scanned, and the CRA gaps.
+    Check(check::CheckArgs),
 }
 
 /// Global settings every command gets.
@@ -119,6 +123,7 @@ fn main() -> ExitCode {
         Command::Id(cmd) => id::run(cmd, ctx),
         Command::Db(cmd) => db::run(cmd, ctx),
         Command::Scan(args) => scan::run(args, ctx),
+        Command::Check(args) => check::run(args, ctx),
     };
     match result {
         Ok(code) => ExitCode::from(code),

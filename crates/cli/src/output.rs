@@ -90,6 +90,19 @@ pub fn progress(ctx: Ctx, len: usize, what: &str) -> ProgressBar {
     bar
 }
 
+/// A spinner on stderr counting files, hidden as [`progress`] is.
+pub fn spinner(ctx: Ctx, what: &str) -> ProgressBar {
+    if ctx.quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}: {pos} files {elapsed}") {
+        bar.set_style(style);
+    }
+    bar.set_message(what.to_string());
+    bar
+}
+
 /// The current UTC time as RFC 3339, from the system clock.
 pub fn now_rfc3339() -> String {
     let secs = std::time::SystemTime::now()

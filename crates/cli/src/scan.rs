@@ -3,10 +3,10 @@
 use crate::db::DbArg;
 use crate::{output, Ctx, Format};
 use anyhow::Context;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use comfy_table::Table;
 use craft_sbom::{read_path, ReadOptions};
-use craft_scan::{FindingStatus, Matcher, ScanReport};
+use craft_scan::{FailOn, FindingStatus, Matcher, ScanReport};
 use craft_vulndb::{Precedence, SqliteStore};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -43,7 +43,7 @@ pub struct ScanArgs {
     #[arg(required = true)]
     sboms: Vec<PathBuf>,
     /// Exit with 1 when an affected finding meets one of these (comma-separated).
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "LEVEL")]
+    #[arg(long, value_delimiter = ',', value_name = "LEVEL", value_parser = fail_on_parser())]
     fail_on: Vec<FailOn>,
     /// Also list undecided (`unknown`) findings in the table (JSON always has them).
     #[arg(long)]
@@ -69,38 +69,6 @@ pub struct ScanArgs {
     sarif: Option<PathBuf>,
 }
 
-/// A `--fail-on` level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    /// Listed in CISA KEV (exploited in the wild).
-    Kev,
-    /// CVSS >= 9.0.
-    Critical,
-    /// CVSS >= 7.0.
-    High,
-    /// CVSS >= 4.0.
-    Medium,
-    /// Any affected finding.
-    Any,
-    /// Any undecided finding.
-    Unknown,
-}
-
-impl FailOn {
-    fn hit(self, f: &craft_scan::Finding) -> bool {
-        let score = f.cvss_score();
-        let affected = f.status == FindingStatus::Affected;
-        match self {
-            FailOn::Kev => affected && f.kev.is_some(),
-            FailOn::Critical => affected && score.is_some_and(|s| s >= 9.0),
-            FailOn::High => affected && score.is_some_and(|s| s >= 7.0),
-            FailOn::Medium => affected && score.is_some_and(|s| s >= 4.0),
-            FailOn::Any => affected,
-            FailOn::Unknown => f.status == FindingStatus::Unknown,
-        }
-    }
-}
-
 #[derive(Serialize)]
 struct SbomScan {
     sbom: String,
@@ -117,6 +85,12 @@ struct SbomScan {
 enum Outcome {
     Scanned(Box<SbomScan>),
     Unreadable { sbom: String, error: String },
+}
+
+/// The `--fail-on` parser: the level names, listed in `--help`.
+pub fn fail_on_parser() -> impl clap::builder::TypedValueParser<Value = FailOn> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(FailOn::NAMES).try_map(|s| s.parse::<FailOn>())
 }
 
 /// Run `craft scan`.
@@ -159,7 +133,7 @@ pub fn run(args: ScanArgs, ctx: Ctx) -> anyhow::Result<u8> {
                     Some(prev) => {
                         let before = craft_scan::delta::previous_findings(prev, &sbom)
                             .map_err(|e| anyhow::anyhow!("previous report: {e}"))?;
-                        Some(craft_scan::delta::delta(&before, &report))
+                        Some(craft_scan::delta::delta(&before, &report.findings))
                     }
                     None => None,
                 };
@@ -185,7 +159,7 @@ pub fn run(args: ScanArgs, ctx: Ctx) -> anyhow::Result<u8> {
             Outcome::Unreadable { .. } => None,
         })
         .flatten()
-        .any(|f| args.fail_on.iter().any(|l| l.hit(f)));
+        .any(|f| FailOn::any_hit(&args.fail_on, f));
     let unreadable = outcomes
         .iter()
         .any(|o| matches!(o, Outcome::Unreadable { .. }));
@@ -238,6 +212,43 @@ fn considered(s: &SbomScan) -> Vec<&craft_scan::Finding> {
     }
 }
 
+/// The columns of a findings table.
+pub const FINDING_HEADER: [&str; 9] = [
+    "prio",
+    "vulnerability",
+    "component",
+    "version",
+    "fixed",
+    "CVSS",
+    "KEV",
+    "EPSS",
+    "by",
+];
+
+/// One finding as a row under [`FINDING_HEADER`] (an undecided finding's priority has a `?`).
+pub fn finding_row(f: &craft_scan::Finding) -> [String; 9] {
+    let score = f.cvss_score();
+    [
+        if f.status == FindingStatus::Unknown {
+            format!("{}?", f.priority.label)
+        } else {
+            f.priority.label.to_string()
+        },
+        f.id.clone(),
+        f.component_name.clone(),
+        f.identity.version.clone(),
+        f.fixed.join(", "),
+        score.map_or_else(|| "-".to_string(), |s| format!("{s:.1}")),
+        f.kev
+            .as_ref()
+            .map_or_else(String::new, |k| k.date_added.clone()),
+        f.epss
+            .as_ref()
+            .map_or_else(String::new, |e| format!("{:.3}", e.score)),
+        format!("{} {}", f.decided_by.source, f.decided_by.id),
+    ]
+}
+
 fn human(s: &SbomScan, all: bool) {
     let r = &s.report;
     let affected = r
@@ -252,42 +263,13 @@ fn human(s: &SbomScan, all: bool) {
     );
     let mut t = Table::new();
     t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-    t.set_header([
-        "prio",
-        "vulnerability",
-        "component",
-        "version",
-        "fixed",
-        "CVSS",
-        "KEV",
-        "EPSS",
-        "by",
-    ]);
+    t.set_header(FINDING_HEADER);
     for f in r
         .findings
         .iter()
         .filter(|f| all || f.status == FindingStatus::Affected)
     {
-        let score = f.cvss_score();
-        t.add_row([
-            if f.status == FindingStatus::Unknown {
-                format!("{}?", f.priority.label)
-            } else {
-                f.priority.label.to_string()
-            },
-            f.id.clone(),
-            f.component_name.clone(),
-            f.identity.version.clone(),
-            f.fixed.join(", "),
-            score.map_or_else(|| "-".to_string(), |s| format!("{s:.1}")),
-            f.kev
-                .as_ref()
-                .map_or_else(String::new, |k| k.date_added.clone()),
-            f.epss
-                .as_ref()
-                .map_or_else(String::new, |e| format!("{:.3}", e.score)),
-            format!("{} {}", f.decided_by.source, f.decided_by.id),
-        ]);
+        t.add_row(finding_row(f));
     }
     if t.row_count() > 0 {
         println!("{t}");

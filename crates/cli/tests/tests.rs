@@ -350,6 +350,7 @@ fn id_parse_reads_purls_and_cpes() {
 #[allow(clippy::print_stderr)]
 mod db;
 
+mod check;
 mod scan;
 
 #[test]

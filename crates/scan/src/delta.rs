@@ -6,7 +6,7 @@
 //! before. *Fixed*: present before, absent now (fixed, cleared, or the component removed).
 //! *Changed*: present in both with a different status, priority or component version.
 
-use crate::{Finding, ScanReport};
+use crate::Finding;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -62,7 +62,7 @@ pub struct Delta {
 /// A finding is paired first with the previous one of the same component name, version and
 /// vulnerability, then with one of the same name and vulnerability (the component's version
 /// changed), each previous finding used once.
-pub fn delta(previous: &[Previous], now: &ScanReport) -> Delta {
+pub fn delta(previous: &[Previous], now: &[Finding]) -> Delta {
     let mut before: BTreeMap<(&str, &str), Vec<&Previous>> = BTreeMap::new();
     for p in previous {
         before
@@ -73,7 +73,7 @@ pub fn delta(previous: &[Previous], now: &ScanReport) -> Delta {
     let mut out = Delta::default();
     let mut pending: Vec<&Finding> = Vec::new();
     // Exact pairs first, so that a version change is not taken for another copy's match.
-    for f in &now.findings {
+    for f in now {
         let group = before
             .get_mut(&(f.component_name.as_str(), f.id.as_str()))
             .filter(|g| !g.is_empty());

@@ -19,11 +19,13 @@ pub mod delta;
 pub mod html;
 pub mod identity;
 mod judge;
+pub mod policy;
 pub mod priority;
 pub mod sarif;
 pub mod vdr;
 
 pub use judge::{Cleared, Finding, FindingStatus, Matcher, RecordRef, ScanReport, Unidentified};
+pub use policy::FailOn;
 
 /// Why a scan failed.
 #[derive(Debug, thiserror::Error)]

@@ -345,7 +345,7 @@ fn a_previous_report_gives_new_fixed_and_changed() {
         "component_version": "1.2.3", "status": "affected", "priority": {"label": "P2"}}),
     );
     let before = craft_scan::delta::previous_findings(&report, "fixture.cdx.json").unwrap();
-    let d = craft_scan::delta::delta(&before, &r);
+    let d = craft_scan::delta::delta(&before, &r.findings);
     let new: Vec<&str> = d.new.iter().map(|f| f.component.as_str()).collect();
     assert_eq!(new, ["left-pad"]);
     assert_eq!(d.fixed.len(), 1);

@@ -1,0 +1,383 @@
+//! `craft check PRODUCT_DIR`: the main job. Every release of a product scanned, and the
+//! compliance summary.
+
+use crate::scan::{fail_on_parser, finding_row, FINDING_HEADER};
+use crate::{output, Ctx, Format};
+use anyhow::Context;
+use clap::Args;
+use comfy_table::Table;
+use craft_product::check::{CheckReport, ReleaseReport};
+use craft_product::{CheckContext, DatabaseInfo, Date, ProductDir};
+use craft_scan::{FailOn, Matcher};
+use craft_vulndb::{Limits, Precedence, SqliteStore, Store};
+use std::path::{Path, PathBuf};
+
+/// Check a product: scan every release's SBOMs and report what the CRA still asks.
+///
+/// Reads `craft.toml` in PRODUCT_DIR (the product, its releases and their SBOM files, the
+/// support period, the policy), reads and checks each SBOM, matches it against the
+/// vulnerability database, and prints per release the components, the findings by
+/// priority and what changed since the last run, then the gaps: what the CRA asks of the
+/// product that its directory does not show yet, each with its legal reference.
+///
+/// The database: `--db`, else `[vulndb] path`, else (when `[vulndb] import` lists local
+/// vulnerability data) the product's own `.craft/vulndb`, else `CRAFT_DB` or the user's
+/// database kept by `craft db update`. Each run is recorded in `.craft/last-check.json` for
+/// the next run's "since last run" (not with `--release` or `--no-save`).
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  craft check examples/gateway
+  craft check .                          # the product directory you are in
+  craft check products/gateway --fail-on kev,critical
+  craft --format json check products/gateway > compliance.json
+  craft check products/gateway --release 2.1.0 --db /srv/craft/db
+
+Exit codes: 0 nothing failed; 1 a finding of a supported release met the policy
+([policy] fail-on and --fail-on) or a gap is an error (a known-exploited vulnerability, no
+declared support period); 2 craft.toml is invalid or an SBOM cannot be read.")]
+pub struct CheckArgs {
+    /// The product directory (holding craft.toml), or the craft.toml file itself.
+    #[arg(default_value = ".")]
+    product: PathBuf,
+    /// Vulnerability database directory (overrides craft.toml's [vulndb]).
+    #[arg(long, value_name = "DIR")]
+    db: Option<PathBuf>,
+    /// Check only these releases (by version; repeatable).
+    #[arg(long, value_name = "VERSION")]
+    release: Vec<String>,
+    /// Also fail on these levels (comma-separated; added to [policy] fail-on).
+    #[arg(long, value_delimiter = ',', value_name = "LEVEL", value_parser = fail_on_parser())]
+    fail_on: Vec<FailOn>,
+    /// Do not record this run as the last one.
+    #[arg(long)]
+    no_save: bool,
+    /// Findings listed per release in the human report (JSON has all).
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    top: usize,
+}
+
+/// The file of the last run, in the product's state directory.
+const LAST_RUN: &str = "last-check.json";
+
+/// Run `craft check`.
+pub fn run(args: CheckArgs, ctx: Ctx) -> anyhow::Result<u8> {
+    let mut product = ProductDir::open(&args.product)?;
+    if !args.release.is_empty() {
+        for v in &args.release {
+            anyhow::ensure!(
+                product.manifest.releases.iter().any(|r| &r.version == v),
+                "`{}` declares no release {v} (it has: {})",
+                args.product.display(),
+                product
+                    .manifest
+                    .releases
+                    .iter()
+                    .map(|r| r.version.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        product
+            .manifest
+            .releases
+            .retain(|r| args.release.contains(&r.version));
+    }
+    let (dir, store) = database(&product, args.db.as_deref(), ctx)?;
+    let precedence = Precedence::for_dir(&dir)?;
+    let status = store.status()?;
+    let database = DatabaseInfo {
+        dir: dir.display().to_string(),
+        vulnerabilities: status.vulnerabilities,
+        newest_record: status.sources.iter().filter_map(|s| s.newest.clone()).max(),
+    };
+    let last_run = product.state_dir().join(LAST_RUN);
+    let previous = read_previous(&last_run);
+    let now = output::now_rfc3339();
+    let today = Date::from_unix(craft_model::unix_from_rfc3339(&now).unwrap_or(0));
+    let check_ctx = CheckContext {
+        today,
+        checked_at: now,
+        database,
+        fail_on: args.fail_on.clone(),
+    };
+    let total: usize = product
+        .manifest
+        .releases
+        .iter()
+        .map(|r| r.sboms.len())
+        .sum();
+    let bar = output::progress(ctx, total, "SBOMs");
+    let mut matcher = Matcher::new(&store, &precedence);
+    let report = craft_product::check(
+        &product,
+        &mut matcher,
+        &check_ctx,
+        previous.as_ref(),
+        &mut |sbom| {
+            bar.set_message(sbom.to_string());
+            bar.inc(1);
+        },
+    )?;
+    bar.finish_and_clear();
+    if args.release.is_empty() && !args.no_save {
+        let state = product.state_dir();
+        fs_err::create_dir_all(&state)?;
+        let mut bytes = serde_json::to_vec(&report).context("cannot serialise the report")?;
+        bytes.push(b'\n');
+        output::write_atomic(&last_run, &bytes)?;
+    }
+    match ctx.format {
+        Format::Json => output::json(&report)?,
+        Format::Human => human(&report, args.top),
+    }
+    let unreadable = report
+        .releases
+        .iter()
+        .flat_map(|r| &r.sboms)
+        .any(|s| s.unreadable.is_some());
+    Ok(if unreadable {
+        2
+    } else {
+        u8::from(report.policy.failed)
+    })
+}
+
+/// The database to use and, when the product imports its own data, that data imported.
+fn database(
+    product: &ProductDir,
+    flag: Option<&Path>,
+    ctx: Ctx,
+) -> anyhow::Result<(PathBuf, SqliteStore)> {
+    let cfg = &product.manifest.vulndb;
+    let dir = match (flag, &cfg.path) {
+        (Some(d), _) => d.to_path_buf(),
+        (None, Some(p)) => product.resolve(p),
+        (None, None) if !cfg.import.is_empty() => product.state_dir().join("vulndb"),
+        (None, None) => crate::db::DbArg::default().dir()?,
+    };
+    if cfg.import.is_empty() {
+        anyhow::ensure!(
+            dir.join(craft_vulndb::store::DB_FILE).exists(),
+            "no vulnerability database in `{}`: run `craft db update` (or `craft db import`), \
+             or list local vulnerability data under [vulndb] import in craft.toml",
+            dir.display()
+        );
+        return Ok((dir.clone(), SqliteStore::open(&dir)?));
+    }
+    let paths: Vec<PathBuf> = cfg.import.iter().map(|p| product.resolve(p)).collect();
+    for p in &paths {
+        anyhow::ensure!(
+            p.exists(),
+            "`{}` ([vulndb] import in craft.toml) does not exist",
+            p.display()
+        );
+    }
+    let bar = output::spinner(ctx, "importing the product's vulnerability data");
+    let mut store = SqliteStore::create(&dir)?;
+    store.import(&paths, &Limits::default(), &mut |n| bar.set_position(n))?;
+    bar.finish_and_clear();
+    Ok((dir, store))
+}
+
+/// The last run's report, if there is one craft can read (else the run is a first run).
+fn read_previous(path: &Path) -> Option<serde_json::Value> {
+    let text = match fs_err::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => {
+            anstream::eprintln!("warning: {e}; treating this run as the first");
+            return None;
+        }
+    };
+    match serde_json::from_str(&text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            anstream::eprintln!(
+                "warning: `{}` is not a craft check report ({e}); treating this run as the first",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+fn human(r: &CheckReport, top: usize) {
+    use owo_colors::OwoColorize;
+    let p = &r.product;
+    let mut title = p.name.clone();
+    if let Some(m) = &p.model {
+        title.push_str(&format!(" ({m})"));
+    }
+    if let Some(m) = &p.manufacturer {
+        title.push_str(&format!(", {m}"));
+    }
+    match &p.support_end {
+        Some(end) => title.push_str(&format!("; supported until {end}")),
+        None => title.push_str("; no support period declared"),
+    }
+    println!("{}", title.bold());
+    println!(
+        "database `{}`: {} vulnerabilities, newest record {}",
+        r.database.dir,
+        r.database.vulnerabilities,
+        r.database.newest_record.as_deref().unwrap_or("-")
+    );
+    match &r.previous_run {
+        Some(at) => println!("compared with the last run, {at}"),
+        None => println!("first run (nothing to compare with)"),
+    }
+    let mut t = Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    t.set_header([
+        "release",
+        "on market",
+        "SBOMs",
+        "components",
+        "P1",
+        "P2",
+        "P3",
+        "P4",
+        "KEV",
+        "undecided",
+        "since last run",
+    ]);
+    for rel in &r.releases {
+        t.add_row([
+            if rel.supported {
+                rel.version.clone()
+            } else {
+                format!("{} (unsupported)", rel.version)
+            },
+            rel.placed_on_market
+                .map_or_else(|| "-".to_string(), |d| d.to_string()),
+            rel.sboms.len().to_string(),
+            format!("{} ({} identified)", rel.components, rel.identified),
+            count(rel, "P1"),
+            count(rel, "P2"),
+            count(rel, "P3"),
+            count(rel, "P4"),
+            rel.kev.to_string(),
+            rel.unknown.to_string(),
+            rel.since_last_run.as_ref().map_or_else(
+                || "-".to_string(),
+                |d| {
+                    format!(
+                        "{} new, {} fixed, {} changed",
+                        d.new.len(),
+                        d.fixed.len(),
+                        d.changed.len()
+                    )
+                },
+            ),
+        ]);
+    }
+    println!("{t}");
+    for rel in &r.releases {
+        let affected: Vec<_> = rel
+            .findings
+            .iter()
+            .filter(|f| f.finding.status == craft_scan::FindingStatus::Affected)
+            .collect();
+        if affected.is_empty() {
+            continue;
+        }
+        println!();
+        println!(
+            "{} {}: the worst of {} affected findings",
+            "release".bold(),
+            rel.version.bold(),
+            affected.len()
+        );
+        let mut t = Table::new();
+        t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+        t.set_header(FINDING_HEADER);
+        for f in affected.iter().take(top) {
+            t.add_row(finding_row(&f.finding));
+        }
+        println!("{t}");
+        if affected.len() > top {
+            println!(
+                "… {} more: `craft --format json check` lists every finding with its evidence",
+                affected.len() - top
+            );
+        }
+        if let Some(d) = &rel.since_last_run {
+            for f in &d.new {
+                println!(
+                    "  {}      {} {} {} ({})",
+                    "new".yellow(),
+                    f.id,
+                    f.component_name,
+                    f.identity.version,
+                    f.priority.label
+                );
+            }
+            for c in &d.changed {
+                println!(
+                    "  {}  {} {}: {} {} {} -> {} {} {}",
+                    "changed".yellow(),
+                    c.after.id,
+                    c.after.component_name,
+                    c.before.component_version.as_deref().unwrap_or("-"),
+                    c.before.status,
+                    c.before.priority,
+                    c.after.component_version.as_deref().unwrap_or("-"),
+                    c.after.status.name(),
+                    c.after.priority.label
+                );
+            }
+            for f in &d.fixed {
+                println!(
+                    "  {}    {} {} {}",
+                    "fixed".green(),
+                    f.id,
+                    f.component_name,
+                    f.component_version.as_deref().unwrap_or("-")
+                );
+            }
+        }
+    }
+    println!();
+    let by = |s: craft_sbom::Severity| r.gaps.iter().filter(|g| g.severity == s).count();
+    println!(
+        "{}: {} errors, {} warnings, {} to do",
+        "Gaps".bold(),
+        by(craft_sbom::Severity::Error),
+        by(craft_sbom::Severity::Warning),
+        by(craft_sbom::Severity::Info)
+    );
+    for g in &r.gaps {
+        let sev = match g.severity {
+            craft_sbom::Severity::Error => "error  ".red().bold().to_string(),
+            craft_sbom::Severity::Warning => "warning".yellow().to_string(),
+            craft_sbom::Severity::Info => "to do  ".dimmed().to_string(),
+        };
+        let release = g
+            .release
+            .as_deref()
+            .map_or_else(String::new, |v| format!("[{v}] "));
+        println!("  {sev} {release}{} ({})", g.message, g.reference);
+        println!("          {} {}", g.code.dimmed(), g.next.dimmed());
+    }
+    println!();
+    let levels: Vec<&str> = r.policy.fail_on.iter().map(|l| l.name()).collect();
+    let policy = if levels.is_empty() {
+        "policy: no fail-on levels".to_string()
+    } else {
+        format!(
+            "policy fail-on {}: {} findings of supported releases meet it",
+            levels.join(","),
+            r.policy.failing
+        )
+    };
+    if r.policy.failed {
+        println!("{} ({policy})", "check failed".red().bold());
+    } else {
+        println!("{} ({policy})", "check passed".green().bold());
+    }
+}
+
+fn count(r: &ReleaseReport, label: &str) -> String {
+    r.affected.get(label).copied().unwrap_or(0).to_string()
+}

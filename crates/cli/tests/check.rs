@@ -1,0 +1,319 @@
+//! `craft check`: the example product end to end (its SBOMs, its vulnerability sample, the
+//! state of the last run), and the errors of a bad product directory.
+
+use super::craft;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// A copy of `examples/gateway` in a temporary directory (the check writes `.craft/`).
+fn example() -> (tempfile::TempDir, PathBuf) {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/gateway");
+    let tmp = tempfile::tempdir().unwrap();
+    let dst = tmp.path().join("gateway");
+    copy_dir(&src, &dst);
+    assert!(
+        !dst.join(".craft").exists(),
+        "the example in the repository carries no state"
+    );
+    (tmp, dst)
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for e in std::fs::read_dir(src).unwrap() {
+        let e = e.unwrap();
+        let to = dst.join(e.file_name());
+        if e.file_name() == ".craft" {
+            continue;
+        }
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to);
+        } else {
+            std::fs::copy(e.path(), &to).unwrap();
+        }
+    }
+}
+
+/// `craft --format json check DIR`, expecting `code`.
+fn check_json(dir: &Path, code: i32) -> Value {
+    let out = craft()
+        .args(["--quiet", "--format", "json", "check"])
+        .arg(dir)
+        .assert()
+        .code(code)
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).expect("JSON on stdout")
+}
+
+fn release<'a>(v: &'a Value, version: &str) -> &'a Value {
+    v["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["version"] == version)
+        .unwrap_or_else(|| panic!("no release {version}: {v:#}"))
+}
+
+fn ids(r: &Value, component: &str) -> Vec<String> {
+    let mut out: Vec<String> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["component_name"] == component && f["status"] == "affected")
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect();
+    out.sort();
+    out
+}
+
+fn gap_codes(v: &Value) -> Vec<&str> {
+    v["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["code"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn the_example_product_is_checked_end_to_end() {
+    let (_tmp, dir) = example();
+    // The example's policy fails on KEV, and two kernel CVEs of the sample are in KEV.
+    let v = check_json(&dir, 1);
+    assert_eq!(v["product"]["name"], "Acme industrial gateway");
+    assert_eq!(v["product"]["support_end"], "2031-12");
+    assert!(v["previous_run"].is_null());
+    let new = release(&v, "2.1.0");
+    let old = release(&v, "2.0.0");
+    assert_eq!(new["sboms"].as_array().unwrap().len(), 4);
+    assert_eq!(new["components"], new["identified"], "{new:#}");
+    // The kernel by its 6.1 branch: CVE-2024-26581 (backported into 6.1.43, fixed in
+    // 6.1.78), CVE-2024-26743 (6.1.80), CVE-2024-36971 (6.1.94) and CVE-2024-1086 affect
+    // 6.1.55; CVE-2023-32246 (6.1.28) and CVE-2023-52646 (6.1.13) do not.
+    assert_eq!(
+        ids(new, "linux"),
+        [
+            "CVE-2024-1086",
+            "CVE-2024-26581",
+            "CVE-2024-26743",
+            "CVE-2024-36971"
+        ]
+    );
+    // openssl 3.0.13 in 2.1.0; 3.0.11 in 2.0.0 also has CVE-2023-6237 (fixed in 3.0.13).
+    let openssl_new = ids(new, "openssl");
+    let openssl_old = ids(old, "openssl");
+    assert_eq!(
+        openssl_new,
+        [
+            "CVE-2024-2511",
+            "CVE-2024-4603",
+            "CVE-2024-5535",
+            "CVE-2024-6119",
+            "CVE-2024-9143"
+        ]
+    );
+    assert!(openssl_old.contains(&"CVE-2023-6237".to_string()));
+    assert!(!openssl_new.contains(&"CVE-2023-6237".to_string()));
+    // curl by the curl CNA's own vendor name; requests 2.31.0 cleared (fixed in 2.31.0),
+    // 2.28.2 affected; the npm packages of the web UI; tokio of the agent; rustls cleared.
+    assert_eq!(ids(new, "curl"), ["CVE-2024-7264"]);
+    assert!(ids(new, "requests").is_empty());
+    assert_eq!(ids(old, "requests"), ["CVE-2023-32681"]);
+    assert_eq!(ids(new, "ws"), ["CVE-2024-37890"]);
+    assert_eq!(ids(new, "express"), ["CVE-2024-29041"]);
+    assert_eq!(ids(new, "tokio"), ["GHSA-rr8g-9fpq-6wmg"]);
+    assert!(ids(new, "rustls").is_empty());
+    assert_eq!(new["kev"], 2);
+    assert_eq!(new["affected"]["P1"], 2);
+    assert_eq!(new["unknown"], 0);
+    // A finding keeps its SBOM and its evidence.
+    let kev = new["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "CVE-2024-36971")
+        .unwrap();
+    assert_eq!(kev["sbom"], "rootfs.spdx.json");
+    assert_eq!(kev["decided_by"]["source"], "kernel-cna");
+    assert_eq!(kev["kev"]["date_added"], "2024-08-07");
+    assert_eq!(kev["priority"]["label"], "P1");
+    // The gaps: KEV per release (errors), SBOM quality, stale sample data, and what the
+    // later parts of craft will fill.
+    let codes = gap_codes(&v);
+    for want in [
+        "known-exploited",
+        "sbom-quality",
+        "vulndb-stale",
+        "findings-untriaged",
+        "scope-not-assessed",
+        "risk-assessment-missing",
+        "requirements-evidence-missing",
+    ] {
+        assert!(codes.contains(&want), "{want} not in {codes:?}");
+    }
+    assert!(!codes.contains(&"support-end-undeclared"));
+    assert_eq!(codes[0], "known-exploited", "errors first: {codes:?}");
+    assert_eq!(v["policy"]["failing"], 4);
+    assert_eq!(v["policy"]["failed"], true);
+
+    // The second run compares with the first: nothing changed.
+    let again = check_json(&dir, 1);
+    assert_eq!(again["previous_run"], v["checked_at"]);
+    let d = &release(&again, "2.1.0")["since_last_run"];
+    assert_eq!(d["new"].as_array().unwrap().len(), 0, "{d:#}");
+    assert_eq!(d["fixed"].as_array().unwrap().len(), 0);
+    assert_eq!(d["unchanged"], new["findings"].as_array().unwrap().len());
+
+    // openssl updated to 3.0.15 in 2.1.0: four findings fixed, CVE-2024-9143 (fixed in
+    // 3.0.16) changed version; 2.0.0 untouched.
+    let rootfs = dir.join("rootfs.spdx.json");
+    let text = std::fs::read_to_string(&rootfs).unwrap();
+    std::fs::write(&rootfs, text.replace("3.0.13", "3.0.15")).unwrap();
+    let third = check_json(&dir, 1);
+    let d = &release(&third, "2.1.0")["since_last_run"];
+    let fixed: Vec<&str> = d["fixed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fixed,
+        [
+            "CVE-2024-2511",
+            "CVE-2024-4603",
+            "CVE-2024-5535",
+            "CVE-2024-6119"
+        ]
+    );
+    assert_eq!(d["changed"][0]["after"]["id"], "CVE-2024-9143");
+    assert_eq!(d["changed"][0]["before"]["component_version"], "3.0.13");
+    let d_old = &release(&third, "2.0.0")["since_last_run"];
+    assert_eq!(d_old["fixed"].as_array().unwrap().len(), 0);
+    assert_eq!(d_old["changed"].as_array().unwrap().len(), 0);
+
+    // Human report: the summary table, the worst findings, the gaps and the verdict.
+    let out = craft()
+        .args(["--quiet", "check"])
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    for want in [
+        "Acme industrial gateway (AGW-200)",
+        "CVE-2024-36971",
+        "known-exploited",
+        "Art. 14(1)-(2)",
+        "check failed",
+    ] {
+        assert!(text.contains(want), "{want} not in\n{text}");
+    }
+}
+
+#[test]
+fn policy_and_releases_from_the_command_line() {
+    let (_tmp, dir) = example();
+    // Without the KEV level the policy passes, but the KEV gap is an error: still 1.
+    let toml = dir.join("craft.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, text.replace("fail-on = [\"kev\"]", "fail-on = []")).unwrap();
+    let v = check_json(&dir, 1);
+    assert_eq!(v["policy"]["failing"], 0);
+    // --release keeps one release and saves no state.
+    std::fs::remove_dir_all(dir.join(".craft")).unwrap();
+    let out = craft()
+        .args(["--quiet", "--format", "json", "check", "--release", "2.0.0"])
+        .arg(&dir)
+        .args(["--fail-on", "critical"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["releases"].as_array().unwrap().len(), 1);
+    assert_eq!(v["policy"]["fail_on"], serde_json::json!(["critical"]));
+    assert_eq!(v["policy"]["failing"], 1, "CVE-2024-5535 (CVSS 9.1)");
+    assert!(!dir.join(".craft/last-check.json").exists());
+    craft()
+        .args(["check", "--release", "9.9"])
+        .arg(&dir)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("declares no release 9.9"));
+}
+
+#[test]
+fn a_bad_product_directory_is_an_error_with_its_location() {
+    let dir = tempfile::tempdir().unwrap();
+    // No craft.toml.
+    craft()
+        .arg("check")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("craft.toml"));
+    // A misspelt key, with file, line and column.
+    std::fs::write(
+        dir.path().join("craft.toml"),
+        "[product]\nname = \"x\"\nsupport_end = \"2031-12\"\n\n[[release]]\nversion = \"1\"\nsboms = [\"a.json\"]\n",
+    )
+    .unwrap();
+    craft()
+        .arg("check")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("craft.toml:3:1"))
+        .stderr(predicates::str::contains("support_end"));
+    // A missing SBOM is reported in its release (exit 2), not a crash; the database must
+    // exist when the product imports no data of its own.
+    std::fs::write(
+        dir.path().join("craft.toml"),
+        "[product]\nname = \"x\"\nsupport-end = \"2031-12\"\n\n[[release]]\nversion = \"1\"\nsboms = [\"missing.json\"]\n\n[vulndb]\nimport = [\"data\"]\n",
+    )
+    .unwrap();
+    craft()
+        .arg("check")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("data"));
+    std::fs::create_dir_all(dir.path().join("data")).unwrap();
+    let v: Value = serde_json::from_slice(
+        &craft()
+            .args(["--quiet", "--format", "json", "check"])
+            .arg(dir.path())
+            .assert()
+            .code(2)
+            .get_output()
+            .stdout
+            .clone(),
+    )
+    .unwrap();
+    let sbom = &v["releases"][0]["sboms"][0];
+    assert_eq!(sbom["path"], "missing.json");
+    assert!(sbom["unreadable"]
+        .as_str()
+        .unwrap()
+        .contains("missing.json"));
+    assert!(gap_codes(&v).contains(&"sbom-unreadable"));
+    // Without [vulndb] import, the database must exist.
+    std::fs::write(
+        dir.path().join("craft.toml"),
+        "[product]\nname = \"x\"\n\n[[release]]\nversion = \"1\"\nsboms = [\"missing.json\"]\n",
+    )
+    .unwrap();
+    craft()
+        .args(["check", "--db"])
+        .arg(dir.path().join("nowhere"))
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no vulnerability database"));
+}

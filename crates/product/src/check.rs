@@ -1,0 +1,344 @@
+//! `craft check`: every release of a product, scanned, and the compliance summary.
+//!
+//! For each release the SBOMs are read (and checked: schema, NTIA, BSI TR-03183-2), scanned
+//! with one [`Matcher`] (its caches serve every release), and their findings combined: a
+//! vulnerability in the same component name and version found through two SBOMs of one
+//! release counts once. Against the previous run's report (the product's state), each
+//! release lists what is new, fixed and changed. Then the gaps ([`crate::gaps`]): what the
+//! CRA asks that the product directory does not yet show.
+
+use crate::date::Date;
+use crate::gaps::{self, Gap};
+use crate::manifest::{ProductDir, Release};
+use craft_sbom::check::{CheckOptions, RuleSet};
+use craft_sbom::{read_path, ReadOptions, Severity};
+use craft_scan::delta::{Delta, Previous};
+use craft_scan::{FailOn, Finding, FindingStatus, Matcher};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What `craft check` knows besides the product directory.
+#[derive(Debug, Clone)]
+pub struct CheckContext {
+    /// Today (decides which releases are still supported).
+    pub today: Date,
+    /// When the check ran (RFC 3339), for the report.
+    pub checked_at: String,
+    /// The database used.
+    pub database: DatabaseInfo,
+    /// Extra `fail-on` levels from the command line, added to `[policy] fail-on`.
+    pub fail_on: Vec<FailOn>,
+}
+
+/// The vulnerability database a check used.
+#[derive(Debug, Clone, Serialize)]
+pub struct DatabaseInfo {
+    /// Its directory.
+    pub dir: String,
+    /// Merged vulnerabilities in it.
+    pub vulnerabilities: i64,
+    /// The newest record modification any source states (`YYYY-MM-DD…`), if any.
+    pub newest_record: Option<String>,
+}
+
+/// The result of `craft check`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    /// The product as `craft.toml` declares it.
+    pub product: ProductSummary,
+    /// When the check ran.
+    pub checked_at: String,
+    /// The database used.
+    pub database: DatabaseInfo,
+    /// Each release, oldest first.
+    pub releases: Vec<ReleaseReport>,
+    /// What the CRA asks that the product directory does not show yet, worst first.
+    pub gaps: Vec<Gap>,
+    /// The policy applied and whether it failed.
+    pub policy: PolicyResult,
+    /// Whether the previous run's report was found (the deltas are against it).
+    pub previous_run: Option<String>,
+}
+
+/// The product, as declared.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProductSummary {
+    /// Name.
+    pub name: String,
+    /// Model.
+    pub model: Option<String>,
+    /// Manufacturer.
+    pub manufacturer: Option<String>,
+    /// End of the support period.
+    pub support_end: Option<Date>,
+}
+
+/// One release, checked.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleaseReport {
+    /// Product version.
+    pub version: String,
+    /// When it was placed on the market.
+    pub placed_on_market: Option<Date>,
+    /// Whether it is within the support period today (true when no end is declared).
+    pub supported: bool,
+    /// Each SBOM file.
+    pub sboms: Vec<SbomSummary>,
+    /// Components over its SBOMs (files excluded).
+    pub components: usize,
+    /// Components craft could identify (purl, CPE or known name).
+    pub identified: usize,
+    /// Affected findings per priority label (`P1`…`P4`).
+    pub affected: BTreeMap<&'static str, usize>,
+    /// Affected findings in CISA KEV.
+    pub kev: usize,
+    /// Undecided findings.
+    pub unknown: usize,
+    /// (component, vulnerability) pairs named by a record but cleared by its range.
+    pub not_affected: usize,
+    /// Every finding, worst first, each once.
+    pub findings: Vec<ReleaseFinding>,
+    /// Since the previous run (absent on the first run, or for a release new since).
+    pub since_last_run: Option<Delta>,
+}
+
+/// A finding of a release and the SBOM that gave it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleaseFinding {
+    /// The SBOM file (as `craft.toml` names it).
+    pub sbom: String,
+    /// The finding.
+    #[serde(flatten)]
+    pub finding: Finding,
+}
+
+/// One SBOM of a release: read and checked, or why not.
+#[derive(Debug, Clone, Serialize)]
+pub struct SbomSummary {
+    /// The file, as `craft.toml` names it.
+    pub path: String,
+    /// Format and version read.
+    pub format: Option<String>,
+    /// Components (files excluded).
+    pub components: usize,
+    /// `craft sbom check` errors (schema, NTIA, BSI TR-03183-2).
+    pub errors: usize,
+    /// `craft sbom check` warnings.
+    pub warnings: usize,
+    /// The rule codes that failed, with the number of items each.
+    pub failed_rules: BTreeMap<String, usize>,
+    /// Why it could not be read, when it could not (no findings from it then).
+    pub unreadable: Option<String>,
+}
+
+/// The policy and its outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyResult {
+    /// The levels applied (`[policy] fail-on` and `--fail-on`).
+    pub fail_on: Vec<FailOn>,
+    /// Findings of supported releases that met one.
+    pub failing: usize,
+    /// Whether `craft check` fails: a finding met the policy, an SBOM was unreadable, or a
+    /// gap is an error.
+    pub failed: bool,
+}
+
+/// Why a check could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    /// The database failed.
+    #[error(transparent)]
+    Scan(#[from] craft_scan::Error),
+}
+
+/// Check every release of `product`. `previous` is the last run's report (JSON), if any;
+/// `progress` is told each SBOM as it starts.
+///
+/// # Errors
+/// Only when the database fails; unreadable SBOMs are reported in their release.
+pub fn check(
+    product: &ProductDir,
+    matcher: &mut Matcher<'_>,
+    ctx: &CheckContext,
+    previous: Option<&serde_json::Value>,
+    progress: &mut dyn FnMut(&str),
+) -> Result<CheckReport, CheckError> {
+    let m = &product.manifest;
+    let mut releases = Vec::new();
+    for release in &m.releases {
+        releases.push(check_release(
+            product, release, matcher, ctx, previous, progress,
+        )?);
+    }
+    let mut fail_on: Vec<FailOn> = m.policy.fail_on.clone();
+    for l in &ctx.fail_on {
+        if !fail_on.contains(l) {
+            fail_on.push(*l);
+        }
+    }
+    let failing = releases
+        .iter()
+        .filter(|r| r.supported)
+        .flat_map(|r| &r.findings)
+        .filter(|f| FailOn::any_hit(&fail_on, &f.finding))
+        .count();
+    let gaps = gaps::gaps(product, &releases, ctx);
+    let unreadable = releases
+        .iter()
+        .flat_map(|r| &r.sboms)
+        .any(|s| s.unreadable.is_some());
+    let failed = failing > 0 || unreadable || gaps.iter().any(|g| g.severity == Severity::Error);
+    Ok(CheckReport {
+        product: ProductSummary {
+            name: m.product.name.clone(),
+            model: m.product.model.clone(),
+            manufacturer: m.product.manufacturer.clone(),
+            support_end: m.product.support_end,
+        },
+        checked_at: ctx.checked_at.clone(),
+        database: ctx.database.clone(),
+        releases,
+        gaps,
+        policy: PolicyResult {
+            fail_on,
+            failing,
+            failed,
+        },
+        previous_run: previous
+            .and_then(|p| p["checked_at"].as_str())
+            .map(str::to_string),
+    })
+}
+
+fn check_release(
+    product: &ProductDir,
+    release: &Release,
+    matcher: &mut Matcher<'_>,
+    ctx: &CheckContext,
+    previous: Option<&serde_json::Value>,
+    progress: &mut dyn FnMut(&str),
+) -> Result<ReleaseReport, CheckError> {
+    let supported = product
+        .manifest
+        .product
+        .support_end
+        .is_none_or(|end| ctx.today.first_day() <= end.last_day());
+    let mut out = ReleaseReport {
+        version: release.version.clone(),
+        placed_on_market: release.placed_on_market,
+        supported,
+        sboms: Vec::new(),
+        components: 0,
+        identified: 0,
+        affected: ["P1", "P2", "P3", "P4"]
+            .into_iter()
+            .map(|l| (l, 0))
+            .collect(),
+        kev: 0,
+        unknown: 0,
+        not_affected: 0,
+        findings: Vec::new(),
+        since_last_run: None,
+    };
+    let mut seen: BTreeSet<(String, String, Option<String>)> = BTreeSet::new();
+    let opts = CheckOptions {
+        sets: RuleSet::ALL.to_vec(),
+        ..CheckOptions::default()
+    };
+    for rel in &release.sboms {
+        let name = rel.display().to_string();
+        progress(&name);
+        let path = product.resolve(rel);
+        let loaded = match read_path(&path, &ReadOptions::default()) {
+            Ok(l) => l,
+            Err(e) => {
+                out.sboms.push(SbomSummary {
+                    path: name,
+                    format: None,
+                    components: 0,
+                    errors: 0,
+                    warnings: 0,
+                    failed_rules: BTreeMap::new(),
+                    unreadable: Some(error_chain(&e)),
+                });
+                continue;
+            }
+        };
+        let quality = craft_sbom::check::check(&loaded, &opts);
+        let report = matcher.scan(&loaded.sbom)?;
+        out.components += report.components - report.files;
+        out.identified += report.identified;
+        out.not_affected += report.not_affected;
+        out.sboms.push(SbomSummary {
+            path: name.clone(),
+            format: quality.format.clone(),
+            components: quality.checked_components,
+            errors: quality.count(Severity::Error),
+            warnings: quality.count(Severity::Warning),
+            failed_rules: quality
+                .rules
+                .iter()
+                .filter(|(_, c)| c.failed > 0)
+                .map(|(code, c)| ((*code).to_string(), c.failed))
+                .collect(),
+            unreadable: None,
+        });
+        for f in report.findings {
+            let key = (
+                f.id.clone(),
+                f.component_name.clone(),
+                f.component_version.clone(),
+            );
+            if seen.insert(key) {
+                out.findings.push(ReleaseFinding {
+                    sbom: name.clone(),
+                    finding: f,
+                });
+            }
+        }
+    }
+    // Worst first over the whole release, as each SBOM's report orders its own.
+    out.findings.sort_by(|a, b| {
+        let (a, b) = (&a.finding, &b.finding);
+        (a.status != FindingStatus::Affected, a.priority.rank, &a.id)
+            .cmp(&(b.status != FindingStatus::Affected, b.priority.rank, &b.id))
+            .then_with(|| a.component_name.cmp(&b.component_name))
+    });
+    for f in &out.findings {
+        let f = &f.finding;
+        if f.status == FindingStatus::Affected {
+            *out.affected.entry(f.priority.label).or_default() += 1;
+            out.kev += usize::from(f.kev.is_some());
+        } else {
+            out.unknown += 1;
+        }
+    }
+    if let Some(before) = previous.and_then(|p| previous_findings(p, &release.version)) {
+        let now: Vec<Finding> = out.findings.iter().map(|f| f.finding.clone()).collect();
+        out.since_last_run = Some(craft_scan::delta::delta(&before, &now));
+    }
+    Ok(out)
+}
+
+/// The findings of `version` in a previous check report; `None` when it has no such release
+/// or is not a check report (a report of another craft version that cannot be read is
+/// treated as no previous run, never as "everything fixed").
+fn previous_findings(report: &serde_json::Value, version: &str) -> Option<Vec<Previous>> {
+    let release = report
+        .get("releases")?
+        .as_array()?
+        .iter()
+        .find(|r| r["version"] == version)?;
+    serde_json::from_value(release.get("findings")?.clone()).ok()
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(inner) = source {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    s
+}

@@ -1,0 +1,421 @@
+//! Gaps: what the CRA asks of the product that its directory does not show yet.
+//!
+//! Each kind of gap is a row of [`CATALOGUE`] with its legal reference and how to close it;
+//! the checks below only decide which rows apply and with which numbers. Severities: an
+//! *error* fails `craft check` (an SBOM that cannot be read, a known-exploited vulnerability
+//! in a supported release, an undeclared support period); a *warning* is a compliance risk to
+//! handle; *info* is work the later parts of craft will take on (scope, triage, risk
+//! assessment, requirements evidence).
+
+use crate::check::{CheckContext, ReleaseReport};
+use crate::manifest::ProductDir;
+use craft_sbom::Severity;
+use serde::Serialize;
+
+/// The code of a kind of gap (its row in [`CATALOGUE`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GapCode {
+    /// `sbom-unreadable`.
+    SbomUnreadable,
+    /// `known-exploited`.
+    KnownExploited,
+    /// `support-end-undeclared`.
+    SupportEndUndeclared,
+    /// `support-period-short`.
+    SupportPeriodShort,
+    /// `support-ended`.
+    SupportEnded,
+    /// `critical-affected`.
+    CriticalAffected,
+    /// `findings-untriaged`.
+    FindingsUntriaged,
+    /// `findings-undecided`.
+    FindingsUndecided,
+    /// `components-unidentified`.
+    ComponentsUnidentified,
+    /// `sbom-quality`.
+    SbomQuality,
+    /// `vulndb-stale`.
+    VulndbStale,
+    /// `scope-not-assessed`.
+    ScopeNotAssessed,
+    /// `risk-assessment-missing`.
+    RiskAssessmentMissing,
+    /// `requirements-evidence-missing`.
+    RequirementsEvidenceMissing,
+}
+
+impl GapCode {
+    /// The code as text.
+    pub fn name(self) -> &'static str {
+        self.kind().code
+    }
+
+    /// Its row of the catalogue.
+    pub fn kind(self) -> &'static GapKind {
+        // CATALOGUE lists the codes in declaration order (a test checks).
+        &CATALOGUE[self as usize]
+    }
+}
+
+/// One kind of gap.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct GapKind {
+    /// Stable code.
+    pub code: &'static str,
+    /// The same, as the enum.
+    #[serde(skip)]
+    pub id: GapCode,
+    /// How serious.
+    pub severity: Severity,
+    /// The provisions it concerns (CRA, Regulation (EU) 2024/2847).
+    pub reference: &'static str,
+    /// How to close it.
+    pub next: &'static str,
+}
+
+/// Every kind of gap `craft check` reports.
+pub const CATALOGUE: &[GapKind] = &[
+    GapKind {
+        code: "sbom-unreadable",
+        id: GapCode::SbomUnreadable,
+        severity: Severity::Error,
+        reference: "Annex I Part II (1)",
+        next: "fix the file or its path in craft.toml; `craft sbom check FILE` shows why",
+    },
+    GapKind {
+        code: "known-exploited",
+        id: GapCode::KnownExploited,
+        severity: Severity::Error,
+        reference: "Annex I Part I (2)(a); Annex I Part II (2); Art. 14(1)-(2)",
+        next: "fix or mitigate now; if it is exploited in this product, the early warning \
+               is due within 24 hours of awareness (ENISA Single Reporting Platform)",
+    },
+    GapKind {
+        code: "support-end-undeclared",
+        id: GapCode::SupportEndUndeclared,
+        severity: Severity::Error,
+        reference: "Art. 13(8), 13(19)",
+        next: "declare `support-end` (at least month and year) under [product] in craft.toml",
+    },
+    GapKind {
+        code: "support-period-short",
+        id: GapCode::SupportPeriodShort,
+        severity: Severity::Warning,
+        reference: "Art. 13(8)",
+        next: "extend `support-end` to five years after placing on the market, or state \
+               `support-period-reason` (expected time in use below five years)",
+    },
+    GapKind {
+        code: "support-ended",
+        id: GapCode::SupportEnded,
+        severity: Severity::Info,
+        reference: "Art. 13(8), 13(9), 13(19)",
+        next: "the support period is over: users must have been told; security updates \
+               issued stay available for 10 years (Art. 13(9))",
+    },
+    GapKind {
+        code: "critical-affected",
+        id: GapCode::CriticalAffected,
+        severity: Severity::Warning,
+        reference: "Annex I Part I (2)(a); Annex I Part II (2)",
+        next: "remediate without delay, or record why the vulnerability is not exploitable \
+               in this product (triage and VEX: to come)",
+    },
+    GapKind {
+        code: "findings-untriaged",
+        id: GapCode::FindingsUntriaged,
+        severity: Severity::Info,
+        reference: "Annex I Part II (1)-(2)",
+        next: "record a decision per finding with evidence (triage.toml and VEX: to come)",
+    },
+    GapKind {
+        code: "findings-undecided",
+        id: GapCode::FindingsUndecided,
+        severity: Severity::Warning,
+        reference: "Annex I Part II (1)",
+        next: "`craft scan --all` lists them with the reason (a version no scheme reads, \
+               a range only a commit or prose states)",
+    },
+    GapKind {
+        code: "components-unidentified",
+        id: GapCode::ComponentsUnidentified,
+        severity: Severity::Warning,
+        reference: "Annex I Part II (1)",
+        next: "give these components a purl or CPE in the SBOM (`craft --format json scan` \
+               lists them)",
+    },
+    GapKind {
+        code: "sbom-quality",
+        id: GapCode::SbomQuality,
+        severity: Severity::Warning,
+        reference: "Annex I Part II (1); BSI TR-03183-2",
+        next: "`craft sbom check FILE` lists each failed rule per component",
+    },
+    GapKind {
+        code: "vulndb-stale",
+        id: GapCode::VulndbStale,
+        severity: Severity::Warning,
+        reference: "Annex I Part II (1)-(3)",
+        next: "`craft db update` (or import a fresh bundle) before relying on the findings",
+    },
+    GapKind {
+        code: "scope-not-assessed",
+        id: GapCode::ScopeNotAssessed,
+        severity: Severity::Info,
+        reference: "Art. 2, 6-8, 32; Annex III, IV",
+        next: "CRA applicability, product class and conformity route (craft scope: to come)",
+    },
+    GapKind {
+        code: "risk-assessment-missing",
+        id: GapCode::RiskAssessmentMissing,
+        severity: Severity::Info,
+        reference: "Art. 13(2)-(4)",
+        next: "a cybersecurity risk assessment in threat-model.toml (craft risk: to come)",
+    },
+    GapKind {
+        code: "requirements-evidence-missing",
+        id: GapCode::RequirementsEvidenceMissing,
+        severity: Severity::Info,
+        reference: "Annex I; Annex VII",
+        next: "per Annex I item: applicable or not, and the evidence, in requirements.toml \
+               (craft requirements: to come)",
+    },
+];
+
+/// A gap found in a product.
+#[derive(Debug, Clone, Serialize)]
+pub struct Gap {
+    /// Its kind's code.
+    pub code: &'static str,
+    /// How serious.
+    pub severity: Severity,
+    /// The release it concerns, when one.
+    pub release: Option<String>,
+    /// What is missing, with the numbers.
+    pub message: String,
+    /// The provisions it concerns.
+    pub reference: &'static str,
+    /// How to close it.
+    pub next: &'static str,
+}
+
+/// Days after which the newest record of the database makes it stale.
+pub const STALE_AFTER_DAYS: i64 = 7;
+
+fn gap(code: GapCode, release: Option<&str>, message: String) -> Gap {
+    let kind = code.kind();
+    Gap {
+        code: kind.code,
+        severity: kind.severity,
+        release: release.map(str::to_string),
+        message,
+        reference: kind.reference,
+        next: kind.next,
+    }
+}
+
+/// `n` and the noun phrase in the number it needs.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The gaps of a checked product, worst first.
+pub fn gaps(product: &ProductDir, releases: &[ReleaseReport], ctx: &CheckContext) -> Vec<Gap> {
+    let m = &product.manifest;
+    let mut out = Vec::new();
+    match m.product.support_end {
+        None => out.push(gap(
+            GapCode::SupportEndUndeclared,
+            None,
+            "the product declares no end of its support period".into(),
+        )),
+        Some(end) => {
+            if ctx.today.first_day() > end.last_day() {
+                out.push(gap(
+                    GapCode::SupportEnded,
+                    None,
+                    format!("the support period ended {end}"),
+                ));
+            }
+            if m.product.support_period_reason.is_none() {
+                for r in &m.releases {
+                    let Some(placed) = r.placed_on_market else {
+                        continue;
+                    };
+                    let minimum = placed.plus_years(5);
+                    if end.last_day() < minimum.first_day() {
+                        out.push(gap(
+                            GapCode::SupportPeriodShort,
+                            Some(&r.version),
+                            format!(
+                                "placed on the market {placed}, supported until {end}: less \
+                                 than five years (until {minimum} at least)"
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    for r in releases {
+        let v = Some(r.version.as_str());
+        for s in &r.sboms {
+            if let Some(why) = &s.unreadable {
+                out.push(gap(
+                    GapCode::SbomUnreadable,
+                    v,
+                    format!("`{}` cannot be read: {why}", s.path),
+                ));
+            } else if s.errors > 0 {
+                out.push(gap(
+                    GapCode::SbomQuality,
+                    v,
+                    format!(
+                        "`{}`: {} errors, {} warnings ({} rules failed)",
+                        s.path,
+                        s.errors,
+                        s.warnings,
+                        s.failed_rules.len()
+                    ),
+                ));
+            }
+        }
+        if !r.supported {
+            continue;
+        }
+        let affected = r.affected.values().sum::<usize>();
+        if r.kev > 0 {
+            out.push(gap(
+                GapCode::KnownExploited,
+                v,
+                format!(
+                    "{} in CISA's known-exploited catalogue",
+                    count(r.kev, "affected finding is", "affected findings are")
+                ),
+            ));
+        }
+        let critical = r
+            .findings
+            .iter()
+            .filter(|f| {
+                f.finding.status == craft_scan::FindingStatus::Affected
+                    && f.finding.kev.is_none()
+                    && f.finding.cvss_score().is_some_and(|s| s >= 9.0)
+            })
+            .count();
+        if critical > 0 {
+            out.push(gap(
+                GapCode::CriticalAffected,
+                v,
+                format!(
+                    "{} rated critical (CVSS >= 9.0)",
+                    count(critical, "affected finding", "affected findings")
+                ),
+            ));
+        }
+        if r.unknown > 0 {
+            out.push(gap(
+                GapCode::FindingsUndecided,
+                v,
+                format!(
+                    "{} craft could not decide",
+                    count(r.unknown, "finding", "findings")
+                ),
+            ));
+        }
+        let unidentified = r.components.saturating_sub(r.identified);
+        if unidentified > 0 {
+            out.push(gap(
+                GapCode::ComponentsUnidentified,
+                v,
+                format!(
+                    "{unidentified} of {} components have no identity to match (no purl, \
+                     CPE or known name)",
+                    r.components
+                ),
+            ));
+        }
+        if affected > 0 && !product.dir.join("triage.toml").exists() {
+            out.push(gap(
+                GapCode::FindingsUntriaged,
+                v,
+                format!(
+                    "{} no recorded decision",
+                    count(affected, "affected finding has", "affected findings have")
+                ),
+            ));
+        }
+    }
+    let newest = ctx
+        .database
+        .newest_record
+        .as_deref()
+        .and_then(|d| d.get(..10))
+        .and_then(crate::date::Date::parse);
+    match newest {
+        Some(d) if ctx.today.first_day() - d.first_day() > STALE_AFTER_DAYS => out.push(gap(
+            GapCode::VulndbStale,
+            None,
+            format!(
+                "the newest vulnerability record in `{}` is from {d}",
+                ctx.database.dir
+            ),
+        )),
+        Some(_) => {}
+        None => out.push(gap(
+            GapCode::VulndbStale,
+            None,
+            format!(
+                "the database `{}` states no record dates (empty?)",
+                ctx.database.dir
+            ),
+        )),
+    }
+    for (file, code, what) in [
+        (
+            "scope.toml",
+            GapCode::ScopeNotAssessed,
+            "CRA scope and product class are not assessed",
+        ),
+        (
+            "threat-model.toml",
+            GapCode::RiskAssessmentMissing,
+            "no cybersecurity risk assessment",
+        ),
+        (
+            "requirements.toml",
+            GapCode::RequirementsEvidenceMissing,
+            "no Annex I requirement has its evidence recorded",
+        ),
+    ] {
+        if !product.dir.join(file).exists() {
+            out.push(gap(code, None, format!("{what} ({file} absent)")));
+        }
+    }
+    out.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.release.cmp(&b.release))
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalogue_is_in_code_order_and_complete() {
+        for (i, k) in CATALOGUE.iter().enumerate() {
+            assert_eq!(k.id as usize, i, "{}", k.code);
+            assert_eq!(k.id.name(), k.code);
+            assert_eq!(
+                serde_json::to_value(k.id).unwrap(),
+                serde_json::json!(k.code)
+            );
+            assert!(!k.reference.is_empty() && !k.next.is_empty(), "{}", k.code);
+        }
+    }
+}

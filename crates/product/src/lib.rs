@@ -1,0 +1,45 @@
+//! craft's product directory: `craft.toml` (the product, its releases and their SBOMs, the
+//! support period, the policy) and `craft check`, which scans every release and reports
+//! the compliance gaps.
+//!
+//! A product directory is a folder in the maker's own repository, reviewed like code:
+//! `craft.toml` now; `triage.toml`, `threat-model.toml` and `requirements.toml` as the
+//! later parts of craft arrive. craft keeps its own state (the last check, a product
+//! database built from `[vulndb] import`) in `.craft/` beside them.
+
+#![warn(missing_docs)]
+
+pub mod check;
+pub mod date;
+pub mod gaps;
+pub mod manifest;
+
+pub use check::{check, CheckContext, CheckReport, DatabaseInfo};
+pub use date::Date;
+pub use manifest::{Manifest, ProductDir};
+
+use std::path::PathBuf;
+
+/// Why a product directory cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read.
+    #[error("cannot read `{}`", file.display())]
+    Io {
+        /// The file.
+        file: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// `craft.toml` is not valid.
+    #[error("{}{}: {message}", file.display(), line.map_or_else(String::new, |(l, c)| format!(":{l}:{c}")))]
+    Invalid {
+        /// The file.
+        file: PathBuf,
+        /// Line and column, 1-based, when known.
+        line: Option<(usize, usize)>,
+        /// What is wrong.
+        message: String,
+    },
+}

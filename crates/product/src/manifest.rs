@@ -1,0 +1,294 @@
+//! `craft.toml`: the product description a product directory holds.
+//!
+//! ```toml
+//! [product]
+//! name = "Acme industrial gateway"
+//! model = "AGW-200"
+//! manufacturer = "Acme Devices GmbH"
+//! support-end = "2031-12"          # Art. 13(19): at least month and year
+//!
+//! [[release]]
+//! version = "2.1.0"
+//! placed-on-market = "2026-11-20"
+//! sboms = ["bootloader.cdx.json", "rootfs.spdx.json", "app.cdx.xml"]
+//!
+//! [vulndb]
+//! import = ["vulndata"]            # build the product's database from these files
+//!
+//! [policy]
+//! fail-on = ["kev", "critical"]
+//! ```
+//!
+//! Unknown keys are errors (a misspelt `support_end` must not silently mean "no support
+//! period"); every error names the file, line and column.
+
+use crate::date::Date;
+use crate::Error;
+use craft_scan::FailOn;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The file name craft looks for in a product directory.
+pub const FILE_NAME: &str = "craft.toml";
+
+/// Largest `craft.toml` read (it is a hand-written description, not data).
+const MAX_BYTES: u64 = 4 << 20;
+
+/// `craft.toml`, as written.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Manifest {
+    /// The product.
+    pub product: ProductInfo,
+    /// Its releases, oldest first.
+    #[serde(default, rename = "release")]
+    pub releases: Vec<Release>,
+    /// Where the vulnerability data comes from.
+    #[serde(default)]
+    pub vulndb: VulnDbConfig,
+    /// What fails `craft check`.
+    #[serde(default)]
+    pub policy: Policy,
+}
+
+/// `[product]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ProductInfo {
+    /// Product name.
+    pub name: String,
+    /// Model or type designation.
+    #[serde(default)]
+    pub model: Option<String>,
+    /// The manufacturer placing it on the market.
+    #[serde(default)]
+    pub manufacturer: Option<String>,
+    /// End of the support period (Art. 13(8), (19)): `YYYY-MM` or `YYYY-MM-DD`; a month
+    /// means its last day.
+    #[serde(default)]
+    pub support_end: Option<Date>,
+    /// Why the support period is shorter than five years, when it is (Art. 13(8): only when
+    /// the product is expected to be in use for less time).
+    #[serde(default)]
+    pub support_period_reason: Option<String>,
+}
+
+/// `[[release]]`: one version of the product as placed on the market.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Release {
+    /// The product version.
+    pub version: String,
+    /// When it was (or will be) first placed on the market.
+    #[serde(default)]
+    pub placed_on_market: Option<Date>,
+    /// Its SBOM files, relative to the product directory (any format `craft sbom` reads).
+    pub sboms: Vec<PathBuf>,
+}
+
+/// `[vulndb]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct VulnDbConfig {
+    /// The database directory, relative to the product directory (default: `--db`,
+    /// `CRAFT_DB`, else the user's database that `craft db update` keeps).
+    #[serde(default)]
+    pub path: Option<PathBuf>,
+    /// Files or directories of vulnerability data to import before each check (an offline
+    /// mirror or a sample); relative to the product directory. With `import` and no `path`,
+    /// the database is the product's own `.craft/vulndb`.
+    #[serde(default)]
+    pub import: Vec<PathBuf>,
+}
+
+/// `[policy]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Policy {
+    /// `craft check` exits 1 when an affected finding of a supported release meets one of
+    /// these (the same levels as `craft scan --fail-on`).
+    #[serde(default)]
+    pub fail_on: Vec<FailOn>,
+}
+
+/// A product directory: its `craft.toml`, read and checked.
+#[derive(Debug, Clone)]
+pub struct ProductDir {
+    /// The directory.
+    pub dir: PathBuf,
+    /// Its `craft.toml`.
+    pub manifest: Manifest,
+}
+
+impl ProductDir {
+    /// Read `DIR/craft.toml` (or the file itself when `path` names one).
+    ///
+    /// # Errors
+    /// The file cannot be read, is not TOML, has unknown or mistyped keys, or states
+    /// something impossible (no release, two releases of one version, a release without
+    /// SBOMs); each error names the file and, where it has one, the line and column.
+    pub fn open(path: &Path) -> Result<ProductDir, Error> {
+        let (dir, file) = if path.is_dir() {
+            (path.to_path_buf(), path.join(FILE_NAME))
+        } else {
+            let dir = path
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            (dir, path.to_path_buf())
+        };
+        let io = |e: std::io::Error| Error::Io {
+            file: file.clone(),
+            source: e,
+        };
+        let len = fs_err::metadata(&file).map_err(io)?.len();
+        if len > MAX_BYTES {
+            return Err(Error::Invalid {
+                file,
+                line: None,
+                message: format!("{len} bytes; a craft.toml is at most {MAX_BYTES}"),
+            });
+        }
+        let text = fs_err::read_to_string(&file).map_err(io)?;
+        let manifest = parse(&text, &file)?;
+        Ok(ProductDir { dir, manifest })
+    }
+
+    /// The path of a file the manifest names (relative to the product directory).
+    pub fn resolve(&self, p: &Path) -> PathBuf {
+        self.dir.join(p)
+    }
+
+    /// The directory craft keeps its state in (`.craft/` in the product directory).
+    pub fn state_dir(&self) -> PathBuf {
+        self.dir.join(".craft")
+    }
+}
+
+/// Parse and check the text of a `craft.toml` read from `file`.
+///
+/// # Errors
+/// As [`ProductDir::open`].
+pub fn parse(text: &str, file: &Path) -> Result<Manifest, Error> {
+    let manifest: Manifest = toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| line_col(text, s.start));
+        Error::Invalid {
+            file: file.to_path_buf(),
+            line,
+            message: e.message().to_string(),
+        }
+    })?;
+    let invalid = |needle: &str, message: String| Error::Invalid {
+        file: file.to_path_buf(),
+        line: text.find(needle).map(|at| line_col(text, at)),
+        message,
+    };
+    if manifest.product.name.trim().is_empty() {
+        return Err(invalid("name", "[product] name is empty".into()));
+    }
+    if manifest.releases.is_empty() {
+        return Err(invalid(
+            "[product]",
+            "no [[release]]: declare at least one release and its SBOM files".into(),
+        ));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for r in &manifest.releases {
+        let at = format!("\"{}\"", r.version);
+        if r.version.trim().is_empty() {
+            return Err(invalid(
+                "version",
+                "a [[release]] has an empty version".into(),
+            ));
+        }
+        if !seen.insert(r.version.as_str()) {
+            return Err(invalid(
+                &at,
+                format!("release {} is declared twice", r.version),
+            ));
+        }
+        if r.sboms.is_empty() {
+            return Err(invalid(
+                &at,
+                format!("release {} lists no SBOM file (`sboms = [...]`)", r.version),
+            ));
+        }
+    }
+    Ok(manifest)
+}
+
+/// 1-based line and column of byte offset `at`.
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = text.get(..at).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rfind('\n')
+        .map_or(before.len(), |nl| before.len() - nl - 1)
+        + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[product]
+name = "Gateway"
+support-end = "2031-12"
+
+[[release]]
+version = "1.0"
+placed-on-market = 2026-03-02
+sboms = ["a.cdx.json"]
+"#;
+
+    #[test]
+    fn reads_a_minimal_manifest_with_both_date_forms() {
+        let m = parse(GOOD, Path::new("craft.toml")).unwrap();
+        assert_eq!(m.product.support_end.unwrap().to_string(), "2031-12");
+        assert_eq!(
+            m.releases[0].placed_on_market.unwrap().to_string(),
+            "2026-03-02"
+        );
+        assert!(m.policy.fail_on.is_empty());
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_location() {
+        let text = GOOD.replace("support-end", "support_end");
+        let e = parse(&text, Path::new("p/craft.toml")).unwrap_err();
+        let s = e.to_string();
+        assert!(s.contains("p/craft.toml:4:1"), "{s}");
+        assert!(s.contains("support_end"), "{s}");
+    }
+
+    #[test]
+    fn impossible_declarations_are_errors() {
+        let twice = format!("{GOOD}\n[[release]]\nversion = \"1.0\"\nsboms = [\"b.json\"]\n");
+        let e = parse(&twice, Path::new("craft.toml")).unwrap_err();
+        assert!(e.to_string().contains("declared twice"), "{e}");
+        let none = GOOD.replace("sboms = [\"a.cdx.json\"]", "sboms = []");
+        let e = parse(&none, Path::new("craft.toml")).unwrap_err();
+        assert!(e.to_string().contains("lists no SBOM"), "{e}");
+        let e = parse("[product]\nname = \"x\"\n", Path::new("craft.toml")).unwrap_err();
+        assert!(e.to_string().contains("no [[release]]"), "{e}");
+        let bad = GOOD.replace("\"2031-12\"", "\"2031-13\"");
+        let e = parse(&bad, Path::new("craft.toml")).unwrap_err();
+        assert!(e.to_string().contains("craft.toml:4:"), "{e}");
+        let level = format!("{GOOD}\n[policy]\nfail-on = [\"severe\"]\n");
+        assert!(parse(&level, Path::new("craft.toml")).is_err());
+    }
+
+    #[test]
+    fn hostile_text_is_an_error_not_a_panic() {
+        for t in [
+            "",
+            "\u{0}",
+            "[product",
+            "product = 1",
+            "[[release]]\nsboms = 3",
+        ] {
+            assert!(parse(t, Path::new("craft.toml")).is_err(), "{t:?}");
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! craft-product integration tests.
