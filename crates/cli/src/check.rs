@@ -108,7 +108,7 @@ pub fn run(args: CheckArgs, ctx: Ctx) -> anyhow::Result<u8> {
         .map(|r| r.sboms.len())
         .sum();
     let bar = output::progress(ctx, total, "SBOMs");
-    let mut matcher = Matcher::new(&store, &precedence);
+    let mut matcher = Matcher::new(&store, &precedence).platform(product.platform());
     let report = craft_product::check(
         &product,
         &mut matcher,

@@ -31,6 +31,7 @@ Examples:
   craft scan --sarif findings.sarif rootfs.spdx.json   # for code-scanning dashboards
   craft scan --vdr fw.vdr.cdx.json fw.cdx.json         # CycloneDX 1.6 VDR linked to the SBOM
   craft scan --html report.html rootfs.spdx.json      # one self-contained page
+  craft scan --platform 'cpe:2.3:h:acme:agw-200:-:*:*:*:*:*:*:*' fw.cdx.json   # the device it runs on
   craft --format json scan fw-1.1.cdx.json --previous fw-1.0.json --fail-on high   # only what changed
 
 Priorities: P1 in CISA KEV; P2 CVSS >= 9, or >= 7 with EPSS >= 0.10; P3 CVSS >= 7, EPSS >= 0.10
@@ -63,6 +64,11 @@ pub struct ScanArgs {
     /// Also write a self-contained HTML report to FILE (inline style, nothing fetched).
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
+    /// The product runs on this operating system or hardware (a CPE name of part `o` or `h`;
+    /// repeatable), besides those the SBOM names: NVD configurations that apply only on a
+    /// platform are judged against them (without one of its kind: `unknown`).
+    #[arg(long, value_name = "CPE", value_parser = platform_cpe)]
+    platform: Vec<craft_version::cpe::Wfn>,
     /// Also write the findings as SARIF 2.1.0 to FILE (code-scanning dashboards; `-` for
     /// stdout). Written to a temporary file and renamed.
     #[arg(long, value_name = "FILE")]
@@ -93,6 +99,15 @@ pub fn fail_on_parser() -> impl clap::builder::TypedValueParser<Value = FailOn> 
     clap::builder::PossibleValuesParser::new(FailOn::NAMES).try_map(|s| s.parse::<FailOn>())
 }
 
+/// A `--platform` CPE name: an operating system or hardware.
+fn platform_cpe(s: &str) -> Result<craft_version::cpe::Wfn, String> {
+    let w = craft_version::cpe::Wfn::parse(s).map_err(|e| e.to_string())?;
+    match w.part().unquoted().as_deref() {
+        Some("o" | "h") => Ok(w),
+        _ => Err("not an operating system (part o) or hardware (part h) CPE name".to_string()),
+    }
+}
+
 /// Run `craft scan`.
 pub fn run(args: ScanArgs, ctx: Ctx) -> anyhow::Result<u8> {
     if args.vdr.is_some() && args.sboms.len() != 1 {
@@ -101,7 +116,9 @@ pub fn run(args: ScanArgs, ctx: Ctx) -> anyhow::Result<u8> {
     let dir = args.db.dir()?;
     let store = SqliteStore::open(&dir)?;
     let precedence = Precedence::for_dir(&dir)?;
-    let mut matcher = Matcher::new(&store, &precedence).keep_cleared(args.cleared);
+    let mut matcher = Matcher::new(&store, &precedence)
+        .keep_cleared(args.cleared)
+        .platform(args.platform.clone());
     let previous: Option<serde_json::Value> =
         match &args.previous {
             Some(p) => {
@@ -117,7 +134,12 @@ pub fn run(args: ScanArgs, ctx: Ctx) -> anyhow::Result<u8> {
     for path in &args.sboms {
         bar.set_message(path.display().to_string());
         let sbom = path.display().to_string();
-        match read_path(path, &ReadOptions::default()) {
+        // Matching needs the model only: no schema validation (`craft sbom check` does it).
+        let opts = ReadOptions {
+            validate_schema: false,
+            ..ReadOptions::default()
+        };
+        match read_path(path, &opts) {
             Ok(loaded) => {
                 let report = matcher
                     .scan(&loaded.sbom)

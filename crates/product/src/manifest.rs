@@ -25,6 +25,7 @@
 use crate::date::Date;
 use crate::Error;
 use craft_scan::FailOn;
+use craft_version::cpe::Wfn;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -71,6 +72,11 @@ pub struct ProductInfo {
     /// the product is expected to be in use for less time).
     #[serde(default)]
     pub support_period_reason: Option<String>,
+    /// The operating systems and hardware the product runs on, as CPE names (part `o` or
+    /// `h`): NVD configurations that apply only on a platform are judged against them and
+    /// the platform CPEs the SBOMs name.
+    #[serde(default)]
+    pub platform: Vec<String>,
 }
 
 /// `[[release]]`: one version of the product as placed on the market.
@@ -158,6 +164,16 @@ impl ProductDir {
         self.dir.join(p)
     }
 
+    /// The declared platform as CPE names (checked when the manifest was read).
+    pub fn platform(&self) -> Vec<Wfn> {
+        self.manifest
+            .product
+            .platform
+            .iter()
+            .filter_map(|c| Wfn::parse(c).ok())
+            .collect()
+    }
+
     /// The directory craft keeps its state in (`.craft/` in the product directory).
     pub fn state_dir(&self) -> PathBuf {
         self.dir.join(".craft")
@@ -190,6 +206,22 @@ pub fn parse(text: &str, file: &Path) -> Result<Manifest, Error> {
             "[product]",
             "no [[release]]: declare at least one release and its SBOM files".into(),
         ));
+    }
+    for cpe in &manifest.product.platform {
+        let at = format!("\"{cpe}\"");
+        match Wfn::parse(cpe) {
+            Err(e) => return Err(invalid(&at, format!("[product] platform: {e}"))),
+            Ok(w) if !matches!(w.part().unquoted().as_deref(), Some("o" | "h")) => {
+                return Err(invalid(
+                    &at,
+                    format!(
+                        "[product] platform: `{cpe}` is not an operating system (part o) or \
+                         hardware (part h)"
+                    ),
+                ))
+            }
+            Ok(_) => {}
+        }
     }
     let mut seen = std::collections::BTreeSet::new();
     for r in &manifest.releases {
@@ -277,6 +309,15 @@ sboms = ["a.cdx.json"]
         assert!(e.to_string().contains("craft.toml:4:"), "{e}");
         let level = format!("{GOOD}\n[policy]\nfail-on = [\"severe\"]\n");
         assert!(parse(&level, Path::new("craft.toml")).is_err());
+        let app = GOOD.replace(
+            "[product]\n",
+            "[product]\nplatform = [\"cpe:2.3:a:acme:app:1:*:*:*:*:*:*:*\"]\n",
+        );
+        let e = parse(&app, Path::new("craft.toml")).unwrap_err();
+        assert!(e.to_string().contains("craft.toml:3:"), "{e}");
+        assert!(e.to_string().contains("not an operating system"), "{e}");
+        let junk = GOOD.replace("[product]\n", "[product]\nplatform = [\"cpe:junk\"]\n");
+        assert!(parse(&junk, Path::new("craft.toml")).is_err());
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! report (median of 3). Recall and precision against `truth.json` for the 10k SBOM.
 //!
 //! Run: `cargo bench -p craft-scan --bench scan` (figures in docs/BENCHMARKS.md);
-//! `PEERS=/tmp/craft-peers` by default.
+//! `PEERS=/tmp/craft-peers` by default. For profiling, `BENCH --profile DB SBOM N new|reused`
+//! only scans SBOM N times against the existing database DB (e.g. under `perf record`).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -146,6 +147,26 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--cold") {
         return cold_child(Path::new(&args[i + 1]), Path::new(&args[i + 2]));
+    }
+    if let Some(i) = args.iter().position(|a| a == "--profile") {
+        let store = SqliteStore::open(Path::new(&args[i + 1])).expect("open");
+        let sbom = load(Path::new(&args[i + 2]));
+        let n: usize = args[i + 3].parse().expect("N");
+        let p = Precedence::default();
+        let mut m = Matcher::new(&store, &p);
+        m.scan(&sbom).expect("scan");
+        let start = Instant::now();
+        for _ in 0..n {
+            if args[i + 4] == "new" {
+                m = Matcher::new(&store, &p);
+            }
+            std::hint::black_box(m.scan(&sbom).expect("scan"));
+        }
+        eprintln!(
+            "{:.1} ms per scan",
+            start.elapsed().as_secs_f64() * 1e3 / n as f64
+        );
+        return;
     }
     let work = tempfile::tempdir().expect("tempdir");
     let peers = peers();

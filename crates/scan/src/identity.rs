@@ -212,6 +212,11 @@ impl Identities {
 pub fn of_component(c: &Component, table: &Table) -> Identities {
     let mut out = Identities::default();
     let mut reasons: Vec<String> = Vec::new();
+    // Each purl parsed once; an ecosystem package (npm, PyPI, Maven, Go…) is judged by its
+    // ecosystem's advisories under its purl, and the CPEs SBOM generators guess for such
+    // packages (syft writes dozens: `netty:netty` for netty-reactive-streams) would match
+    // other products, so they are not used.
+    let mut ecosystem_purl = false;
     for text in &c.purls {
         let p = match Purl::parse(text) {
             Ok(p) => p,
@@ -220,10 +225,6 @@ pub fn of_component(c: &Component, table: &Table) -> Identities {
                 continue;
             }
         };
-        let Some(version) = p.version.clone().or_else(|| c.version.clone()) else {
-            reasons.push(format!("purl `{text}` has no version"));
-            continue;
-        };
         let k = key::of_purl(&p);
         let distro_package = DISTRO_TYPES.contains(&p.ty.as_str());
         let scheme = if k == key::LINUX_KERNEL {
@@ -231,8 +232,14 @@ pub fn of_component(c: &Component, table: &Table) -> Identities {
         } else {
             purl_scheme(&p.ty)
         };
+        ecosystem_purl |= !distro_package && scheme != Scheme::Generic && scheme != Scheme::Kernel;
+        let Some(version) = p.version.clone().or_else(|| c.version.clone()) else {
+            reasons.push(format!("purl `{text}` has no version"));
+            continue;
+        };
+        let generic = scheme == Scheme::Generic;
         out.push(Identity {
-            key: k.clone(),
+            key: k,
             version: version.clone(),
             scheme,
             via: format!("purl `{text}`"),
@@ -243,18 +250,10 @@ pub fn of_component(c: &Component, table: &Table) -> Identities {
         });
         // Software outside a package ecosystem (generic, yocto, github…), and distribution
         // packages as a fallback: the upstream software the identity table names.
-        if distro_package || scheme == Scheme::Generic {
+        if distro_package || generic {
             out.push_candidates(table, &p, &version, "", distro_package);
         }
     }
-    // A package of an ecosystem (npm, PyPI, Maven, Go…) is judged by its ecosystem's
-    // advisories under its purl; the CPEs SBOM generators guess for such packages (syft
-    // writes dozens: `netty:netty` for netty-reactive-streams) would match other products.
-    let ecosystem_purl = c.purls.iter().filter_map(|t| Purl::parse(t).ok()).any(|p| {
-        !DISTRO_TYPES.contains(&p.ty.as_str())
-            && purl_scheme(&p.ty) != Scheme::Generic
-            && key::of_purl(&p) != key::LINUX_KERNEL
-    });
     for text in c.cpes.iter().filter(|_| !ecosystem_purl) {
         let w = match Wfn::parse(text) {
             Ok(w) => w,

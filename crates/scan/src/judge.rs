@@ -4,6 +4,7 @@ use crate::identity::{self, Identity};
 use crate::priority::{self, Priority};
 use crate::Error;
 use craft_model::Sbom;
+use craft_version::cpe::Wfn;
 use craft_version::identity::Table;
 use craft_version::range::Verdict;
 use craft_version::{cve5, nvd, osv, Scheme};
@@ -11,6 +12,7 @@ use craft_vulndb::view::range_summary;
 use craft_vulndb::{KeyRange, Precedence, Source, SqliteStore, Status};
 use serde::Serialize;
 use serde_json::Value;
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
@@ -169,10 +171,96 @@ struct Judged {
     status: Status,
     verdict: Verdict,
     /// The ranges of the key, and which one decided this record.
-    ranges: Rc<Vec<KeyRange>>,
+    ranges: Rc<KeyRanges>,
     at: usize,
     identity: usize,
     note: Option<String>,
+}
+
+/// The ranges the database states under one key, read once per matcher: OSV entries parsed
+/// for evaluation, and each range's one-line summary and fixed versions made when a finding
+/// first needs them.
+struct KeyRanges {
+    list: Vec<KeyRange>,
+    osv: Vec<Option<osv::Affected>>,
+    summary: Vec<OnceCell<String>>,
+    fixed: Vec<OnceCell<Vec<String>>>,
+}
+
+impl KeyRanges {
+    fn new(list: Vec<KeyRange>) -> KeyRanges {
+        let osv = list
+            .iter()
+            .map(|r| (r.form == "osv").then(|| osv::Affected::from_value(&r.range)))
+            .collect();
+        let n = list.len();
+        KeyRanges {
+            list,
+            osv,
+            summary: (0..n).map(|_| OnceCell::new()).collect(),
+            fixed: (0..n).map(|_| OnceCell::new()).collect(),
+        }
+    }
+
+    fn summary(&self, at: usize) -> String {
+        let r = &self.list[at];
+        self.summary[at]
+            .get_or_init(|| range_summary(&r.form, &r.range))
+            .clone()
+    }
+
+    fn fixed(&self, at: usize) -> Vec<String> {
+        let r = &self.list[at];
+        self.fixed[at]
+            .get_or_init(|| fixed_versions(&r.form, &r.range))
+            .clone()
+    }
+}
+
+/// The operating systems and hardware a scanned product runs on: declared, and the CPEs
+/// of part `o` and `h` its SBOM names.
+#[derive(Debug, Default)]
+struct Platform {
+    cpes: Vec<Wfn>,
+}
+
+impl Platform {
+    fn of(sbom: &Sbom, declared: &[Wfn]) -> Platform {
+        let mut cpes: Vec<Wfn> = declared.to_vec();
+        for c in &sbom.components {
+            for text in &c.cpes {
+                let Ok(w) = Wfn::parse(text) else { continue };
+                if matches!(Self::kind(&w), Some('o' | 'h')) && !cpes.contains(&w) {
+                    cpes.push(w);
+                }
+            }
+        }
+        Platform { cpes }
+    }
+
+    fn kind(w: &Wfn) -> Option<char> {
+        w.part().unquoted().and_then(|p| p.chars().next())
+    }
+
+    /// Whether the product names any platform of the kind `criteria` is (an OS, a device).
+    fn knows(&self, criteria: &Wfn) -> bool {
+        match Self::kind(criteria) {
+            Some(k @ ('o' | 'h')) => self.cpes.iter().any(|c| Self::kind(c) == Some(k)),
+            // An application as the platform (a plugin on a host application): the product's
+            // applications are all in the SBOM, so its absence is an answer.
+            _ => true,
+        }
+    }
+
+    fn missing_kinds(&self, assumed: &[Wfn]) -> &'static str {
+        let os = assumed.iter().any(|w| Self::kind(w) == Some('o'));
+        let hw = assumed.iter().any(|w| Self::kind(w) == Some('h'));
+        match (os, hw) {
+            (true, true) => "operating system or hardware",
+            (false, true) => "hardware",
+            _ => "operating system",
+        }
+    }
 }
 
 /// Scans SBOMs against one database; caches the ranges of each key and the enrichment of
@@ -181,12 +269,14 @@ pub struct Matcher<'a> {
     store: &'a SqliteStore,
     precedence: &'a Precedence,
     table: Table,
-    ranges: HashMap<String, Rc<Vec<KeyRange>>>,
+    ranges: HashMap<String, Rc<KeyRanges>>,
     enrichment: HashMap<String, Rc<priority::Enrichment>>,
     damaged: usize,
     /// The database's data version the caches hold (another connection's commit changes it).
     data_version: Option<i64>,
     keep_cleared: bool,
+    /// Operating systems and hardware the product is declared to run on.
+    declared_platform: Vec<Wfn>,
 }
 
 /// Rank of a verdict when a record's ranges combine (lower wins).
@@ -377,7 +467,16 @@ impl<'a> Matcher<'a> {
             damaged: 0,
             data_version: None,
             keep_cleared: false,
+            declared_platform: Vec::new(),
         }
+    }
+
+    /// Declare the operating systems and hardware the product runs on (CPE names of part
+    /// `o` or `h`, e.g. from `craft.toml`), beside those its SBOM names. NVD configurations
+    /// that need a platform (`AND` with a `vulnerable: false` entry) are judged against them.
+    pub fn platform(mut self, cpes: Vec<Wfn>) -> Self {
+        self.declared_platform = cpes;
+        self
     }
 
     /// Also list every pair a record names but its range clears (`ScanReport::cleared`).
@@ -386,13 +485,13 @@ impl<'a> Matcher<'a> {
         self
     }
 
-    fn ranges(&mut self, key: &str) -> Result<Rc<Vec<KeyRange>>, Error> {
+    fn ranges(&mut self, key: &str) -> Result<Rc<KeyRanges>, Error> {
         if let Some(r) = self.ranges.get(key) {
             return Ok(Rc::clone(r));
         }
         let (list, damaged) = self.store.ranges_for_key(key)?;
         self.damaged += damaged;
-        let rc = Rc::new(list);
+        let rc = Rc::new(KeyRanges::new(list));
         self.ranges.insert(key.to_string(), Rc::clone(&rc));
         Ok(rc)
     }
@@ -409,12 +508,20 @@ impl<'a> Matcher<'a> {
 
     /// Evaluate one range for one identity; the note says when a bound had to be read
     /// otherwise than in the identity's scheme.
-    fn evaluate(id: &Identity, r: &KeyRange) -> (Verdict, Option<String>) {
+    fn evaluate(
+        id: &Identity,
+        r: &KeyRange,
+        parsed: Option<&osv::Affected>,
+        platform: &Platform,
+    ) -> (Verdict, Option<String>) {
         let scheme = match r.form.as_str() {
             "osv" => osv::ecosystem_scheme(&r.ecosystem).unwrap_or(id.scheme),
             _ => id.scheme,
         };
-        let v = Self::evaluate_in(id, &r.form, &r.range, scheme);
+        let v = match parsed {
+            Some(a) => a.evaluate(&id.version, scheme),
+            None => Self::evaluate_in(id, &r.form, &r.range, scheme, platform),
+        };
         // A bound the scheme rejects (npm records with `fixed: 2.0.0.4`), while the
         // component's version is valid: in a SemVer scheme a fourth number is read as a
         // release after 2.0.0 and before 2.0.1 (exactly `2.0.1-0` in SemVer order);
@@ -429,7 +536,7 @@ impl<'a> Matcher<'a> {
             return (v, None);
         }
         if let Some((range, rewritten)) = semver_four_part_bounds(&r.form, &r.range, scheme) {
-            let s = Self::evaluate_in(id, &r.form, &range, scheme);
+            let s = Self::evaluate_in(id, &r.form, &range, scheme, platform);
             if !matches!(s, Verdict::Unknown(_)) {
                 let note = format!(
                     "{why}; read {} as the release after the first three numbers",
@@ -438,7 +545,7 @@ impl<'a> Matcher<'a> {
                 return (s, Some(note));
             }
         }
-        let g = Self::evaluate_in(id, &r.form, &r.range, Scheme::Generic);
+        let g = Self::evaluate_in(id, &r.form, &r.range, Scheme::Generic, platform);
         if matches!(g, Verdict::Unknown(_)) {
             return (v, None);
         }
@@ -446,7 +553,13 @@ impl<'a> Matcher<'a> {
         (g, Some(note))
     }
 
-    fn evaluate_in(id: &Identity, form: &str, range: &Value, scheme: Scheme) -> Verdict {
+    fn evaluate_in(
+        id: &Identity,
+        form: &str,
+        range: &Value,
+        scheme: Scheme,
+        platform: &Platform,
+    ) -> Verdict {
         match form {
             "osv" => osv::evaluate(range, &id.version, scheme),
             "cve5" => cve5::evaluate(range, &id.version, scheme),
@@ -460,12 +573,44 @@ impl<'a> Matcher<'a> {
                     Ok(c) => c,
                     Err(e) => return Verdict::Unknown(e.to_string()),
                 };
-                let ev = nvd::evaluate(&configs, std::slice::from_ref(cpe), scheme);
-                match ev.applies {
-                    nvd::Truth::True if !ev.vulnerable.is_empty() => Verdict::Affected,
-                    nvd::Truth::True | nvd::Truth::False => Verdict::NotAffected,
-                    nvd::Truth::Unknown => Verdict::Unknown(ev.unknown.join("; ")),
+                let mut product = vec![cpe.clone()];
+                product.extend(platform.cpes.iter().filter(|p| *p != cpe).cloned());
+                let verdict = |product: &[Wfn]| {
+                    let ev = nvd::evaluate(&configs, product, scheme);
+                    match ev.applies {
+                        nvd::Truth::True if !ev.vulnerable.is_empty() => Verdict::Affected,
+                        nvd::Truth::True | nvd::Truth::False => Verdict::NotAffected,
+                        nvd::Truth::Unknown => Verdict::Unknown(ev.unknown.join("; ")),
+                    }
+                };
+                let v = verdict(&product);
+                if v != Verdict::NotAffected {
+                    return v;
                 }
+                // A platform condition (an application on an OS, firmware on a device) of a
+                // kind the product names none of: undecidable, not "not affected".
+                let assumed: Vec<Wfn> = configs
+                    .iter()
+                    .flat_map(|c| &c.nodes)
+                    .flat_map(|n| &n.matches)
+                    .filter(|m| !m.vulnerable && !platform.knows(&m.criteria))
+                    .map(|m| m.criteria.clone())
+                    .collect();
+                if assumed.is_empty() {
+                    return v;
+                }
+                let mut with = product;
+                with.extend(assumed.iter().cloned());
+                if verdict(&with) == Verdict::NotAffected {
+                    return v;
+                }
+                let names: Vec<String> = assumed.iter().map(ToString::to_string).collect();
+                Verdict::Unknown(format!(
+                    "affected only together with {}: neither the SBOM nor the product \
+                     declaration names its {} (declare it: `platform` in craft.toml)",
+                    names.join(" or "),
+                    platform.missing_kinds(&assumed)
+                ))
             }
             other => Verdict::Unknown(format!("a range of the unknown form `{other}`")),
         }
@@ -487,6 +632,7 @@ impl<'a> Matcher<'a> {
             components: sbom.components.len(),
             ..ScanReport::default()
         };
+        let platform = Platform::of(sbom, &self.declared_platform);
         for c in &sbom.components {
             if c.kind == craft_model::ComponentKind::File && c.purls.is_empty() && c.cpes.is_empty()
             {
@@ -507,7 +653,7 @@ impl<'a> Matcher<'a> {
             // no advisory for the package itself.
             let mut distro_covered = false;
             for id in ids.list.iter().filter(|i| i.distro_package) {
-                distro_covered |= !self.ranges(&id.key)?.is_empty();
+                distro_covered |= !self.ranges(&id.key)?.list.is_empty();
             }
             // (vulnerability) → records judged for it.
             let mut per_vuln: BTreeMap<String, Vec<Judged>> = BTreeMap::new();
@@ -518,14 +664,14 @@ impl<'a> Matcher<'a> {
                 let ranges = self.ranges(&id.key)?;
                 // (vuln, record) → best verdict over the record's ranges
                 let mut per_record: BTreeMap<(String, String, Source), Judged> = BTreeMap::new();
-                for (at, r) in ranges.iter().enumerate() {
+                for (at, r) in ranges.list.iter().enumerate() {
                     if id.distro_package && !release_matches(&r.ecosystem, id.distro.as_deref()) {
                         continue;
                     }
                     if !names_this_package(r, id, c) {
                         continue;
                     }
-                    let (verdict, note) = Self::evaluate(id, r);
+                    let (verdict, note) = Self::evaluate(id, r, ranges.osv[at].as_ref(), &platform);
                     let k = (r.vuln.clone(), r.record.clone(), r.source);
                     let better = per_record
                         .get(&k)
@@ -608,7 +754,6 @@ impl<'a> Matcher<'a> {
         let Some(d) = decider else {
             return Ok(());
         };
-        let decided = &d.ranges[d.at];
         let (status, reason) = match &d.verdict {
             Verdict::Affected => (FindingStatus::Affected, None),
             Verdict::Unknown(why) => (FindingStatus::Unknown, Some(why.clone())),
@@ -621,7 +766,7 @@ impl<'a> Matcher<'a> {
                         component_name: c.name.clone(),
                         identity: ids[d.identity].clone(),
                         decided_by: d.record.clone(),
-                        range: range_summary(&decided.form, &decided.range),
+                        range: d.ranges.summary(d.at),
                         disagreements: disagreements(&live, d),
                     });
                 }
@@ -635,8 +780,8 @@ impl<'a> Matcher<'a> {
             report.withdrawn += 1;
             return Ok(());
         }
-        let range = range_summary(&decided.form, &decided.range);
-        let fixed = fixed_versions(&decided.form, &decided.range);
+        let range = d.ranges.summary(d.at);
+        let fixed = d.ranges.fixed(d.at);
         let prio = priority::priority(status, &e);
         *report
             .by_source

@@ -442,3 +442,62 @@ fn the_html_report_is_self_contained_and_escapes_what_it_shows() {
     assert!(first < later);
     assert!(page.contains("range: <code>"));
 }
+
+/// An NVD record whose application is vulnerable only on a given device (an `AND`
+/// configuration with a `vulnerable: false` hardware entry).
+const NVD_RUNNING_ON: &str = r#"{"resultsPerPage": 1, "startIndex": 0, "totalResults": 1,
+  "format": "NVD_CVE", "version": "2.0", "timestamp": "2024-06-01T00:00:00.000",
+  "vulnerabilities": [{"cve": {"id": "CVE-2024-0101", "sourceIdentifier": "cna@acme.example",
+    "published": "2024-01-02T00:15:00.000", "lastModified": "2024-05-02T00:00:00.000", "vulnStatus": "Analyzed",
+    "descriptions": [{"lang": "en", "value": "Web UI command injection on the AGW-200."}],
+    "configurations": [{"operator": "AND", "nodes": [
+      {"operator": "OR", "negate": false, "cpeMatch": [
+        {"vulnerable": true, "criteria": "cpe:2.3:a:acme:gw_webui:*:*:*:*:*:*:*:*", "versionEndExcluding": "2.2.0",
+         "matchCriteriaId": "00000000-0000-0000-0000-000000000001"}]},
+      {"operator": "OR", "negate": false, "cpeMatch": [
+        {"vulnerable": false, "criteria": "cpe:2.3:h:acme:agw-200:-:*:*:*:*:*:*:*",
+         "matchCriteriaId": "00000000-0000-0000-0000-000000000002"}]}]}]}}]}"#;
+
+#[test]
+fn running_on_configurations_need_the_products_platform() {
+    let data = tree(&[("nvd/page.json", NVD_RUNNING_ON)]);
+    let (_db, store) = db_of(&[data.path().to_path_buf()]);
+    let p = Precedence::default();
+    let app = |extra: &str| {
+        sbom(&format!(
+            r#"{{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [
+            {{"type": "application", "bom-ref": "ui", "name": "gw-webui", "version": "2.1.0",
+              "cpe": "cpe:2.3:a:acme:gw_webui:2.1.0:*:*:*:*:*:*:*"}}{extra}]}}"#
+        ))
+    };
+    let status = |r: &ScanReport| {
+        r.findings
+            .iter()
+            .find(|f| f.id == "CVE-2024-0101")
+            .map(|f| (f.status, f.reason.clone().unwrap_or_default()))
+    };
+    // The SBOM names no hardware: undecidable, with the reason — never "not affected".
+    let r = Matcher::new(&store, &p).scan(&app("")).unwrap();
+    let (st, why) = status(&r).expect("a finding");
+    assert_eq!(st, FindingStatus::Unknown);
+    assert!(why.contains("cpe:2.3:h:acme:agw-200"), "{why}");
+    assert!(why.contains("hardware"), "{why}");
+    // The SBOM names the device: affected.
+    let device = r#", {"type": "device", "bom-ref": "hw", "name": "agw-200", "version": "rev-b",
+        "cpe": "cpe:2.3:h:acme:agw-200:-:*:*:*:*:*:*:*"}"#;
+    let r = Matcher::new(&store, &p).scan(&app(device)).unwrap();
+    assert_eq!(status(&r).map(|s| s.0), Some(FindingStatus::Affected));
+    // Another device: not affected.
+    let other = device.replace("agw-200:-", "agw-100:-");
+    let r = Matcher::new(&store, &p).scan(&app(&other)).unwrap();
+    assert_eq!(status(&r), None);
+    assert_eq!(r.not_affected, 1);
+    // The device declared by the product (craft.toml), not in the SBOM: affected.
+    let declared =
+        craft_version::cpe::Wfn::parse("cpe:2.3:h:acme:agw-200:-:*:*:*:*:*:*:*").unwrap();
+    let r = Matcher::new(&store, &p)
+        .platform(vec![declared])
+        .scan(&app(""))
+        .unwrap();
+    assert_eq!(status(&r).map(|s| s.0), Some(FindingStatus::Affected));
+}

@@ -11,6 +11,7 @@
 
 use crate::{compare, Scheme};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 pub use crate::range::Verdict;
@@ -34,14 +35,15 @@ pub fn ecosystem_scheme(ecosystem: &str) -> Option<Scheme> {
     })
 }
 
-enum Event<'a> {
-    Introduced(&'a str),
-    Fixed(&'a str),
-    LastAffected(&'a str),
-    Limit(&'a str),
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Event {
+    Introduced(String),
+    Fixed(String),
+    LastAffected(String),
+    Limit(String),
 }
 
-impl Event<'_> {
+impl Event {
     fn version(&self) -> &str {
         match self {
             Event::Introduced(v) | Event::Fixed(v) | Event::LastAffected(v) | Event::Limit(v) => v,
@@ -59,148 +61,236 @@ impl Event<'_> {
 ///
 /// `Go` versions in OSV have no `v` prefix; it is added for the `golang` scheme.
 pub fn evaluate(affected: &Value, version: &str, scheme: Scheme) -> Verdict {
-    let fix = |v: &str| -> String {
-        if scheme == Scheme::Golang && !v.starts_with('v') && v != "0" {
-            format!("v{v}")
-        } else {
-            v.to_string()
-        }
-    };
-    let version = fix(version);
-    if let Err(e) = crate::validate(scheme, &version) {
-        return Verdict::Unknown(e.to_string());
-    }
-    let listed = affected
-        .get("versions")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .any(|v| compare(scheme, &version, &fix(v)) == Ok(Ordering::Equal));
-    if listed {
-        return Verdict::Affected;
-    }
-    let mut unknown = None;
-    let mut git_only = true;
-    for range in affected
-        .get("ranges")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let kind = range.get("type").and_then(Value::as_str).unwrap_or("");
-        if kind == "GIT" {
-            continue;
-        }
-        git_only = false;
-        let events: Vec<Event<'_>> = range
-            .get("events")
+    Affected::from_value(affected).evaluate(version, scheme)
+}
+
+/// One OSV `affected[]` entry, read once from its JSON for repeated evaluation (a matcher
+/// judges many components against the same ranges).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Affected {
+    /// `versions`: the enumerated affected versions.
+    versions: Vec<String>,
+    /// The events of each range that is not `GIT`.
+    ranges: Vec<Vec<Event>>,
+    /// Whether the entry has a `GIT` range.
+    git: bool,
+}
+
+impl Affected {
+    /// Read an `affected[]` entry (what it lacks is empty; unknown event kinds are left out).
+    pub fn from_value(affected: &Value) -> Affected {
+        let versions = affected
+            .get("versions")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .filter_map(|e| {
-                let o = e.as_object()?;
-                let (k, v) = o.iter().next()?;
-                let v = v.as_str()?;
-                Some(match k.as_str() {
-                    "introduced" => Event::Introduced(v),
-                    "fixed" => Event::Fixed(v),
-                    "last_affected" => Event::LastAffected(v),
-                    "limit" => Event::Limit(v),
-                    _ => return None,
-                })
-            })
+            .filter_map(Value::as_str)
+            .map(str::to_string)
             .collect();
-        match in_range(&events, &version, scheme, &fix) {
-            Ok(true) => return Verdict::Affected,
-            Ok(false) => {}
-            Err(e) => {
-                unknown.get_or_insert(e);
+        let mut out = Affected {
+            versions,
+            ..Affected::default()
+        };
+        for range in affected
+            .get("ranges")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if range.get("type").and_then(Value::as_str) == Some("GIT") {
+                out.git = true;
+                continue;
+            }
+            let events = range
+                .get("events")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|e| {
+                    let (k, v) = e.as_object()?.iter().next()?;
+                    let v = v.as_str()?.to_string();
+                    Some(match k.as_str() {
+                        "introduced" => Event::Introduced(v),
+                        "fixed" => Event::Fixed(v),
+                        "last_affected" => Event::LastAffected(v),
+                        "limit" => Event::Limit(v),
+                        _ => return None,
+                    })
+                })
+                .collect();
+            out.ranges.push(events);
+        }
+        out
+    }
+
+    /// Evaluate this entry for `version` in `scheme` (see [`evaluate`]).
+    pub fn evaluate(&self, version: &str, scheme: Scheme) -> Verdict {
+        let version = go_prefixed(scheme, version);
+        if let Err(e) = crate::validate(scheme, &version) {
+            return Verdict::Unknown(e.to_string());
+        }
+        let listed = self.versions.iter().any(|v| {
+            *v == version
+                || compare(scheme, &version, &go_prefixed(scheme, v)) == Ok(Ordering::Equal)
+        });
+        if listed {
+            return Verdict::Affected;
+        }
+        let mut unknown = None;
+        for events in &self.ranges {
+            match in_range(events, &version, scheme) {
+                Ok(true) => return Verdict::Affected,
+                Ok(false) => {}
+                Err(e) => {
+                    unknown.get_or_insert(e);
+                }
             }
         }
-    }
-    match unknown {
-        Some(why) => Verdict::Unknown(why),
-        None if git_only && has_git(affected) => Verdict::Unknown(
-            "a GIT range names commits, not versions, and the version is not among those \
-             the record lists"
-                .to_string(),
-        ),
-        None => Verdict::NotAffected,
+        match unknown {
+            Some(why) => Verdict::Unknown(why),
+            None if self.ranges.is_empty() && self.git => Verdict::Unknown(
+                "a GIT range names commits, not versions, and the version is not among those \
+                 the record lists"
+                    .to_string(),
+            ),
+            None => Verdict::NotAffected,
+        }
     }
 }
 
-fn has_git(affected: &Value) -> bool {
-    affected
-        .get("ranges")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .any(|r| r.get("type").and_then(Value::as_str) == Some("GIT"))
+/// A version as the scheme's comparison needs it: OSV's Go versions lack the `v`.
+fn go_prefixed(scheme: Scheme, v: &str) -> Cow<'_, str> {
+    if scheme == Scheme::Golang && !v.starts_with('v') && v != "0" {
+        Cow::Owned(format!("v{v}"))
+    } else {
+        Cow::Borrowed(v)
+    }
 }
 
 /// The OSV specification's algorithm on one range's events: sort them by version
 /// (`introduced: 0` first), then walk them, switching "vulnerable" on at an `introduced` at
 /// or below the version and off at a `fixed` at or below it or a `last_affected` below it.
-fn in_range(
-    events: &[Event<'_>],
-    version: &str,
-    scheme: Scheme,
-    fix: &dyn Fn(&str) -> String,
-) -> Result<bool, String> {
-    let zero = |e: &Event<'_>| e.version() == "0" && matches!(e, Event::Introduced(_));
+///
+/// Evaluated without sorting: the events that switch are exactly those at or below the
+/// version (a `last_affected` strictly below), and the walk ends in the state of the
+/// greatest of them (among equal versions, the last in the record's order, as the stable
+/// sort leaves them). Each event is compared with the version once, and only the switching
+/// events with each other.
+fn in_range(events: &[Event], version: &str, scheme: Scheme) -> Result<bool, String> {
+    let zero = |e: &Event| e.version() == "0" && matches!(e, Event::Introduced(_));
+    // The version against each event; every event must be a version of the scheme.
+    let mut ords = Vec::with_capacity(events.len());
     for e in events {
         let open_limit = matches!(e, Event::Limit(_)) && e.version() == "*";
-        if !zero(e) && !open_limit {
-            crate::validate(scheme, &fix(e.version())).map_err(|x| x.to_string())?;
+        if zero(e) || open_limit {
+            ords.push(Ordering::Greater);
+            continue;
+        }
+        let ev = go_prefixed(scheme, e.version());
+        match compare(scheme, version, &ev) {
+            Ok(o) => ords.push(o),
+            Err(_) => {
+                return Err(match crate::validate(scheme, &ev) {
+                    Err(x) => x.to_string(),
+                    Ok(()) => format!("`{ev}` cannot be compared with `{version}`"),
+                })
+            }
         }
     }
-    let cmp_v = |e: &Event<'_>| -> Ordering {
-        if zero(e) {
-            return Ordering::Greater;
+    let mut limited = false;
+    let mut below_a_limit = false;
+    for (e, o) in events.iter().zip(&ords) {
+        if matches!(e, Event::Limit(_)) {
+            limited = true;
+            below_a_limit |= e.version() == "*" || *o == Ordering::Less;
         }
-        compare(scheme, version, &fix(e.version())).unwrap_or(Ordering::Equal)
-    };
-    let limits: Vec<&Event<'_>> = events
-        .iter()
-        .filter(|e| matches!(e, Event::Limit(_)))
-        .collect();
-    if !limits.is_empty()
-        && !limits
-            .iter()
-            .any(|l| l.version() == "*" || cmp_v(l) == Ordering::Less)
-    {
+    }
+    if limited && !below_a_limit {
         return Ok(false);
     }
-    let mut sorted: Vec<&Event<'_>> = events
-        .iter()
-        .filter(|e| !matches!(e, Event::Limit(_)))
-        .collect();
-    sorted.sort_by(|a, b| match (zero(a), zero(b)) {
+    let order = |a: &Event, b: &Event| match (zero(a), zero(b)) {
         (true, true) => Ordering::Equal,
         (true, false) => Ordering::Less,
         (false, true) => Ordering::Greater,
-        (false, false) => {
-            compare(scheme, &fix(a.version()), &fix(b.version())).unwrap_or(Ordering::Equal)
-        }
-    });
-    let mut vulnerable = false;
-    for e in sorted {
-        let o = cmp_v(e);
-        match e {
-            Event::Introduced(_) if o != Ordering::Less => vulnerable = true,
-            Event::Fixed(_) if o != Ordering::Less => vulnerable = false,
-            Event::LastAffected(_) if o == Ordering::Greater => vulnerable = false,
-            _ => {}
+        (false, false) => compare(
+            scheme,
+            &go_prefixed(scheme, a.version()),
+            &go_prefixed(scheme, b.version()),
+        )
+        .unwrap_or(Ordering::Equal),
+    };
+    let mut last: Option<&Event> = None;
+    for (e, o) in events.iter().zip(&ords) {
+        let switches = match e {
+            Event::Introduced(_) => zero(e) || *o != Ordering::Less,
+            Event::Fixed(_) => *o != Ordering::Less,
+            Event::LastAffected(_) => *o == Ordering::Greater,
+            Event::Limit(_) => false,
+        };
+        if switches && last.is_none_or(|l| order(e, l) != Ordering::Less) {
+            last = Some(e);
         }
     }
-    Ok(vulnerable)
+    Ok(matches!(last, Some(Event::Introduced(_))))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// The specification's algorithm as written: sort the events (stable), then walk them.
+    fn walk(events: &[(usize, &str)], version: &str) -> bool {
+        let mut sorted: Vec<&(usize, &str)> = events.iter().collect();
+        let key = |v: &str| -> Vec<u64> { v.split('.').map(|p| p.parse().unwrap_or(0)).collect() };
+        sorted.sort_by(
+            |a, b| match (a.1 == "0" && a.0 == 0, b.1 == "0" && b.0 == 0) {
+                (true, true) => Ordering::Equal,
+                (true, false) => Ordering::Less,
+                (false, true) => Ordering::Greater,
+                (false, false) => key(a.1).cmp(&key(b.1)),
+            },
+        );
+        let mut vulnerable = false;
+        for (kind, v) in sorted {
+            let o = key(version).cmp(&key(v));
+            let o = if *kind == 0 && *v == "0" {
+                Ordering::Greater
+            } else {
+                o
+            };
+            match kind {
+                0 if o != Ordering::Less => vulnerable = true,
+                1 if o != Ordering::Less => vulnerable = false,
+                2 if o == Ordering::Greater => vulnerable = false,
+                _ => {}
+            }
+        }
+        vulnerable
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn evaluation_agrees_with_the_sorted_walk(
+            events in proptest::collection::vec((0usize..3, 0usize..6), 0..7),
+            at in 0usize..6,
+        ) {
+            const V: [&str; 6] = ["0", "1.0.0", "1.2.0", "2.0.0", "2.0.1", "3.1.0"];
+            let version = ["0.5.0", "1.0.0", "1.5.0", "2.0.0", "2.0.1", "9.0.0"][at];
+            let ev: Vec<(usize, &str)> = events
+                .iter()
+                .map(|(k, v)| (*k, if *k == 0 { V[*v] } else { V[(*v).max(1)] }))
+                .collect();
+            let names = ["introduced", "fixed", "last_affected"];
+            let json_events: Vec<Value> = ev
+                .iter()
+                .map(|(k, v)| json!({ names[*k]: v }))
+                .collect();
+            let a = json!({"ranges": [{"type": "SEMVER", "events": json_events}]});
+            let want = if walk(&ev, version) { Verdict::Affected } else { Verdict::NotAffected };
+            proptest::prop_assert_eq!(evaluate(&a, version, Scheme::Semver), want);
+        }
+    }
 
     #[test]
     fn a_git_range_beside_a_version_range_does_not_make_it_unknown() {
