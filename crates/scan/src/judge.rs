@@ -167,7 +167,6 @@ pub struct ScanReport {
 
 /// One evaluated record for one (component, vulnerability).
 struct Judged {
-    record: RecordRef,
     status: Status,
     verdict: Verdict,
     /// The ranges of the key, and which one decided this record.
@@ -177,26 +176,66 @@ struct Judged {
     note: Option<String>,
 }
 
+impl Judged {
+    /// The range that decided this record.
+    fn range(&self) -> &KeyRange {
+        &self.ranges.list[self.at]
+    }
+
+    /// The record, for a finding.
+    fn record(&self) -> RecordRef {
+        let r = self.range();
+        RecordRef {
+            source: r.source,
+            assigner: r.assigner.clone(),
+            id: r.record.clone(),
+        }
+    }
+
+    /// The record's identity, in [`RecordRef`]'s order.
+    fn record_key(&self) -> (Source, &str, &str) {
+        let r = self.range();
+        (r.source, &r.assigner, &r.record)
+    }
+}
+
+/// A range read for evaluation.
+enum Parsed {
+    /// An OSV `affected[]` entry.
+    Osv(osv::Affected),
+    /// An NVD applicability statement, or why it cannot be read.
+    Nvd(Result<Vec<nvd::Configuration>, String>),
+    /// Evaluated from its JSON (CVE 5 product entries).
+    Json,
+}
+
 /// The ranges the database states under one key, read once per matcher: OSV entries parsed
 /// for evaluation, and each range's one-line summary and fixed versions made when a finding
 /// first needs them.
 struct KeyRanges {
     list: Vec<KeyRange>,
-    osv: Vec<Option<osv::Affected>>,
+    parsed: Vec<Parsed>,
     summary: Vec<OnceCell<String>>,
     fixed: Vec<OnceCell<Vec<String>>>,
 }
 
 impl KeyRanges {
     fn new(list: Vec<KeyRange>) -> KeyRanges {
-        let osv = list
+        let parsed = list
             .iter()
-            .map(|r| (r.form == "osv").then(|| osv::Affected::from_value(&r.range)))
+            .map(|r| match r.form.as_str() {
+                "osv" => Parsed::Osv(osv::Affected::from_value(&r.range)),
+                "nvd" => Parsed::Nvd(
+                    nvd::configurations(&Value::Array(vec![r.range.clone()]))
+                        .map_err(|e| e.to_string()),
+                ),
+                _ => Parsed::Json,
+            })
             .collect();
         let n = list.len();
         KeyRanges {
             list,
-            osv,
+            parsed,
             summary: (0..n).map(|_| OnceCell::new()).collect(),
             fixed: (0..n).map(|_| OnceCell::new()).collect(),
         }
@@ -390,19 +429,70 @@ fn disagreements(live: &[Judged], d: &Judged) -> Vec<String> {
     live.iter()
         .filter(|j| verdict_rank(&j.verdict) != verdict_rank(&d.verdict))
         .map(|j| {
-            let assigner = if j.record.assigner.is_empty() {
+            let r = j.range();
+            let assigner = if r.assigner.is_empty() {
                 "-"
             } else {
-                j.record.assigner.as_str()
+                r.assigner.as_str()
             };
             format!(
                 "{} {} ({assigner}) says {}",
-                j.record.source,
-                j.record.id,
+                r.source,
+                r.record,
                 says(&j.verdict)
             )
         })
         .collect()
+}
+
+/// The verdict of NVD configurations for an identity's CPE on the product's platform.
+fn nvd_verdict(
+    configs: &[nvd::Configuration],
+    id: &Identity,
+    scheme: Scheme,
+    platform: &Platform,
+) -> Verdict {
+    let Some(cpe) = &id.cpe else {
+        return Verdict::Unknown("an NVD configuration needs the component's CPE".to_string());
+    };
+    let mut product = vec![cpe.clone()];
+    product.extend(platform.cpes.iter().filter(|p| *p != cpe).cloned());
+    let verdict = |product: &[Wfn]| {
+        let ev = nvd::evaluate(configs, product, scheme);
+        match ev.applies {
+            nvd::Truth::True if !ev.vulnerable.is_empty() => Verdict::Affected,
+            nvd::Truth::True | nvd::Truth::False => Verdict::NotAffected,
+            nvd::Truth::Unknown => Verdict::Unknown(ev.unknown.join("; ")),
+        }
+    };
+    let v = verdict(&product);
+    if v != Verdict::NotAffected {
+        return v;
+    }
+    // A platform condition (an application on an OS, firmware on a device) of a
+    // kind the product names none of: undecidable, not "not affected".
+    let assumed: Vec<Wfn> = configs
+        .iter()
+        .flat_map(|c| &c.nodes)
+        .flat_map(|n| &n.matches)
+        .filter(|m| !m.vulnerable && !platform.knows(&m.criteria))
+        .map(|m| m.criteria.clone())
+        .collect();
+    if assumed.is_empty() {
+        return v;
+    }
+    let mut with = product;
+    with.extend(assumed.iter().cloned());
+    if verdict(&with) == Verdict::NotAffected {
+        return v;
+    }
+    let names: Vec<String> = assumed.iter().map(ToString::to_string).collect();
+    Verdict::Unknown(format!(
+        "affected only together with {}: neither the SBOM nor the product \
+             declaration names its {} (declare it: `platform` in craft.toml)",
+        names.join(" or "),
+        platform.missing_kinds(&assumed)
+    ))
 }
 
 /// Versions that fix a range, as it states them.
@@ -511,7 +601,7 @@ impl<'a> Matcher<'a> {
     fn evaluate(
         id: &Identity,
         r: &KeyRange,
-        parsed: Option<&osv::Affected>,
+        parsed: &Parsed,
         platform: &Platform,
     ) -> (Verdict, Option<String>) {
         let scheme = match r.form.as_str() {
@@ -519,8 +609,10 @@ impl<'a> Matcher<'a> {
             _ => id.scheme,
         };
         let v = match parsed {
-            Some(a) => a.evaluate(&id.version, scheme),
-            None => Self::evaluate_in(id, &r.form, &r.range, scheme, platform),
+            Parsed::Osv(a) => a.evaluate(&id.version, scheme),
+            Parsed::Nvd(Ok(configs)) => nvd_verdict(configs, id, scheme, platform),
+            Parsed::Nvd(Err(e)) => Verdict::Unknown(e.clone()),
+            Parsed::Json => Self::evaluate_in(id, &r.form, &r.range, scheme, platform),
         };
         // A bound the scheme rejects (npm records with `fixed: 2.0.0.4`), while the
         // component's version is valid: in a SemVer scheme a fourth number is read as a
@@ -563,55 +655,10 @@ impl<'a> Matcher<'a> {
         match form {
             "osv" => osv::evaluate(range, &id.version, scheme),
             "cve5" => cve5::evaluate(range, &id.version, scheme),
-            "nvd" => {
-                let Some(cpe) = &id.cpe else {
-                    return Verdict::Unknown(
-                        "an NVD configuration needs the component's CPE".to_string(),
-                    );
-                };
-                let configs = match nvd::configurations(&Value::Array(vec![range.clone()])) {
-                    Ok(c) => c,
-                    Err(e) => return Verdict::Unknown(e.to_string()),
-                };
-                let mut product = vec![cpe.clone()];
-                product.extend(platform.cpes.iter().filter(|p| *p != cpe).cloned());
-                let verdict = |product: &[Wfn]| {
-                    let ev = nvd::evaluate(&configs, product, scheme);
-                    match ev.applies {
-                        nvd::Truth::True if !ev.vulnerable.is_empty() => Verdict::Affected,
-                        nvd::Truth::True | nvd::Truth::False => Verdict::NotAffected,
-                        nvd::Truth::Unknown => Verdict::Unknown(ev.unknown.join("; ")),
-                    }
-                };
-                let v = verdict(&product);
-                if v != Verdict::NotAffected {
-                    return v;
-                }
-                // A platform condition (an application on an OS, firmware on a device) of a
-                // kind the product names none of: undecidable, not "not affected".
-                let assumed: Vec<Wfn> = configs
-                    .iter()
-                    .flat_map(|c| &c.nodes)
-                    .flat_map(|n| &n.matches)
-                    .filter(|m| !m.vulnerable && !platform.knows(&m.criteria))
-                    .map(|m| m.criteria.clone())
-                    .collect();
-                if assumed.is_empty() {
-                    return v;
-                }
-                let mut with = product;
-                with.extend(assumed.iter().cloned());
-                if verdict(&with) == Verdict::NotAffected {
-                    return v;
-                }
-                let names: Vec<String> = assumed.iter().map(ToString::to_string).collect();
-                Verdict::Unknown(format!(
-                    "affected only together with {}: neither the SBOM nor the product \
-                     declaration names its {} (declare it: `platform` in craft.toml)",
-                    names.join(" or "),
-                    platform.missing_kinds(&assumed)
-                ))
-            }
+            "nvd" => match nvd::configurations(&Value::Array(vec![range.clone()])) {
+                Ok(configs) => nvd_verdict(&configs, id, scheme, platform),
+                Err(e) => Verdict::Unknown(e.to_string()),
+            },
             other => Verdict::Unknown(format!("a range of the unknown form `{other}`")),
         }
     }
@@ -655,15 +702,22 @@ impl<'a> Matcher<'a> {
             for id in ids.list.iter().filter(|i| i.distro_package) {
                 distro_covered |= !self.ranges(&id.key)?.list.is_empty();
             }
+            // The ranges of each identity (none for an upstream identity of a distribution
+            // package the distribution's advisories cover), held while judging.
+            let mut keyed: Vec<Option<Rc<KeyRanges>>> = Vec::with_capacity(ids.list.len());
+            for id in &ids.list {
+                keyed.push(if id.upstream_of_distro && distro_covered {
+                    None
+                } else {
+                    Some(self.ranges(&id.key)?)
+                });
+            }
             // (vulnerability) → records judged for it.
-            let mut per_vuln: BTreeMap<String, Vec<Judged>> = BTreeMap::new();
-            for (n, id) in ids.list.iter().enumerate() {
-                if id.upstream_of_distro && distro_covered {
-                    continue;
-                }
-                let ranges = self.ranges(&id.key)?;
+            let mut per_vuln: BTreeMap<&str, Vec<Judged>> = BTreeMap::new();
+            for (n, (id, ranges)) in ids.list.iter().zip(&keyed).enumerate() {
+                let Some(ranges) = ranges else { continue };
                 // (vuln, record) → best verdict over the record's ranges
-                let mut per_record: BTreeMap<(String, String, Source), Judged> = BTreeMap::new();
+                let mut per_record: BTreeMap<(&str, &str, Source), Judged> = BTreeMap::new();
                 for (at, r) in ranges.list.iter().enumerate() {
                     if id.distro_package && !release_matches(&r.ecosystem, id.distro.as_deref()) {
                         continue;
@@ -671,8 +725,8 @@ impl<'a> Matcher<'a> {
                     if !names_this_package(r, id, c) {
                         continue;
                     }
-                    let (verdict, note) = Self::evaluate(id, r, ranges.osv[at].as_ref(), &platform);
-                    let k = (r.vuln.clone(), r.record.clone(), r.source);
+                    let (verdict, note) = Self::evaluate(id, r, &ranges.parsed[at], &platform);
+                    let k = (r.vuln.as_str(), r.record.as_str(), r.source);
                     let better = per_record
                         .get(&k)
                         .is_none_or(|j| verdict_rank(&verdict) < verdict_rank(&j.verdict));
@@ -680,14 +734,9 @@ impl<'a> Matcher<'a> {
                         per_record.insert(
                             k,
                             Judged {
-                                record: RecordRef {
-                                    source: r.source,
-                                    assigner: r.assigner.clone(),
-                                    id: r.record.clone(),
-                                },
                                 status: r.status,
                                 verdict,
-                                ranges: Rc::clone(&ranges),
+                                ranges: Rc::clone(ranges),
                                 at,
                                 identity: n,
                                 note,
@@ -700,22 +749,37 @@ impl<'a> Matcher<'a> {
                 }
             }
             for (vuln, judged) in per_vuln {
-                self.decide(c, &ids.list, &vuln, judged, &mut report)?;
+                self.decide(c, &ids.list, vuln, judged, &mut report)?;
             }
         }
         report.damaged_ranges = self.damaged;
         report
             .cleared
             .sort_by(|a, b| (&a.component, &a.id).cmp(&(&b.component, &b.id)));
-        report.findings.sort_by_cached_key(|f| {
-            let (class, year, number, _) = craft_vulndb::group::canonical_key(&f.id);
-            (
-                f.priority.rank,
-                f.status,
-                std::cmp::Reverse((class, year, number, f.id.clone())),
-                f.component.clone(),
-            )
+        // Worst first: priority, status, newest vulnerability (by its canonical key, then
+        // id, descending), component. Sorted by index, so no key clones a string.
+        let keys: Vec<_> = report
+            .findings
+            .iter()
+            .map(|f| {
+                let (class, year, number, _) = craft_vulndb::group::canonical_key(&f.id);
+                (
+                    f.priority.rank,
+                    f.status,
+                    std::cmp::Reverse((class, year, number)),
+                )
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..report.findings.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (fa, fb) = (&report.findings[a], &report.findings[b]);
+            keys[a]
+                .cmp(&keys[b])
+                .then_with(|| fb.id.cmp(&fa.id))
+                .then_with(|| fa.component.cmp(&fb.component))
         });
+        let mut slots: Vec<Option<Finding>> = report.findings.drain(..).map(Some).collect();
+        report.findings = order.iter().filter_map(|&i| slots[i].take()).collect();
         Ok(report)
     }
 
@@ -740,8 +804,8 @@ impl<'a> Matcher<'a> {
         let rank = |j: &Judged| {
             Precedence::rank(
                 &self.precedence.affected,
-                j.record.source,
-                &j.record.assigner,
+                j.range().source,
+                &j.range().assigner,
             )
         };
         // The best-ranked source with a definite answer decides; else the best-ranked
@@ -749,8 +813,8 @@ impl<'a> Matcher<'a> {
         let decider = live
             .iter()
             .filter(|j| !matches!(j.verdict, Verdict::Unknown(_)))
-            .min_by_key(|j| (rank(j), verdict_rank(&j.verdict), j.record.clone()))
-            .or_else(|| live.iter().min_by_key(|j| (rank(j), j.record.clone())));
+            .min_by_key(|j| (rank(j), verdict_rank(&j.verdict), j.record_key()))
+            .or_else(|| live.iter().min_by_key(|j| (rank(j), j.record_key())));
         let Some(d) = decider else {
             return Ok(());
         };
@@ -765,7 +829,7 @@ impl<'a> Matcher<'a> {
                         component: c.id.clone(),
                         component_name: c.name.clone(),
                         identity: ids[d.identity].clone(),
-                        decided_by: d.record.clone(),
+                        decided_by: d.record(),
                         range: d.ranges.summary(d.at),
                         disagreements: disagreements(&live, d),
                     });
@@ -785,7 +849,7 @@ impl<'a> Matcher<'a> {
         let prio = priority::priority(status, &e);
         *report
             .by_source
-            .entry(d.record.source.name().to_string())
+            .entry(d.range().source.name().to_string())
             .or_default() += 1;
         report.findings.push(Finding {
             id: vuln.to_string(),
@@ -796,7 +860,7 @@ impl<'a> Matcher<'a> {
             component_name: c.name.clone(),
             component_version: c.version.clone(),
             identity: ids[d.identity].clone(),
-            decided_by: d.record.clone(),
+            decided_by: d.record(),
             range,
             fixed,
             disagreements: disagreements(&live, d),
