@@ -42,8 +42,13 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// Read an SBOM as `craft scan` does (no schema validation).
 fn load(path: &Path) -> craft_model::Sbom {
-    craft_sbom::read_path(path, &craft_sbom::ReadOptions::default())
+    let opts = craft_sbom::ReadOptions {
+        validate_schema: false,
+        ..craft_sbom::ReadOptions::default()
+    };
+    craft_sbom::read_path(path, &opts)
         .expect("read SBOM")
         .sbom
 }
