@@ -1,7 +1,7 @@
 //! `craft check PRODUCT_DIR`: the main job. Every release of a product scanned, and the
 //! compliance summary.
 
-use crate::scan::{fail_on_parser, finding_row, FINDING_HEADER};
+use crate::scan::{fail_on_parser, finding_row, print_delta, FINDING_HEADER};
 use crate::{output, Ctx, Format};
 use anyhow::Context;
 use clap::Args;
@@ -274,6 +274,19 @@ fn human(r: &CheckReport, top: usize) {
     }
     println!("{t}");
     for rel in &r.releases {
+        if let Some(d) = rel
+            .since_last_run
+            .as_ref()
+            .filter(|d| !(d.new.is_empty() && d.fixed.is_empty() && d.changed.is_empty()))
+        {
+            println!();
+            println!(
+                "{} {} since the last run:",
+                "release".bold(),
+                rel.version.bold()
+            );
+            print_delta(d);
+        }
         let affected: Vec<_> = rel
             .findings
             .iter()
@@ -301,41 +314,6 @@ fn human(r: &CheckReport, top: usize) {
                 "… {} more: `craft --format json check` lists every finding with its evidence",
                 affected.len() - top
             );
-        }
-        if let Some(d) = &rel.since_last_run {
-            for f in &d.new {
-                println!(
-                    "  {}      {} {} {} ({})",
-                    "new".yellow(),
-                    f.id,
-                    f.component_name,
-                    f.identity.version,
-                    f.priority.label
-                );
-            }
-            for c in &d.changed {
-                println!(
-                    "  {}  {} {}: {} {} {} -> {} {} {}",
-                    "changed".yellow(),
-                    c.after.id,
-                    c.after.component_name,
-                    c.before.component_version.as_deref().unwrap_or("-"),
-                    c.before.status,
-                    c.before.priority,
-                    c.after.component_version.as_deref().unwrap_or("-"),
-                    c.after.status.name(),
-                    c.after.priority.label
-                );
-            }
-            for f in &d.fixed {
-                println!(
-                    "  {}    {} {} {}",
-                    "fixed".green(),
-                    f.id,
-                    f.component_name,
-                    f.component_version.as_deref().unwrap_or("-")
-                );
-            }
         }
     }
     println!();

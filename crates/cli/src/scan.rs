@@ -316,32 +316,44 @@ fn human(s: &SbomScan, all: bool) {
             d.changed.len(),
             d.unchanged
         );
-        for f in &d.new {
-            println!(
-                "  new      {} {} {} ({})",
-                f.id, f.component_name, f.identity.version, f.priority.label
-            );
-        }
-        for c in &d.changed {
-            println!(
-                "  changed  {} {}: {} {} {} -> {} {} {}",
-                c.after.id,
-                c.after.component_name,
-                c.before.component_version.as_deref().unwrap_or("-"),
-                c.before.status,
-                c.before.priority,
-                c.after.component_version.as_deref().unwrap_or("-"),
-                c.after.status.name(),
-                c.after.priority.label
-            );
-        }
-        for p in &d.fixed {
-            println!(
-                "  fixed    {} {} {}",
-                p.id,
-                p.component_name,
-                p.component_version.as_deref().unwrap_or("-")
-            );
-        }
+        print_delta(d);
+    }
+}
+
+/// The new, changed and fixed findings of a delta, one line each.
+pub fn print_delta(d: &craft_scan::delta::Delta) {
+    use owo_colors::OwoColorize;
+    for f in &d.new {
+        println!(
+            "  {}      {} {} {} ({})",
+            "new".yellow(),
+            f.id,
+            f.component_name,
+            f.identity.version,
+            f.priority.label
+        );
+    }
+    for c in &d.changed {
+        println!(
+            "  {}  {} {}: {} {} {} -> {} {} {}",
+            "changed".yellow(),
+            c.after.id,
+            c.after.component_name,
+            c.before.component_version.as_deref().unwrap_or("-"),
+            c.before.status,
+            c.before.priority,
+            c.after.component_version.as_deref().unwrap_or("-"),
+            c.after.status.name(),
+            c.after.priority.label
+        );
+    }
+    for p in &d.fixed {
+        println!(
+            "  {}    {} {} {}",
+            "fixed".green(),
+            p.id,
+            p.component_name,
+            p.component_version.as_deref().unwrap_or("-")
+        );
     }
 }

@@ -48,9 +48,7 @@ fn load(path: &Path) -> craft_model::Sbom {
         validate_schema: false,
         ..craft_sbom::ReadOptions::default()
     };
-    craft_sbom::read_path(path, &opts)
-        .expect("read SBOM")
-        .sbom
+    craft_sbom::read_path(path, &opts).expect("read SBOM").sbom
 }
 
 fn import(db: &Path, paths: &[PathBuf]) -> f64 {
