@@ -230,19 +230,17 @@ struct Row {
 fn group_of(store: &SqliteStore, name: &str) -> Result<Option<(String, Vec<String>)>, Error> {
     let dir = store.dir();
     let db = |what: &'static str| move |e| Error::db(dir, what, e);
-    let canonical: Option<String> = store
+    // The name's vulnerability, and the members its canonical row lists: one statement.
+    let found: Option<(String, Option<String>)> = store
         .conn()
-        .prepare_cached("SELECT vuln FROM vuln WHERE name=?1")
-        .and_then(|mut st| st.query_row([name], |r| r.get(0)).optional())
+        .prepare_cached(
+            "SELECT v.vuln, c.members FROM vuln v JOIN vuln c ON c.name = v.vuln WHERE v.name=?1",
+        )
+        .and_then(|mut st| st.query_row([name], |r| Ok((r.get(0)?, r.get(1)?))).optional())
         .map_err(db("look up a name"))?;
-    let Some(canonical) = canonical else {
+    let Some((canonical, members)) = found else {
         return Ok(None);
     };
-    let members: Option<String> = store
-        .conn()
-        .prepare_cached("SELECT members FROM vuln WHERE name=?1")
-        .and_then(|mut st| st.query_row([&canonical], |r| r.get(0)))
-        .map_err(db("read aliases"))?;
     let mut names: Vec<String> = vec![canonical.clone()];
     names.extend(
         serde_json::from_str::<Vec<String>>(members.as_deref().unwrap_or("[]")).unwrap_or_default(),
@@ -335,8 +333,7 @@ pub(crate) fn brief(
     severities.sort_by_key(|(rank, _)| *rank);
     cwes.sort();
     cwes.dedup();
-    let kev = load_kev(store, &canonical)?;
-    let epss = load_epss(store, &canonical)?;
+    let (kev, epss) = load_kev_epss(store, &canonical)?;
     Ok(Some(Brief {
         aliases: names.into_iter().skip(1).collect(),
         status: status.map_or(Status::Published, |(_, s)| s),
@@ -360,8 +357,7 @@ pub(crate) fn load(
     let db = |what: &'static str| move |e| Error::db(dir, what, e);
     let name = crate::record::cve_id(name).unwrap_or_else(|| name.trim().to_string());
     let group = group_of(store, &name)?;
-    let kev = load_kev(store, &name)?;
-    let epss = load_epss(store, &name)?;
+    let (kev, epss) = load_kev_epss(store, &name)?;
     let Some((canonical, names)) = group else {
         // A CVE known only to KEV or EPSS.
         if kev.is_none() && epss.is_none() {
@@ -590,7 +586,7 @@ pub(crate) fn load(
         .collect();
     let cve = names.iter().find(|n| n.starts_with("CVE-")).cloned();
     let (kev, epss) = match (&cve, kev, epss) {
-        (Some(c), None, None) if *c != name => (load_kev(store, c)?, load_epss(store, c)?),
+        (Some(c), None, None) if *c != name => load_kev_epss(store, c)?,
         (_, k, e) => (k, e),
     };
     Ok(Some(Vulnerability {
@@ -610,47 +606,48 @@ pub(crate) fn load(
     }))
 }
 
-fn load_kev(store: &SqliteStore, cve: &str) -> Result<Option<KevEntry>, Error> {
+/// The KEV entry and the EPSS score of a CVE, in one statement.
+fn load_kev_epss(
+    store: &SqliteStore,
+    cve: &str,
+) -> Result<(Option<KevEntry>, Option<EpssEntry>), Error> {
     store
         .conn()
         .prepare_cached(
-            "SELECT cve, date_added, due_date, ransomware, vendor, product, name, action, catalog FROM kev WHERE cve=?1",
+            "SELECT k.cve, k.date_added, k.due_date, k.ransomware, k.vendor, k.product, k.name,
+                    k.action, k.catalog, e.cve, e.score, e.percentile, e.date
+             FROM (SELECT ?1 AS cve) q LEFT JOIN kev k ON k.cve = q.cve
+             LEFT JOIN epss e ON e.cve = q.cve",
         )
         .and_then(|mut st| {
             st.query_row([cve], |r| {
-                Ok(KevEntry {
-                    cve: r.get(0)?,
-                    date_added: r.get(1)?,
-                    due_date: r.get(2)?,
-                    ransomware: r.get(3)?,
-                    vendor: r.get(4)?,
-                    product: r.get(5)?,
-                    name: r.get(6)?,
-                    action: r.get(7)?,
-                    catalog: r.get(8)?,
-                })
+                let kev = match r.get::<_, Option<String>>(0)? {
+                    Some(cve) => Some(KevEntry {
+                        cve,
+                        date_added: r.get(1)?,
+                        due_date: r.get(2)?,
+                        ransomware: r.get(3)?,
+                        vendor: r.get(4)?,
+                        product: r.get(5)?,
+                        name: r.get(6)?,
+                        action: r.get(7)?,
+                        catalog: r.get(8)?,
+                    }),
+                    None => None,
+                };
+                let epss = match r.get::<_, Option<String>>(9)? {
+                    Some(cve) => Some(EpssEntry {
+                        cve,
+                        score: r.get(10)?,
+                        percentile: r.get(11)?,
+                        date: r.get(12)?,
+                    }),
+                    None => None,
+                };
+                Ok((kev, epss))
             })
-            .optional()
         })
-        .map_err(|e| Error::db(store.dir(), "read KEV", e))
-}
-
-fn load_epss(store: &SqliteStore, cve: &str) -> Result<Option<EpssEntry>, Error> {
-    store
-        .conn()
-        .prepare_cached("SELECT cve, score, percentile, date FROM epss WHERE cve=?1")
-        .and_then(|mut st| {
-            st.query_row([cve], |r| {
-                Ok(EpssEntry {
-                    cve: r.get(0)?,
-                    score: r.get(1)?,
-                    percentile: r.get(2)?,
-                    date: r.get(3)?,
-                })
-            })
-            .optional()
-        })
-        .map_err(|e| Error::db(store.dir(), "read EPSS", e))
+        .map_err(|e| Error::db(store.dir(), "read KEV and EPSS", e))
 }
 
 /// A one-line reading of a range in its source's form, for people: OSV events, CVE 5
