@@ -423,8 +423,9 @@ pub(crate) fn load(
                 details: r
                     .get::<_, Option<Vec<u8>>>(8)
                     .map_err(db("read records"))?
-                    .and_then(|b| crate::store::unpack(&b))
-                    .map(|b| String::from_utf8_lossy(&b).into_owned()),
+                    .and_then(|b| {
+                        crate::store::unpack(&b).map(|t| String::from_utf8_lossy(&t).into_owned())
+                    }),
                 severities: serde_json::from_str(&get_json(9).map_err(db("read records"))?)
                     .unwrap_or_default(),
                 cwes: serde_json::from_str(&get_json(10).map_err(db("read records"))?)
