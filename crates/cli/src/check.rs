@@ -150,13 +150,15 @@ fn database(
     ctx: Ctx,
 ) -> anyhow::Result<(PathBuf, SqliteStore)> {
     let cfg = &product.manifest.vulndb;
+    // `--db` overrides [vulndb] as a whole: that database is used as it is.
+    let import = flag.is_none() && !cfg.import.is_empty();
     let dir = match (flag, &cfg.path) {
         (Some(d), _) => d.to_path_buf(),
         (None, Some(p)) => product.resolve(p),
-        (None, None) if !cfg.import.is_empty() => product.state_dir().join("vulndb"),
+        (None, None) if import => product.state_dir().join("vulndb"),
         (None, None) => crate::db::DbArg::default().dir()?,
     };
-    if cfg.import.is_empty() {
+    if !import {
         anyhow::ensure!(
             dir.join(craft_vulndb::store::DB_FILE).exists(),
             "no vulnerability database in `{}`: run `craft db update` (or `craft db import`), \

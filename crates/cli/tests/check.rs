@@ -285,6 +285,16 @@ fn a_bad_product_directory_is_an_error_with_its_location() {
     .unwrap();
     refused(dir.path(), &["data"]);
     std::fs::create_dir_all(dir.path().join("data")).unwrap();
+    // `--db` overrides [vulndb]: nothing is imported into a database the user names.
+    let elsewhere = dir.path().join("elsewhere");
+    craft()
+        .args(["check", "--db"])
+        .arg(&elsewhere)
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no vulnerability database"));
+    assert!(!elsewhere.exists());
     let v: Value = serde_json::from_slice(
         &craft()
             .args(["--quiet", "--format", "json", "check"])

@@ -875,7 +875,9 @@ pub(crate) fn pack(bytes: &[u8]) -> Vec<u8> {
 /// and text never start with the zstd magic number). `None` when a frame is damaged.
 pub(crate) fn unpack(blob: &[u8]) -> Option<std::borrow::Cow<'_, [u8]>> {
     if blob.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        zstd::stream::decode_all(blob).ok().map(std::borrow::Cow::Owned)
+        zstd::stream::decode_all(blob)
+            .ok()
+            .map(std::borrow::Cow::Owned)
     } else {
         Some(std::borrow::Cow::Borrowed(blob))
     }

@@ -236,7 +236,10 @@ fn group_of(store: &SqliteStore, name: &str) -> Result<Option<(String, Vec<Strin
         .prepare_cached(
             "SELECT v.vuln, c.members FROM vuln v JOIN vuln c ON c.name = v.vuln WHERE v.name=?1",
         )
-        .and_then(|mut st| st.query_row([name], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+        .and_then(|mut st| {
+            st.query_row([name], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+        })
         .map_err(db("look up a name"))?;
     let Some((canonical, members)) = found else {
         return Ok(None);
