@@ -23,7 +23,8 @@ use std::path::{Path, PathBuf};
 /// The database: `--db`, else `[vulndb] path`, else (when `[vulndb] import` lists local
 /// vulnerability data) the product's own `.craft/vulndb`, else `CRAFT_DB` or the user's
 /// database kept by `craft db update`. Each run is recorded in `.craft/last-check.json` for
-/// the next run's "since last run" (not with `--release` or `--no-save`).
+/// the next run's "since last run" (not with `--release` or `--no-save`, nor when an SBOM
+/// cannot be read).
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Examples:
@@ -108,7 +109,7 @@ pub fn run(args: CheckArgs, ctx: Ctx) -> anyhow::Result<u8> {
         .map(|r| r.sboms.len())
         .sum();
     let bar = output::progress(ctx, total, "SBOMs");
-    let mut matcher = Matcher::new(&store, &precedence).platform(product.platform());
+    let mut matcher = Matcher::new(&store, &precedence);
     let report = craft_product::check(
         &product,
         &mut matcher,
@@ -120,7 +121,13 @@ pub fn run(args: CheckArgs, ctx: Ctx) -> anyhow::Result<u8> {
         },
     )?;
     bar.finish_and_clear();
-    if args.release.is_empty() && !args.no_save {
+    let unreadable = report
+        .releases
+        .iter()
+        .flat_map(|r| &r.sboms)
+        .any(|s| s.unreadable.is_some());
+    // A run that could not read an SBOM is not the next run's reference.
+    if args.release.is_empty() && !args.no_save && !unreadable {
         let state = product.state_dir();
         fs_err::create_dir_all(&state)?;
         let mut bytes = serde_json::to_vec(&report).context("cannot serialise the report")?;
@@ -131,11 +138,6 @@ pub fn run(args: CheckArgs, ctx: Ctx) -> anyhow::Result<u8> {
         Format::Json => output::json(&report)?,
         Format::Human => human(&report, args.top),
     }
-    let unreadable = report
-        .releases
-        .iter()
-        .flat_map(|r| &r.sboms)
-        .any(|s| s.unreadable.is_some());
     Ok(if unreadable {
         2
     } else {

@@ -194,6 +194,17 @@ fn the_example_product_is_checked_end_to_end() {
     assert_eq!(d_old["fixed"].as_array().unwrap().len(), 0);
     assert_eq!(d_old["changed"].as_array().unwrap().len(), 0);
 
+    // An SBOM that cannot be read: its release is not compared (its findings would all look
+    // fixed), and the run is not saved as the next run's reference.
+    let state = dir.join(".craft/last-check.json");
+    let saved = std::fs::read(&state).unwrap();
+    std::fs::rename(dir.join("webui.cdx.json"), dir.join("webui.moved")).unwrap();
+    let broken = check_json(&dir, 2);
+    assert!(release(&broken, "2.1.0")["since_last_run"].is_null());
+    assert!(!release(&broken, "2.0.0")["since_last_run"].is_null());
+    assert_eq!(std::fs::read(&state).unwrap(), saved);
+    std::fs::rename(dir.join("webui.moved"), dir.join("webui.cdx.json")).unwrap();
+
     // Human report: the summary table, the worst findings, the gaps and the verdict.
     let out = craft()
         .args(["--quiet", "check"])

@@ -15,7 +15,7 @@ use craft_sbom::{read_path, ReadOptions, Severity};
 use craft_scan::delta::{Delta, Previous};
 use craft_scan::{FailOn, Finding, FindingStatus, Matcher};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// What `craft check` knows besides the product directory.
 #[derive(Debug, Clone)]
@@ -240,19 +240,21 @@ fn check_release(
         findings: Vec::new(),
         since_last_run: None,
     };
-    let mut seen: BTreeSet<(String, String, Option<String>)> = BTreeSet::new();
     let opts = CheckOptions {
         sets: RuleSet::ALL.to_vec(),
         ..CheckOptions::default()
     };
-    for rel in &release.sboms {
+    // Every SBOM of the release read first: the platform they name together (an OS in the
+    // rootfs SBOM, a device in the firmware's) is the platform each is judged on.
+    let mut summaries: Vec<Option<SbomSummary>> = vec![None; release.sboms.len()];
+    let mut loaded = Vec::new();
+    for (i, rel) in release.sboms.iter().enumerate() {
         let name = rel.display().to_string();
         progress(&name);
-        let path = product.resolve(rel);
-        let loaded = match read_path(&path, &ReadOptions::default()) {
-            Ok(l) => l,
+        match read_path(&product.resolve(rel), &ReadOptions::default()) {
+            Ok(l) => loaded.push((i, name, l)),
             Err(e) => {
-                out.sboms.push(SbomSummary {
+                summaries[i] = Some(SbomSummary {
                     path: name,
                     format: None,
                     components: 0,
@@ -261,15 +263,27 @@ fn check_release(
                     failed_rules: BTreeMap::new(),
                     unreadable: Some(error_chain(&e)),
                 });
-                continue;
             }
-        };
-        let quality = craft_sbom::check::check(&loaded, &opts);
+        }
+    }
+    let mut platform = product.platform();
+    for (_, _, l) in &loaded {
+        for w in craft_scan::platform_of(&l.sbom) {
+            if !platform.contains(&w) {
+                platform.push(w);
+            }
+        }
+    }
+    matcher.set_platform(platform);
+    // (vulnerability, component name, version) → its finding in `out.findings`.
+    let mut seen: BTreeMap<(String, String, Option<String>), usize> = BTreeMap::new();
+    for (i, name, loaded) in &loaded {
+        let quality = craft_sbom::check::check(loaded, &opts);
         let report = matcher.scan(&loaded.sbom)?;
         out.components += report.components - report.files;
         out.identified += report.identified;
         out.not_affected += report.not_affected;
-        out.sboms.push(SbomSummary {
+        summaries[*i] = Some(SbomSummary {
             path: name.clone(),
             format: quality.format.clone(),
             components: quality.checked_components,
@@ -289,14 +303,26 @@ fn check_release(
                 f.component_name.clone(),
                 f.component_version.clone(),
             );
-            if seen.insert(key) {
-                out.findings.push(ReleaseFinding {
-                    sbom: name.clone(),
-                    finding: f,
-                });
+            let found = ReleaseFinding {
+                sbom: name.clone(),
+                finding: f,
+            };
+            match seen.get(&key) {
+                None => {
+                    seen.insert(key, out.findings.len());
+                    out.findings.push(found);
+                }
+                // The same pair through another SBOM: the worse finding stands (affected
+                // over undecided, then the higher priority).
+                Some(&at) if worse(&found.finding, &out.findings[at].finding) => {
+                    out.findings[at] = found;
+                }
+                Some(_) => {}
             }
         }
     }
+    let unreadable = summaries.iter().flatten().any(|s| s.unreadable.is_some());
+    out.sboms = summaries.into_iter().flatten().collect();
     // Worst first over the whole release, as each SBOM's report orders its own.
     out.findings.sort_by(|a, b| {
         let (a, b) = (&a.finding, &b.finding);
@@ -313,11 +339,23 @@ fn check_release(
             out.unknown += 1;
         }
     }
-    if let Some(before) = previous.and_then(|p| previous_findings(p, &release.version)) {
+    // A release with an SBOM that could not be read is not compared: its findings would all
+    // look fixed.
+    if let Some(before) = previous
+        .filter(|_| !unreadable)
+        .and_then(|p| previous_findings(p, &release.version))
+    {
         let now: Vec<Finding> = out.findings.iter().map(|f| f.finding.clone()).collect();
         out.since_last_run = Some(craft_scan::delta::delta(&before, &now));
     }
     Ok(out)
+}
+
+/// Whether `a` is worse than `b` for the same pair: affected over undecided, then priority.
+fn worse(a: &Finding, b: &Finding) -> bool {
+    let affected = |f: &Finding| f.status == FindingStatus::Affected;
+    (affected(a), std::cmp::Reverse(a.priority.rank))
+        > (affected(b), std::cmp::Reverse(b.priority.rank))
 }
 
 /// The findings of `version` in a previous check report; `None` when it has no such release

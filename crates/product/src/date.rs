@@ -29,6 +29,9 @@ impl Date {
 
     /// Parse `YYYY-MM-DD` or `YYYY-MM`.
     pub fn parse(s: &str) -> Option<Date> {
+        if !s.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+            return None;
+        }
         let mut parts = s.split('-');
         let year = parts.next().filter(|p| p.len() == 4)?.parse().ok()?;
         let month = parts.next().filter(|p| p.len() == 2)?.parse().ok()?;
@@ -175,6 +178,8 @@ mod tests {
             "2031-12-01-01",
             "",
             "0000-01",
+            "+999-01",
+            "2031-+1",
         ] {
             assert!(Date::parse(bad).is_none(), "{bad}");
         }

@@ -244,14 +244,15 @@ pub fn gaps(product: &ProductDir, releases: &[ReleaseReport], ctx: &CheckContext
                     let Some(placed) = r.placed_on_market else {
                         continue;
                     };
+                    // Five years from the day of placing: 2026-11-20 to 2031-11-19 inclusive.
                     let minimum = placed.plus_years(5);
-                    if end.last_day() < minimum.first_day() {
+                    if end.last_day() < minimum.first_day() - 1 {
                         out.push(gap(
                             GapCode::SupportPeriodShort,
                             Some(&r.version),
                             format!(
                                 "placed on the market {placed}, supported until {end}: less \
-                                 than five years (until {minimum} at least)"
+                                 than five years (the day before {minimum} at least)"
                             ),
                         ));
                     }
@@ -405,6 +406,48 @@ pub fn gaps(product: &ProductDir, releases: &[ReleaseReport], ctx: &CheckContext
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::DatabaseInfo;
+    use crate::date::Date;
+    use crate::manifest::{parse, ProductDir};
+    use std::path::{Path, PathBuf};
+
+    fn codes(support_end: Option<&str>, placed: &str) -> Vec<&'static str> {
+        let end = support_end.map_or_else(String::new, |e| format!("support-end = \"{e}\"\n"));
+        let text = format!(
+            "[product]\nname = \"x\"\n{end}\n[[release]]\nversion = \"1\"\n\
+             placed-on-market = {placed}\nsboms = [\"a.json\"]\n"
+        );
+        let product = ProductDir {
+            dir: PathBuf::from("/nonexistent"),
+            manifest: parse(&text, Path::new("craft.toml")).unwrap(),
+        };
+        let ctx = CheckContext {
+            today: Date::parse("2026-11-28").unwrap(),
+            checked_at: String::new(),
+            database: DatabaseInfo {
+                dir: String::new(),
+                vulnerabilities: 0,
+                newest_record: Some("2026-11-27T00:00:00Z".to_string()),
+            },
+            fail_on: Vec::new(),
+        };
+        gaps(&product, &[], &ctx).iter().map(|g| g.code).collect()
+    }
+
+    #[test]
+    fn the_support_period_is_five_years_from_the_day_of_placing() {
+        let short = "support-period-short";
+        assert!(!codes(Some("2031-11-19"), "2026-11-20").contains(&short));
+        assert!(codes(Some("2031-11-18"), "2026-11-20").contains(&short));
+        // A month means its last day.
+        assert!(!codes(Some("2031-11"), "2026-11-20").contains(&short));
+        assert!(codes(Some("2031-10"), "2026-11-20").contains(&short));
+        let none = codes(None, "2026-11-20");
+        assert_eq!(none[0], "support-end-undeclared");
+        assert!(codes(Some("2026-10"), "2021-01-01").contains(&"support-ended"));
+        // Fresh data is not stale.
+        assert!(!none.contains(&"vulndb-stale"));
+    }
 
     #[test]
     fn the_catalogue_is_in_code_order_and_complete() {

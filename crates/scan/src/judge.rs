@@ -263,15 +263,27 @@ struct Platform {
     cpes: Vec<Wfn>,
 }
 
+/// The operating-system and hardware CPE names (part `o`, `h`) an SBOM's components carry:
+/// the platform the SBOM says it runs on.
+pub fn platform_of(sbom: &Sbom) -> Vec<Wfn> {
+    let mut cpes: Vec<Wfn> = Vec::new();
+    for c in &sbom.components {
+        for text in &c.cpes {
+            let Ok(w) = Wfn::parse(text) else { continue };
+            if matches!(Platform::kind(&w), Some('o' | 'h')) && !cpes.contains(&w) {
+                cpes.push(w);
+            }
+        }
+    }
+    cpes
+}
+
 impl Platform {
     fn of(sbom: &Sbom, declared: &[Wfn]) -> Platform {
         let mut cpes: Vec<Wfn> = declared.to_vec();
-        for c in &sbom.components {
-            for text in &c.cpes {
-                let Ok(w) = Wfn::parse(text) else { continue };
-                if matches!(Self::kind(&w), Some('o' | 'h')) && !cpes.contains(&w) {
-                    cpes.push(w);
-                }
+        for w in platform_of(sbom) {
+            if !cpes.contains(&w) {
+                cpes.push(w);
             }
         }
         Platform { cpes }
@@ -455,17 +467,23 @@ fn nvd_verdict(
     let Some(cpe) = &id.cpe else {
         return Verdict::Unknown("an NVD configuration needs the component's CPE".to_string());
     };
-    let mut product = vec![cpe.clone()];
-    product.extend(platform.cpes.iter().filter(|p| *p != cpe).cloned());
-    let verdict = |product: &[Wfn]| {
-        let ev = nvd::evaluate(configs, product, scheme);
+    let on: Vec<Wfn> = platform
+        .cpes
+        .iter()
+        .filter(|p| *p != cpe)
+        .cloned()
+        .collect();
+    // The platform answers only the configuration's platform conditions; a finding needs
+    // the component's own CPE to meet a vulnerable entry.
+    let verdict = |on: &[Wfn]| {
+        let ev = nvd::evaluate_on(configs, std::slice::from_ref(cpe), on, scheme);
         match ev.applies {
             nvd::Truth::True if !ev.vulnerable.is_empty() => Verdict::Affected,
             nvd::Truth::True | nvd::Truth::False => Verdict::NotAffected,
             nvd::Truth::Unknown => Verdict::Unknown(ev.unknown.join("; ")),
         }
     };
-    let v = verdict(&product);
+    let v = verdict(&on);
     if v != Verdict::NotAffected {
         return v;
     }
@@ -481,7 +499,7 @@ fn nvd_verdict(
     if assumed.is_empty() {
         return v;
     }
-    let mut with = product;
+    let mut with = on;
     with.extend(assumed.iter().cloned());
     if verdict(&with) == Verdict::NotAffected {
         return v;
@@ -567,6 +585,12 @@ impl<'a> Matcher<'a> {
     pub fn platform(mut self, cpes: Vec<Wfn>) -> Self {
         self.declared_platform = cpes;
         self
+    }
+
+    /// Replace the declared platform (see [`Matcher::platform`]) between scans: a product
+    /// check declares, for each release, the platform all of its SBOMs name.
+    pub fn set_platform(&mut self, cpes: Vec<Wfn>) {
+        self.declared_platform = cpes;
     }
 
     /// Also list every pair a record names but its range clears (`ScanReport::cleared`).

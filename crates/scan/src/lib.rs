@@ -24,7 +24,9 @@ pub mod priority;
 pub mod sarif;
 pub mod vdr;
 
-pub use judge::{Cleared, Finding, FindingStatus, Matcher, RecordRef, ScanReport, Unidentified};
+pub use judge::{
+    platform_of, Cleared, Finding, FindingStatus, Matcher, RecordRef, ScanReport, Unidentified,
+};
 pub use policy::FailOn;
 
 /// Why a scan failed.

@@ -244,6 +244,19 @@ impl CpeMatch {
 
 /// Evaluate `configs` for a product whose components and platform are named by `product`.
 pub fn evaluate(configs: &[Configuration], product: &[Wfn], scheme: Scheme) -> Evaluation {
+    evaluate_on(configs, product, &[], scheme)
+}
+
+/// Evaluate `configs` for the components `product` running on `platform`: the platform's
+/// CPEs answer only the `vulnerable: false` entries (the OS or device a configuration needs),
+/// never a vulnerable one, so a platform cannot make a finding of its own here, and a
+/// platform CPE without a version never makes a ranged entry undecidable.
+pub fn evaluate_on(
+    configs: &[Configuration],
+    product: &[Wfn],
+    platform: &[Wfn],
+    scheme: Scheme,
+) -> Evaluation {
     let mut unknown = Vec::new();
     let mut vulnerable = Vec::new();
     let mut any = Vec::with_capacity(configs.len());
@@ -259,8 +272,10 @@ pub fn evaluate(configs: &[Configuration], product: &[Wfn], scheme: Scheme) -> E
                     .iter()
                     .enumerate()
                     .map(|(mi, m)| {
-                        let per_target: Vec<Truth> = product
+                        let targets = product
                             .iter()
+                            .chain(platform.iter().filter(|_| !m.vulnerable));
+                        let per_target: Vec<Truth> = targets
                             .enumerate()
                             .map(|(pi, t)| {
                                 let r = m.test(t, scheme, &mut unknown);
@@ -302,6 +317,29 @@ mod tests {
 
     fn w(s: &str) -> Wfn {
         Wfn::parse(s).unwrap()
+    }
+
+    #[test]
+    fn a_platform_answers_only_platform_conditions() {
+        // curl and Debian both marked vulnerable in one OR node: Debian as the platform
+        // must not make curl 8.4.0 affected.
+        let configs = configurations(&json!([{"nodes": [{"operator": "OR", "cpeMatch": [
+            {"vulnerable": true, "criteria": "cpe:2.3:a:haxx:curl:*:*:*:*:*:*:*:*", "versionEndExcluding": "7.70.0"},
+            {"vulnerable": true, "criteria": "cpe:2.3:o:debian:debian_linux:10.0:*:*:*:*:*:*:*"}]}]}]))
+        .unwrap();
+        let curl = w("cpe:2.3:a:haxx:curl:8.4.0:*:*:*:*:*:*:*");
+        let debian = w("cpe:2.3:o:debian:debian_linux:10.0:*:*:*:*:*:*:*");
+        let e = evaluate_on(&configs, &[curl], &[debian], Scheme::Generic);
+        assert_eq!(e.applies, Truth::False);
+        // A platform without a version does not make a ranged vulnerable entry unknown.
+        let kernel = configurations(&json!([{"nodes": [{"operator": "OR", "cpeMatch": [
+            {"vulnerable": true, "criteria": "cpe:2.3:o:linux:linux_kernel:*:*:*:*:*:*:*:*",
+             "versionStartIncluding": "6.1", "versionEndExcluding": "6.1.52"}]}]}]))
+        .unwrap();
+        let k = w("cpe:2.3:o:linux:linux_kernel:6.1.55:*:*:*:*:*:*:*");
+        let any_linux = w("cpe:2.3:o:linux:linux_kernel:*:*:*:*:*:*:*:*");
+        let e = evaluate_on(&kernel, &[k], &[any_linux], Scheme::Kernel);
+        assert_eq!(e.applies, Truth::False);
     }
 
     #[test]
