@@ -501,3 +501,31 @@ fn running_on_configurations_need_the_products_platform() {
         .unwrap();
     assert_eq!(status(&r).map(|s| s.0), Some(FindingStatus::Affected));
 }
+
+#[test]
+fn a_withdrawn_copy_in_another_ecosystem_does_not_void_the_vulnerability() {
+    // PyPA withdrew its copy of a Rust crate's CVE (PYSEC-2019-144 for arrayfire); RustSec's
+    // advisory of the same CVE stands.
+    let pysec = r#"{"id": "PYSEC-2019-144", "modified": "2021-06-10T06:51:33Z",
+      "withdrawn": "2021-06-10T00:00:00Z", "aliases": ["CVE-2018-20998"],
+      "affected": [{"package": {"ecosystem": "PyPI", "name": "arrayfire"},
+        "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "3.6.0"}]}]}]}"#;
+    let rustsec = r#"{"id": "RUSTSEC-2018-0011", "modified": "2023-06-13T13:10:24Z",
+      "aliases": ["CVE-2018-20998", "GHSA-69fv-gw6g-8ccg"],
+      "affected": [{"package": {"ecosystem": "crates.io", "name": "arrayfire"},
+        "ranges": [{"type": "SEMVER", "events": [{"introduced": "3.5.1-0"}, {"fixed": "3.6.0"}]}]}]}"#;
+    let data = tree(&[
+        ("osv/PYSEC-2019-144.json", pysec),
+        ("osv/RUSTSEC-2018-0011.json", rustsec),
+    ]);
+    let (_db, store) = db_of(&[data.path().to_path_buf()]);
+    let p = Precedence::default();
+    let s = sbom(
+        r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [
+        {"type": "library", "bom-ref": "af", "name": "arrayfire", "version": "3.5.1", "purl": "pkg:cargo/arrayfire@3.5.1"}]}"#,
+    );
+    let r = Matcher::new(&store, &p).scan(&s).unwrap();
+    let f = r.findings.iter().find(|f| f.id == "CVE-2018-20998");
+    assert_eq!(f.map(|f| f.status), Some(FindingStatus::Affected), "{r:?}");
+    assert_eq!(r.withdrawn, 0);
+}

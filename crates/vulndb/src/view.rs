@@ -308,8 +308,13 @@ pub(crate) fn brief(
         let assigner: String = r.get(1).map_err(db("read records"))?;
         let stated: String = r.get(5).map_err(db("read records"))?;
         let stated = Status::from_name(&stated).unwrap_or(Status::Published);
+        // The best-ranked source decides; among its records, one that stands keeps the
+        // vulnerability: an OSV database withdrawing its own advisory (PyPA's copy of a Rust
+        // crate's CVE) does not withdraw another database's advisory of it.
         let rank = Precedence::rank(&p.status, source, &assigner);
-        if status.is_none_or(|(best, _)| rank < best) {
+        if status.is_none_or(|(best, s)| {
+            rank < best || (rank == best && s != Status::Published && stated == Status::Published)
+        }) {
             status = Some((rank, stated));
         }
         if stated != Status::Published {
@@ -451,7 +456,17 @@ pub(crate) fn load(
             .map(|(i, _)| i)
     };
     let mut disagreements = Vec::new();
-    let status_row = best(&p.status, &|_| true);
+    // As in `brief`: among the best-ranked source's records, one that stands decides.
+    let status_row = rows
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, r)| {
+            (
+                Precedence::rank(&p.status, r.from.source, &r.from.assigner),
+                r.status != Status::Published,
+            )
+        })
+        .map(|(i, _)| i);
     let status = match status_row {
         Some(i) => Sourced {
             value: StatusValue {
