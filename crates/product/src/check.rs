@@ -183,11 +183,8 @@ pub fn check(
         .filter(|f| FailOn::any_hit(&fail_on, &f.finding))
         .count();
     let gaps = gaps::gaps(product, &releases, ctx);
-    let unreadable = releases
-        .iter()
-        .flat_map(|r| &r.sboms)
-        .any(|s| s.unreadable.is_some());
-    let failed = failing > 0 || unreadable || gaps.iter().any(|g| g.severity == Severity::Error);
+    // An unreadable SBOM is an error gap (`sbom-unreadable`), like a known-exploited finding.
+    let failed = failing > 0 || gaps.iter().any(|g| g.severity == Severity::Error);
     Ok(CheckReport {
         product: ProductSummary {
             name: m.product.name.clone(),

@@ -267,8 +267,23 @@ struct Platform {
 /// the platform the SBOM says it runs on.
 pub fn platform_of(sbom: &Sbom) -> Vec<Wfn> {
     let mut cpes: Vec<Wfn> = Vec::new();
+    // Only a CPE whose part is `o` or `h` is parsed (this runs on every scan).
+    let platform_part = |text: &str| {
+        let b = text.as_bytes();
+        let at = if b
+            .get(..8)
+            .is_some_and(|p| p.eq_ignore_ascii_case(b"cpe:2.3:"))
+        {
+            8
+        } else if b.get(..5).is_some_and(|p| p.eq_ignore_ascii_case(b"cpe:/")) {
+            5
+        } else {
+            return false;
+        };
+        matches!(b.get(at).map(u8::to_ascii_lowercase), Some(b'o' | b'h'))
+    };
     for c in &sbom.components {
-        for text in &c.cpes {
+        for text in c.cpes.iter().filter(|t| platform_part(t)) {
             let Ok(w) = Wfn::parse(text) else { continue };
             if matches!(Platform::kind(&w), Some('o' | 'h')) && !cpes.contains(&w) {
                 cpes.push(w);
@@ -467,14 +482,10 @@ fn nvd_verdict(
     let Some(cpe) = &id.cpe else {
         return Verdict::Unknown("an NVD configuration needs the component's CPE".to_string());
     };
-    let on: Vec<Wfn> = platform
-        .cpes
-        .iter()
-        .filter(|p| *p != cpe)
-        .cloned()
-        .collect();
     // The platform answers only the configuration's platform conditions; a finding needs
-    // the component's own CPE to meet a vulnerable entry.
+    // the component's own CPE to meet a vulnerable entry (the component may be in the
+    // platform too — the kernel — which only repeats it for the platform conditions).
+    let on = platform.cpes.as_slice();
     let verdict = |on: &[Wfn]| {
         let ev = nvd::evaluate_on(configs, std::slice::from_ref(cpe), on, scheme);
         match ev.applies {
@@ -483,7 +494,7 @@ fn nvd_verdict(
             nvd::Truth::Unknown => Verdict::Unknown(ev.unknown.join("; ")),
         }
     };
-    let v = verdict(&on);
+    let v = verdict(on);
     if v != Verdict::NotAffected {
         return v;
     }
@@ -499,7 +510,7 @@ fn nvd_verdict(
     if assumed.is_empty() {
         return v;
     }
-    let mut with = on;
+    let mut with = on.to_vec();
     with.extend(assumed.iter().cloned());
     if verdict(&with) == Verdict::NotAffected {
         return v;
