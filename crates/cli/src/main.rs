@@ -22,6 +22,7 @@ macro_rules! println {
 mod check;
 mod db;
 mod id;
+mod kernel;
 mod output;
 mod sbom;
 mod scan;
@@ -63,6 +64,7 @@ Examples:
   craft db show CVE-2021-44228
   craft scan rootfs.spdx.json --fail-on kev,critical
   craft check examples/gateway
+  craft kernel files --config .config --tree ~/src/linux
 
 Exit codes: 0 ok, 1 a finding reached --fail-on, 2 usage error or unreadable input.";
 
@@ -93,6 +95,9 @@ enum Command {
     Scan(scan::ScanArgs),
     /// Check a product directory (craft.toml): every release scanned, and the CRA gaps.
     Check(check::CheckArgs),
+    /// Kernel build facts: the source files a configuration compiles.
+    #[command(subcommand)]
+    Kernel(kernel::KernelCommand),
 }
 
 /// Global settings every command gets.
@@ -124,6 +129,7 @@ fn main() -> ExitCode {
         Command::Db(cmd) => db::run(cmd, ctx),
         Command::Scan(args) => scan::run(args, ctx),
         Command::Check(args) => check::run(args, ctx),
+        Command::Kernel(cmd) => kernel::run(cmd, ctx),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,516 @@
+//! Which source files a configuration compiles, from the tree's Kbuild Makefiles alone.
+//!
+//! The walk follows Kbuild (`scripts/Makefile.build` and `Makefile.lib` of the tree):
+//!
+//! 1. The architecture Makefile (`arch/$(SRCARCH)/Makefile`) is evaluated with the
+//!    configuration to get `core-y`, `libs-y` and `drivers-y`, which the top-level `Kbuild`
+//!    adds as `$(ARCH_CORE)`, `$(ARCH_LIB)` and `$(ARCH_DRIVERS)`; its exported variables
+//!    (`BITS`) reach every directory, as make's environment does.
+//! 2. Each directory's `Kbuild` (else `Makefile`) is evaluated in a fresh context, as a
+//!    sub-make is. Its objects are `obj-y` (built in, when the parent linked the directory
+//!    in), `obj-m` (modules), `lib-y`/`lib-m`, `extra-y`, `always-y` and the `.o` files of
+//!    `targets`; a composite object `foo.o` is replaced by its parts (`foo-objs`, `foo-y`,
+//!    and for modules `foo-m`). Directories in `obj-y`/`obj-m`/`subdir-y`/`subdir-m` are
+//!    descended into, and those a recipe builds with `$(MAKE) $(build)=DIR`.
+//! 3. An object `dir/foo.o` is compiled from `dir/foo.c` or `dir/foo.S` when the tree has
+//!    it; objects made from generated sources are listed apart.
+//!
+//! Every file carries the lines that decided it: the chain of directory descents from the
+//! top, then the line that named the object (and, for a part, the composite's line), each
+//! with the `CONFIG_` symbols it consulted.
+//!
+//! What the walk could not follow (a `$(shell)` in an object list, a missing Makefile) is
+//! reported per directory as a [`Diagnostic`]; a consumer must treat the files of such a
+//! directory as "cannot tell".
+
+use crate::config::Config;
+use crate::make::{normalize, Diagnostic, Env, Make, Origin};
+use crate::tree::Tree;
+use crate::Error;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::rc::Rc;
+
+/// How a file gets into the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum How {
+    /// Linked into the kernel image (`obj-y`).
+    BuiltIn,
+    /// Part of the kernel's `lib.a` (`lib-y`).
+    Library,
+    /// Built for the image by `extra-y` or `always-y`.
+    Extra,
+    /// A loadable module (`obj-m`).
+    Module,
+    /// An object a rule of the directory builds (`targets`, or a `$(build)=` descent).
+    Target,
+}
+
+impl How {
+    /// The name used in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            How::BuiltIn => "built-in",
+            How::Library => "library",
+            How::Extra => "extra",
+            How::Module => "module",
+            How::Target => "target",
+        }
+    }
+}
+
+/// A source file the configuration compiles.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CompiledFile {
+    /// The path, relative to the tree.
+    pub path: String,
+    /// How it is built (the strongest way when several).
+    pub how: How,
+    /// Every `CONFIG_` symbol on the way, sorted.
+    pub symbols: Vec<String>,
+    /// The Makefile lines that decided it, from the top directory down.
+    pub lines: Vec<Origin>,
+}
+
+/// An object whose source is not in the tree (generated at build time, or missing).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Unresolved {
+    /// The object, relative to the tree.
+    pub object: String,
+    /// The line that named it.
+    pub line: Origin,
+}
+
+impl Compiled {
+    /// Whether the walk proves that `path` (a source file, relative to the tree) is not
+    /// compiled: it is not in the set, and the nearest directory on its path that the walk
+    /// evaluated had no construct that could have hidden it.
+    pub fn proves_absent(&self, path: &str) -> Result<(), String> {
+        if let Ok(i) = self.files.binary_search_by(|f| f.path.as_str().cmp(path)) {
+            return Err(format!(
+                "{} is compiled ({})",
+                path,
+                self.files[i].how.name()
+            ));
+        }
+        let mut dir = path;
+        loop {
+            dir = match dir.rfind('/') {
+                Some(p) => &dir[..p],
+                None => ".",
+            };
+            if self
+                .directories
+                .binary_search_by(|d| d.as_str().cmp(dir))
+                .is_ok()
+            {
+                return match self.uncertain_directories.iter().any(|u| u == dir) {
+                    true => Err(format!(
+                        "`{dir}/`'s Makefile has a construct craft cannot follow"
+                    )),
+                    false => Ok(()),
+                };
+            }
+            if dir == "." {
+                return Err("no directory of the path was evaluated".into());
+            }
+        }
+    }
+}
+
+/// The result of [`compiled_files`].
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Compiled {
+    /// The architecture directory used (`arch/<srcarch>`).
+    pub srcarch: String,
+    /// The source files, sorted by path.
+    pub files: Vec<CompiledFile>,
+    /// Objects without a source file in the tree.
+    pub unresolved: Vec<Unresolved>,
+    /// Directories whose Makefiles were evaluated (`.` is the top), sorted.
+    pub directories: Vec<String>,
+    /// Constructs the evaluator could not follow.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Directories where a construct not followed may have changed what is compiled: that
+    /// a file there (or in a subdirectory not visited) is absent proves nothing.
+    pub uncertain_directories: Vec<String>,
+    /// Problems of the `.config` (line, message).
+    pub config_problems: Vec<(u32, String)>,
+}
+
+/// A diagnostic met while assigning a list variable (`entry-y`, `always-`) matters only
+/// when that list is one the walk builds from (`relevant`).
+fn settle(diags: &mut [Diagnostic], relevant: &dyn Fn(&str) -> bool) {
+    for d in diags {
+        if let Some(v) = &d.variable {
+            if d.uncertain && tracked(v) && !relevant(v) {
+                d.uncertain = false;
+            }
+        }
+    }
+}
+
+/// Variables whose words are kept with their origin.
+fn tracked(name: &str) -> bool {
+    if name.contains("flags") {
+        return false;
+    }
+    name.starts_with("obj-")
+        || name.starts_with("lib-")
+        || name.starts_with("subdir-")
+        || name.starts_with("extra-")
+        || name.starts_with("always-")
+        || name == "targets"
+        || name.ends_with("-y")
+        || name.ends_with("-m")
+        || name.ends_with("-objs")
+        || name.ends_with('-')
+}
+
+struct Dir {
+    path: String,
+    builtin: bool,
+    chain: Vec<Rc<Origin>>,
+}
+
+/// The source files `config` compiles in `tree`; `arch` overrides the architecture the
+/// configuration's header names (`x86_64`, `arm64`, …).
+pub fn compiled_files(tree: &Tree, config: &Config, arch: Option<&str>) -> Result<Compiled, Error> {
+    let arch = arch
+        .map(str::to_string)
+        .or_else(|| config.arch.clone())
+        .or_else(|| config.srcarch())
+        .ok_or(Error::NoArch)?;
+    let srcarch = Config {
+        arch: Some(arch.clone()),
+        ..Config::default()
+    }
+    .srcarch()
+    .unwrap_or_else(|| arch.clone());
+    if !tree.exists(&format!("arch/{srcarch}/Makefile")) {
+        return Err(Error::UnknownArch {
+            arch: srcarch,
+            tree: tree.root().to_path_buf(),
+        });
+    }
+    let mut diagnostics = Vec::new();
+    let mut uncertain = BTreeSet::new();
+
+    // 1. The architecture Makefile, as the top-level Makefile includes it.
+    let base = |m: &mut Make<'_>| {
+        for (k, v) in &config.symbols {
+            m.set(k, v, true);
+        }
+        for (k, v) in [
+            ("srctree", "."),
+            ("objtree", "."),
+            ("ARCH", arch.as_str()),
+            ("SRCARCH", srcarch.as_str()),
+        ] {
+            m.set(k, v, true);
+        }
+        m.set("KBUILD_BUILTIN", "1", true);
+        m.set("KBUILD_MODULES", "1", true);
+    };
+    let mut top = Make::new(tree, tracked);
+    base(&mut top);
+    top.set("core-y", "", false);
+    top.set("drivers-y", "", false);
+    top.set("libs-y", "lib/", false);
+    top.include(&format!("arch/{srcarch}/Makefile"), false);
+    let core = top.value("core-y");
+    let libs = top.value("libs-y");
+    let drivers = format!("{} {}", top.value("drivers-y"), top.value("drivers-m"));
+    let arch_lib: Vec<&str> = libs
+        .split_whitespace()
+        .filter(|w| w.ends_with('/'))
+        .collect();
+    // Where each of ARCH_CORE/ARCH_LIB/ARCH_DRIVERS's words came from.
+    let mut arch_origin: BTreeMap<String, Rc<Origin>> = BTreeMap::new();
+    for var in ["core-y", "libs-y", "drivers-y", "drivers-m"] {
+        let value = top.value(var);
+        for w in value.split_whitespace() {
+            if let Some(o) = top.origin(var, w) {
+                arch_origin.entry(w.to_string()).or_insert(o);
+            }
+        }
+    }
+    let mut env = top.exported();
+    env.push(("ARCH_CORE".into(), core.trim().to_string()));
+    env.push(("ARCH_LIB".into(), arch_lib.join(" ")));
+    env.push(("ARCH_DRIVERS".into(), drivers.trim().to_string()));
+    let env = Env::new(env);
+    let mut arch_diags = top.take_diagnostics();
+    settle(&mut arch_diags, &|v| {
+        matches!(v, "core-y" | "libs-y" | "drivers-y" | "drivers-m")
+    });
+    if arch_diags.iter().any(|d| d.uncertain) {
+        uncertain.insert(".".to_string());
+    }
+    diagnostics.extend(arch_diags);
+
+    // 2. The directories.
+    let mut files: BTreeMap<String, CompiledFile> = BTreeMap::new();
+    let mut unresolved: Vec<Unresolved> = Vec::new();
+    let mut seen: BTreeMap<String, bool> = BTreeMap::new();
+    let mut queue: VecDeque<Dir> = VecDeque::from([Dir {
+        path: String::new(),
+        builtin: true,
+        chain: Vec::new(),
+    }]);
+    let mut directories = BTreeSet::new();
+    while let Some(dir) = queue.pop_front() {
+        match seen.get(&dir.path) {
+            Some(&b) if b || !dir.builtin => continue,
+            _ => {}
+        }
+        seen.insert(dir.path.clone(), dir.builtin);
+        let obj = if dir.path.is_empty() {
+            ".".to_string()
+        } else {
+            dir.path.clone()
+        };
+        directories.insert(obj.clone());
+        let mut m = Make::with_env(tree, tracked, &env);
+        m.set("obj", &obj, false);
+        m.set("src", &obj, false);
+        if dir.builtin {
+            m.set("need-builtin", "1", false);
+        }
+        let prefix = if dir.path.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", dir.path)
+        };
+        let kbuild = [format!("{prefix}Kbuild"), format!("{prefix}Makefile")]
+            .into_iter()
+            .find(|f| tree.exists(f));
+        let Some(kbuild) = kbuild else {
+            diagnostics.push(Diagnostic {
+                file: dir
+                    .chain
+                    .last()
+                    .map_or_else(String::new, |o| o.file.clone()),
+                line: dir.chain.last().map_or(0, |o| o.line),
+                message: format!("`{obj}/` has neither a Kbuild nor a Makefile"),
+                uncertain: true,
+                variable: None,
+            });
+            uncertain.insert(obj.clone());
+            continue;
+        };
+        m.include(&kbuild, false);
+        let mut dir_diags = m.take_diagnostics();
+
+        let list = |m: &mut Make<'_>, name: &str| -> Vec<String> {
+            let v = m.value(name);
+            v.split_whitespace().map(str::to_string).collect()
+        };
+        let obj_y = list(&mut m, "obj-y");
+        let obj_m: Vec<String> = list(&mut m, "obj-m")
+            .into_iter()
+            .filter(|w| !obj_y.contains(w))
+            .collect();
+        let mut lib: Vec<String> = list(&mut m, "lib-y");
+        lib.extend(list(&mut m, "lib-m"));
+        lib.sort();
+        lib.dedup();
+        lib.retain(|w| !obj_y.contains(w));
+        let mut extra = list(&mut m, "extra-y");
+        extra.extend(list(&mut m, "always-y"));
+        extra.extend(list(&mut m, "always-m"));
+        let targets = list(&mut m, "targets");
+
+        // What could not be followed matters if it fed a list this directory builds from.
+        let stems: BTreeSet<&str> = obj_y
+            .iter()
+            .chain(&obj_m)
+            .filter_map(|w| w.strip_suffix(".o"))
+            .collect();
+        settle(&mut dir_diags, &|v| {
+            matches!(
+                v,
+                "obj-y"
+                    | "obj-m"
+                    | "lib-y"
+                    | "lib-m"
+                    | "subdir-y"
+                    | "subdir-m"
+                    | "extra-y"
+                    | "always-y"
+                    | "always-m"
+                    | "targets"
+            ) || ["-y", "-objs", "-m", "-"]
+                .iter()
+                .any(|s| v.strip_suffix(s).is_some_and(|stem| stems.contains(stem)))
+        });
+        if dir_diags.iter().any(|d| d.uncertain) {
+            uncertain.insert(obj.clone());
+        }
+        diagnostics.extend(dir_diags);
+
+        let origin_of = |m: &Make<'_>, vars: &[&str], word: &str| -> Rc<Origin> {
+            vars.iter()
+                .find_map(|v| m.origin(v, word))
+                .unwrap_or_else(|| {
+                    Rc::new(Origin {
+                        file: kbuild.clone(),
+                        line: 0,
+                        text: format!("{word} (from {})", vars.join(", ")),
+                        symbols: Vec::new(),
+                    })
+                })
+        };
+
+        // Objects, composites replaced by their parts.
+        let mut add = |m: &mut Make<'_>, word: &str, how: How, vars: &[&str], suffixes: &[&str]| {
+            let Some(stem) = word.strip_suffix(".o") else {
+                return;
+            };
+            let own = origin_of(m, vars, word);
+            let composite = suffixes.iter().chain(std::iter::once(&"-")).any(|s| {
+                m.defined(&format!("{stem}{s}"))
+                    && !m.value(&format!("{stem}{s}")).trim().is_empty()
+            });
+            let parts: Vec<(String, Vec<Rc<Origin>>)> = if composite {
+                let mut parts = Vec::new();
+                for s in suffixes {
+                    let var = format!("{stem}{s}");
+                    for p in list(m, &var) {
+                        let o = origin_of(m, &[var.as_str()], &p);
+                        parts.push((p, vec![Rc::clone(&own), o]));
+                    }
+                }
+                parts
+            } else {
+                vec![(word.to_string(), vec![own])]
+            };
+            for (part, origins) in parts {
+                let Some(full) = normalize(&format!("{prefix}{part}")) else {
+                    continue;
+                };
+                let Some(stem) = full.strip_suffix(".o") else {
+                    continue;
+                };
+                let source = [format!("{stem}.c"), format!("{stem}.S")]
+                    .into_iter()
+                    .find(|s| tree.exists(s));
+                let mut lines: Vec<Origin> = dir.chain.iter().map(|o| (**o).clone()).collect();
+                lines.extend(origins.iter().map(|o| (**o).clone()));
+                let Some(source) = source else {
+                    unresolved.push(Unresolved {
+                        object: full.clone(),
+                        line: lines
+                            .last()
+                            .cloned()
+                            .unwrap_or_else(|| (*origins[0]).clone()),
+                    });
+                    continue;
+                };
+                let symbols: BTreeSet<String> = lines
+                    .iter()
+                    .flat_map(|o| o.symbols.iter().cloned())
+                    .collect();
+                match files.get_mut(&source) {
+                    Some(f) if f.how <= how => {}
+                    _ => {
+                        files.insert(
+                            source.clone(),
+                            CompiledFile {
+                                path: source,
+                                how,
+                                symbols: symbols.into_iter().collect(),
+                                lines,
+                            },
+                        );
+                    }
+                }
+            }
+        };
+        if dir.builtin {
+            for w in obj_y.iter().filter(|w| !w.ends_with('/')) {
+                add(&mut m, w, How::BuiltIn, &["obj-y"], &["-objs", "-y"]);
+            }
+        }
+        for w in obj_m.iter().filter(|w| !w.ends_with('/')) {
+            add(&mut m, w, How::Module, &["obj-m"], &["-objs", "-y", "-m"]);
+        }
+        for w in &lib {
+            add(&mut m, w, How::Library, &["lib-y", "lib-m"], &[]);
+        }
+        for w in &extra {
+            let w = w.strip_prefix(&prefix).unwrap_or(w);
+            add(
+                &mut m,
+                w,
+                How::Extra,
+                &["extra-y", "always-y", "always-m"],
+                &[],
+            );
+        }
+        for w in &targets {
+            let w = w.strip_prefix(&prefix).unwrap_or(w);
+            add(&mut m, w, How::Target, &["targets"], &[]);
+        }
+
+        // Subdirectories.
+        let mut subdirs: BTreeMap<String, (bool, Rc<Origin>)> = BTreeMap::new();
+        for (words, var, builtin) in [(&obj_y, "obj-y", true), (&obj_m, "obj-m", false)] {
+            for w in words.iter().filter(|w| w.ends_with('/')) {
+                let o = origin_of(&m, &[var], w);
+                let name = w.trim_end_matches('/').to_string();
+                let e = subdirs.entry(name).or_insert((false, o));
+                e.0 |= builtin;
+            }
+        }
+        for var in ["subdir-y", "subdir-m"] {
+            for w in list(&mut m, var) {
+                let o = origin_of(&m, &[var], &w);
+                subdirs
+                    .entry(w.trim_end_matches('/').to_string())
+                    .or_insert((false, o));
+            }
+        }
+        for (sub, (builtin, origin)) in subdirs {
+            let Some(path) = normalize(&format!("{prefix}{sub}")) else {
+                continue;
+            };
+            // The top-level lists name arch directories by their full path; their origin is
+            // the arch Makefile's line.
+            let mut chain = dir.chain.clone();
+            if let Some(o) = arch_origin.get(&format!("{sub}/")) {
+                chain.push(Rc::clone(o));
+            }
+            chain.push(origin);
+            queue.push_back(Dir {
+                path,
+                builtin: dir.builtin && builtin,
+                chain,
+            });
+        }
+        for (sub, origin) in m.recipe_builds().to_vec() {
+            let Some(path) = normalize(&sub) else {
+                continue;
+            };
+            if path == dir.path {
+                continue;
+            }
+            let mut chain = dir.chain.clone();
+            chain.push(origin);
+            queue.push_back(Dir {
+                path,
+                builtin: false,
+                chain,
+            });
+        }
+    }
+    Ok(Compiled {
+        srcarch,
+        files: files.into_values().collect(),
+        unresolved,
+        directories: directories.into_iter().collect(),
+        diagnostics,
+        uncertain_directories: uncertain.into_iter().collect(),
+        config_problems: config.problems.clone(),
+    })
+}

@@ -1,0 +1,236 @@
+//! The kernel tree: its file list (walked once, or read from a list of paths when the
+//! sources are not at hand) and its Makefiles.
+
+use crate::Error;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// The files of a kernel source tree, relative to its root, and where to read them.
+#[derive(Debug)]
+pub struct Tree {
+    root: PathBuf,
+    files: BTreeSet<String>,
+}
+
+impl Tree {
+    /// The tree at `root`: its files are those of `file_list` (one path per line, relative
+    /// to the root) when given, else those found by walking the directory.
+    pub fn open(root: &Path, file_list: Option<&Path>) -> Result<Tree, Error> {
+        let files = match file_list {
+            Some(list) => {
+                let text = fs_err::read_to_string(list).map_err(|e| Error::io(list, e))?;
+                text.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .filter_map(crate::make::normalize)
+                    .collect()
+            }
+            None => {
+                let mut files = BTreeSet::new();
+                walk(root, "", &mut files)?;
+                files
+            }
+        };
+        if !root.join("Makefile").is_file() {
+            return Err(Error::NotATree {
+                path: root.to_path_buf(),
+            });
+        }
+        Ok(Tree {
+            root: root.to_path_buf(),
+            files,
+        })
+    }
+
+    /// A tree of the given files whose Makefiles are read from `root`.
+    pub fn from_list(files: impl IntoIterator<Item = String>, root: PathBuf) -> Tree {
+        Tree {
+            root,
+            files: files
+                .into_iter()
+                .filter_map(|f| crate::make::normalize(&f))
+                .collect(),
+        }
+    }
+
+    /// The root directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Whether the tree has the file `path` (relative, normalised).
+    pub fn exists(&self, path: &str) -> bool {
+        self.files.contains(path)
+    }
+
+    /// Whether the tree has a file under directory `dir` (relative, no trailing slash).
+    pub fn has_dir(&self, dir: &str) -> bool {
+        let prefix = format!("{dir}/");
+        self.files
+            .range(prefix.clone()..)
+            .next()
+            .is_some_and(|f| f.starts_with(&prefix))
+    }
+
+    /// The text of the file `path` (relative to the root).
+    pub fn read(&self, path: &str) -> std::io::Result<String> {
+        std::fs::read_to_string(self.root.join(path))
+    }
+
+    /// make's `$(wildcard)`: the files matching a glob (`*`, `?`, `[…]`), sorted, written
+    /// with the pattern's own leading `./` when it had one.
+    pub fn glob(&self, pattern: &str) -> Vec<String> {
+        let mut lead = String::new();
+        let mut p = pattern;
+        while let Some(rest) = p.strip_prefix("./") {
+            lead.push_str("./");
+            p = rest;
+        }
+        let Some(p) = crate::make::normalize(p) else {
+            return Vec::new();
+        };
+        if !p.contains(['*', '?', '[']) {
+            return if self.files.contains(&p) || self.has_dir(&p) {
+                vec![pattern.to_string()]
+            } else {
+                Vec::new()
+            };
+        }
+        // The literal directory part bounds the search.
+        let literal = p
+            .find(['*', '?', '['])
+            .and_then(|w| p[..w].rfind('/'))
+            .map_or("", |s| &p[..=s]);
+        self.files
+            .range(literal.to_string()..)
+            .take_while(|f| f.starts_with(literal))
+            .filter(|f| glob_match(p.as_bytes(), f.as_bytes()))
+            .map(|f| format!("{lead}{f}"))
+            .collect()
+    }
+}
+
+fn walk(dir: &Path, rel: &str, out: &mut BTreeSet<String>) -> Result<(), Error> {
+    let entries = fs_err::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name == ".git" {
+            continue;
+        }
+        let path = if rel.is_empty() {
+            name.to_string()
+        } else {
+            format!("{rel}/{name}")
+        };
+        // Symbolic links are not followed into directories (no loops).
+        let kind = entry.file_type().map_err(|e| Error::io(&entry.path(), e))?;
+        if kind.is_dir() {
+            walk(&entry.path(), &path, out)?;
+        } else {
+            out.insert(path);
+        }
+    }
+    Ok(())
+}
+
+/// Shell-style glob of one path: `*` and `?` do not match `/`.
+fn glob_match(p: &[u8], s: &[u8]) -> bool {
+    let (mut pi, mut si) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while si < s.len() {
+        if pi < p.len() {
+            match p[pi] {
+                b'*' => {
+                    star = Some((pi, si));
+                    pi += 1;
+                    continue;
+                }
+                b'?' if s[si] != b'/' => {
+                    pi += 1;
+                    si += 1;
+                    continue;
+                }
+                b'[' => {
+                    if let Some((matched, len)) = class(&p[pi..], s[si]) {
+                        if matched && s[si] != b'/' {
+                            pi += len;
+                            si += 1;
+                            continue;
+                        }
+                    } else if s[si] == b'[' {
+                        pi += 1;
+                        si += 1;
+                        continue;
+                    }
+                }
+                c if c == s[si] && c != b'?' => {
+                    pi += 1;
+                    si += 1;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        match star {
+            Some((sp, ss)) if s[ss] != b'/' => {
+                pi = sp + 1;
+                si = ss + 1;
+                star = Some((sp, ss + 1));
+            }
+            _ => return false,
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
+}
+
+/// A `[…]` class at the start of `p`: whether `c` matches, and the class's length.
+fn class(p: &[u8], c: u8) -> Option<(bool, usize)> {
+    let mut i = 1;
+    let negate = matches!(p.get(1), Some(b'!' | b'^'));
+    if negate {
+        i += 1;
+    }
+    let mut matched = false;
+    let mut first = true;
+    while i < p.len() {
+        if p[i] == b']' && !first {
+            return Some((matched != negate, i + 1));
+        }
+        first = false;
+        if p.get(i + 1) == Some(&b'-') && p.get(i + 2).is_some_and(|&e| e != b']') {
+            if (p[i]..=p[i + 2]).contains(&c) {
+                matched = true;
+            }
+            i += 3;
+        } else {
+            if p[i] == c {
+                matched = true;
+            }
+            i += 1;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        let t = Tree::from_list(
+            ["a/x.c", "a/y.c", "a/b/z.c", "a/[q].c", "b.c"].map(String::from),
+            PathBuf::new(),
+        );
+        assert_eq!(t.glob("a/*.c"), vec!["a/[q].c", "a/x.c", "a/y.c"]);
+        assert_eq!(t.glob("./a/?.c"), vec!["./a/x.c", "./a/y.c"]);
+        assert_eq!(t.glob("a/[x-y].c"), vec!["a/x.c", "a/y.c"]);
+        assert_eq!(t.glob("a/[!x].c"), vec!["a/y.c"]);
+        assert_eq!(t.glob("*/*/*.c"), vec!["a/b/z.c"]);
+        assert_eq!(t.glob("a/b"), vec!["a/b"]);
+        assert!(t.glob("../*").is_empty());
+        assert!(t.glob("a/[").is_empty());
+    }
+}

@@ -1,0 +1,209 @@
+//! The Kbuild walk on small trees written by the tests: one `check` builds the tree, walks
+//! it, and compares the compiled set.
+
+use craft_kernel::{compiled_files, Compiled, Config, How, Tree};
+
+/// A tree of `files` (path, content; sources may be empty) walked with `config`.
+fn walk(files: &[(&str, &str)], config: &str) -> Compiled {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+    let tree = Tree::open(dir.path(), None).expect("tree");
+    compiled_files(&tree, &Config::parse(config), None).expect("walk")
+}
+
+fn check(out: &Compiled, expect: &[(&str, How)]) {
+    let got: Vec<(&str, How)> = out.files.iter().map(|f| (f.path.as_str(), f.how)).collect();
+    assert_eq!(got, expect, "diagnostics: {:?}", out.diagnostics);
+}
+
+const TOP: (&str, &str) = ("Makefile", "# top\n");
+const KBUILD: (&str, &str) = (
+    "Kbuild",
+    "obj-y += init/ drivers/ $(ARCH_CORE)\nobj-y += $(ARCH_LIB)\n",
+);
+const ARCH: (&str, &str) = (
+    "arch/toy/Makefile",
+    "core-y += arch/toy/kernel/\nlibs-y += arch/toy/lib/\nexport BITS := 64\n",
+);
+
+#[test]
+fn objects_composites_modules_and_libraries() {
+    let out = walk(
+        &[
+            TOP,
+            KBUILD,
+            ARCH,
+            ("init/Makefile", "obj-y := main.o\nobj-$(CONFIG_OFF) += off.o\n"),
+            ("init/main.c", ""),
+            ("init/off.c", ""),
+            ("arch/toy/kernel/Makefile", "obj-y += head_$(BITS).o\n"),
+            ("arch/toy/kernel/head_64.S", ""),
+            ("arch/toy/kernel/head_32.S", ""),
+            ("arch/toy/lib/Makefile", "lib-y += memcpy.o\n"),
+            ("arch/toy/lib/memcpy.c", ""),
+            ("lib/Makefile", "lib-y += sort.o\nobj-y += gen.o\n"),
+            ("lib/sort.c", ""),
+            (
+                "drivers/Makefile",
+                "obj-$(CONFIG_NET) += net/\nobj-$(CONFIG_USB) += usb/\nobj-$(CONFIG_GPU) += gpu/\n",
+            ),
+            // A composite module and a composite built-in.
+            (
+                "drivers/net/Kbuild",
+                "obj-$(CONFIG_E1000) += e1000.o\ne1000-y := main.o hw.o\ne1000-$(CONFIG_E1000_PTP) += ptp.o\nobj-y += core.o\ncore-objs := a.o\n",
+            ),
+            ("drivers/net/Makefile", "obj-y += ignored.o\n"),
+            ("drivers/net/main.c", ""),
+            ("drivers/net/hw.c", ""),
+            ("drivers/net/ptp.c", ""),
+            ("drivers/net/e1000.c", ""),
+            ("drivers/net/a.c", ""),
+            ("drivers/net/ignored.c", ""),
+            // A directory reached only as a module: its obj-y is not built.
+            ("drivers/usb/Makefile", "obj-m += usbcore.o\nobj-y += notlinked.o\n"),
+            ("drivers/usb/usbcore.c", ""),
+            ("drivers/usb/notlinked.c", ""),
+            ("drivers/gpu/Makefile", "obj-y += gpu.o\n"),
+            ("drivers/gpu/gpu.c", ""),
+        ],
+        "# Linux/toy 6.1.0 Kernel Configuration\nCONFIG_NET=y\nCONFIG_USB=m\nCONFIG_E1000=m\n# CONFIG_OFF is not set\n",
+    );
+    check(
+        &out,
+        &[
+            ("arch/toy/kernel/head_64.S", How::BuiltIn),
+            ("arch/toy/lib/memcpy.c", How::Library),
+            ("drivers/net/a.c", How::BuiltIn),
+            ("drivers/net/hw.c", How::Module),
+            ("drivers/net/main.c", How::Module),
+            ("init/main.c", How::BuiltIn),
+            ("drivers/usb/usbcore.c", How::Module),
+            ("lib/sort.c", How::Library),
+        ]
+        .into_iter()
+        .collect::<std::collections::BTreeMap<_, _>>()
+        .into_iter()
+        .collect::<Vec<_>>(),
+    );
+    // `lib/gen.o` has no source: generated.
+    assert_eq!(out.unresolved.len(), 1);
+    assert_eq!(out.unresolved[0].object, "lib/gen.o");
+    // The evidence: the chain of lines with their symbols.
+    let hw = out
+        .files
+        .iter()
+        .find(|f| f.path == "drivers/net/hw.c")
+        .expect("hw");
+    let lines: Vec<String> = hw
+        .lines
+        .iter()
+        .map(|o| format!("{}:{}", o.file, o.line))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "Kbuild:1",
+            "drivers/Makefile:1",
+            "drivers/net/Kbuild:1",
+            "drivers/net/Kbuild:2"
+        ]
+    );
+    assert_eq!(hw.symbols, ["CONFIG_E1000", "CONFIG_NET"]);
+    // Absence is proven where the walk was certain.
+    assert!(out.proves_absent("drivers/net/ptp.c").is_ok());
+    assert!(out.proves_absent("drivers/gpu/gpu.c").is_ok());
+    assert!(out.proves_absent("drivers/net/hw.c").is_err());
+    assert!(out.proves_absent("drivers/usb/notlinked.c").is_ok());
+}
+
+#[test]
+fn what_cannot_be_followed_makes_a_directory_uncertain() {
+    let out = walk(
+        &[
+            TOP,
+            KBUILD,
+            ARCH,
+            (
+                "init/Makefile",
+                "obj-y += $(shell ls *.o)\nccflags-y += $(shell echo -O2)\n",
+            ),
+            ("arch/toy/kernel/Makefile", ""),
+            ("arch/toy/lib/Makefile", ""),
+            ("lib/Makefile", ""),
+            ("init/x.c", ""),
+            ("init/sub/y.c", ""),
+            (
+                "drivers/Makefile",
+                "ccflags-y := $(shell echo -O2)\nobj-y += missing/\n",
+            ),
+            ("drivers/z.c", ""),
+        ],
+        "# Linux/toy 6.1.0 Kernel Configuration\n",
+    );
+    assert_eq!(out.uncertain_directories, ["drivers/missing", "init"]);
+    let why = out.proves_absent("init/x.c").expect_err("uncertain");
+    assert!(why.contains("`init/`"), "{why}");
+    assert!(out.proves_absent("init/sub/y.c").is_err());
+    // `$(shell)` in a flags line does not make `drivers/` uncertain.
+    assert!(out.proves_absent("drivers/z.c").is_ok());
+    assert!(out
+        .diagnostics
+        .iter()
+        .any(|d| d.file == "init/Makefile" && d.line == 1 && d.uncertain));
+    assert!(out
+        .diagnostics
+        .iter()
+        .any(|d| d.file == "drivers/Makefile" && d.line == 1 && !d.uncertain));
+}
+
+#[test]
+fn recipe_descents_targets_and_extra() {
+    let out = walk(
+        &[
+            TOP,
+            ("Kbuild", "obj-y += arch/toy/\n"),
+            ("arch/toy/Makefile", "# arch\n"),
+            (
+                "arch/toy/Kbuild",
+                "obj-y += piggy.o\nextra-y += head.o\n$(obj)/piggy.o: $(obj)/rm/blob\n$(obj)/rm/blob: FORCE\n\t$(Q)$(MAKE) $(build)=$(obj)/rm $@\n",
+            ),
+            ("arch/toy/piggy.S", ""),
+            ("arch/toy/head.S", ""),
+            ("arch/toy/rm/Makefile", "rm-y := a.o\nrm-$(CONFIG_X) += b.o\ntargets += $(rm-y)\nobj-y += never.o\n"),
+            ("arch/toy/rm/a.c", ""),
+            ("arch/toy/rm/b.c", ""),
+            ("arch/toy/rm/never.c", ""),
+        ],
+        "# Linux/toy 6.1.0 Kernel Configuration\nCONFIG_X=y\n",
+    );
+    check(
+        &out,
+        &[
+            ("arch/toy/head.S", How::Extra),
+            ("arch/toy/piggy.S", How::BuiltIn),
+            ("arch/toy/rm/a.c", How::Target),
+            ("arch/toy/rm/b.c", How::Target),
+        ],
+    );
+}
+
+#[test]
+fn bad_configs_and_trees_are_errors_or_warnings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    assert!(
+        Tree::open(dir.path(), None).is_err(),
+        "no Makefile: not a tree"
+    );
+    std::fs::write(dir.path().join("Makefile"), "").expect("write");
+    let tree = Tree::open(dir.path(), None).expect("tree");
+    // No architecture named, none given.
+    let e = compiled_files(&tree, &Config::parse("CONFIG_A=y\n"), None).expect_err("no arch");
+    assert!(e.to_string().contains("--arch"), "{e}");
+    // An architecture the tree lacks.
+    let e = compiled_files(&tree, &Config::parse(""), Some("sparc")).expect_err("no arch dir");
+    assert!(e.to_string().contains("arch/sparc/Makefile"), "{e}");
+}
