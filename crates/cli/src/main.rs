@@ -26,6 +26,7 @@ mod kernel;
 mod output;
 mod sbom;
 mod scan;
+mod triage;
 mod version;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -65,6 +66,7 @@ Examples:
   craft scan rootfs.spdx.json --fail-on kev,critical
   craft check examples/gateway
   craft kernel files --config .config --tree ~/src/linux
+  craft triage kernel --version 6.1.192 --config .config --tree ~/src/linux
 
 Exit codes: 0 ok, 1 a finding reached --fail-on, 2 usage error or unreadable input.";
 
@@ -98,6 +100,9 @@ enum Command {
     /// Kernel build facts: the source files a configuration compiles.
     #[command(subcommand)]
     Kernel(kernel::KernelCommand),
+    /// Decide findings from facts of the build, with proof (VEX statuses and justifications).
+    #[command(subcommand)]
+    Triage(triage::TriageCommand),
 }
 
 /// Global settings every command gets.
@@ -130,6 +135,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan::run(args, ctx),
         Command::Check(args) => check::run(args, ctx),
         Command::Kernel(cmd) => kernel::run(cmd, ctx),
+        Command::Triage(cmd) => triage::run(cmd, ctx),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -82,16 +82,21 @@ pub struct Unresolved {
 }
 
 impl Compiled {
-    /// Whether the walk proves that `path` (a source file, relative to the tree) is not
-    /// compiled: it is not in the set, and the nearest directory on its path that the walk
-    /// evaluated had no construct that could have hidden it.
-    pub fn proves_absent(&self, path: &str) -> Result<(), String> {
-        if let Ok(i) = self.files.binary_search_by(|f| f.path.as_str().cmp(path)) {
-            return Err(format!(
-                "{} is compiled ({})",
-                path,
-                self.files[i].how.name()
-            ));
+    /// The compiled file `path`, if it is one.
+    pub fn file(&self, path: &str) -> Option<&CompiledFile> {
+        self.files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &self.files[i])
+    }
+
+    /// Whether the walk proves that `path` (a file, relative to the tree) is not compiled:
+    /// it is not in the set, and the nearest directory on its path that the walk evaluated
+    /// had no construct that could have hidden it. The proof names that directory and, when
+    /// its Makefile lists the object or subdirectory in a list not built, that line.
+    pub fn proves_absent(&self, path: &str) -> Result<Absence, String> {
+        if let Some(f) = self.file(path) {
+            return Err(format!("{} is compiled ({})", path, f.how.name()));
         }
         let mut dir = path;
         loop {
@@ -104,18 +109,79 @@ impl Compiled {
                 .binary_search_by(|d| d.as_str().cmp(dir))
                 .is_ok()
             {
-                return match self.uncertain_directories.iter().any(|u| u == dir) {
-                    true => Err(format!(
+                if self.uncertain_directories.iter().any(|u| u == dir) {
+                    return Err(format!(
                         "`{dir}/`'s Makefile has a construct craft cannot follow"
-                    )),
-                    false => Ok(()),
+                    ));
+                }
+                let prefix = if dir == "." {
+                    String::new()
+                } else {
+                    format!("{dir}/")
                 };
+                let rest = &path[prefix.len()..];
+                // The object (`foo.c` gives `foo.o`) or the subdirectory just below `dir`.
+                let key = match rest.split_once('/') {
+                    Some((sub, _)) => format!("{prefix}{sub}/"),
+                    None => match rest.rsplit_once('.') {
+                        Some((stem, _)) => format!("{prefix}{stem}.o"),
+                        None => path.to_string(),
+                    },
+                };
+                // A part of a composite the directory does not build either: the composite's
+                // line is the decisive one.
+                let listed = self.excluded.get(&key).map(|e| {
+                    match e
+                        .composite
+                        .as_ref()
+                        .and_then(|c| Some((c, self.excluded.get(c)?)))
+                    {
+                        Some((c, parent)) => (c.clone(), parent.line.clone()),
+                        None => (key.clone(), e.line.clone()),
+                    }
+                });
+                return Ok(Absence {
+                    directory: dir.to_string(),
+                    listed,
+                });
             }
             if dir == "." {
                 return Err("no directory of the path was evaluated".into());
             }
         }
     }
+}
+
+/// An object or directory a Makefile names in a list not built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Excluded {
+    /// The line.
+    pub line: Origin,
+    /// The composite object it is a part of (`dir/foo.o` for `foo-y += bar.o`).
+    pub composite: Option<String>,
+}
+
+/// The composite a list variable builds (`foo` for `foo-y`, `foo-objs`, `foo-m`, `foo-`),
+/// or `None` for Kbuild's own lists.
+fn composite_of(var: &str) -> Option<&str> {
+    let stem = ["-objs", "-y", "-m", "-"]
+        .iter()
+        .find_map(|s| var.strip_suffix(s))?;
+    (!matches!(
+        stem,
+        "obj" | "lib" | "subdir" | "extra" | "always" | "targets" | ""
+    ))
+    .then_some(stem)
+}
+
+/// Why a file is not compiled.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Absence {
+    /// The nearest directory on the file's path whose Makefile was evaluated.
+    pub directory: String,
+    /// The object or subdirectory the Makefile names in a list not built, with that line;
+    /// `None` when it names it nowhere for this configuration.
+    pub listed: Option<(String, Origin)>,
 }
 
 /// The result of [`compiled_files`].
@@ -136,6 +202,11 @@ pub struct Compiled {
     pub uncertain_directories: Vec<String>,
     /// Problems of the `.config` (line, message).
     pub config_problems: Vec<(u32, String)>,
+    /// Objects and directories a Makefile names in a list this configuration does not
+    /// build (`obj-$(CONFIG_FOO) += foo.o` with `CONFIG_FOO` unset puts `foo.o` in `obj-`),
+    /// by path (directories end with `/`), with the line: the proof of a file's absence.
+    #[serde(skip)]
+    pub excluded: BTreeMap<String, Excluded>,
 }
 
 /// A diagnostic met while assigning a list variable (`entry-y`, `always-`) matters only
@@ -259,6 +330,7 @@ pub fn compiled_files(tree: &Tree, config: &Config, arch: Option<&str>) -> Resul
         chain: Vec::new(),
     }]);
     let mut directories = BTreeSet::new();
+    let mut excluded: BTreeMap<String, Excluded> = BTreeMap::new();
     while let Some(dir) = queue.pop_front() {
         match seen.get(&dir.path) {
             Some(&b) if b || !dir.builtin => continue,
@@ -364,7 +436,11 @@ pub fn compiled_files(tree: &Tree, config: &Config, arch: Option<&str>) -> Resul
 
         // Objects, composites replaced by their parts.
         let mut add = |m: &mut Make<'_>, word: &str, how: How, vars: &[&str], suffixes: &[&str]| {
-            let Some(stem) = word.strip_suffix(".o") else {
+            // Objects, and linker scripts (`vmlinux.lds` from `vmlinux.lds.S`).
+            let Some(stem) = word
+                .strip_suffix(".o")
+                .or_else(|| word.ends_with(".lds").then_some(word))
+            else {
                 return;
             };
             let own = origin_of(m, vars, word);
@@ -389,12 +465,12 @@ pub fn compiled_files(tree: &Tree, config: &Config, arch: Option<&str>) -> Resul
                 let Some(full) = normalize(&format!("{prefix}{part}")) else {
                     continue;
                 };
-                let Some(stem) = full.strip_suffix(".o") else {
-                    continue;
+                let candidates = match full.strip_suffix(".o") {
+                    Some(stem) => vec![format!("{stem}.c"), format!("{stem}.S")],
+                    None if full.ends_with(".lds") => vec![format!("{full}.S")],
+                    None => continue,
                 };
-                let source = [format!("{stem}.c"), format!("{stem}.S")]
-                    .into_iter()
-                    .find(|s| tree.exists(s));
+                let source = candidates.into_iter().find(|s| tree.exists(s));
                 let mut lines: Vec<Origin> = dir.chain.iter().map(|o| (**o).clone()).collect();
                 lines.extend(origins.iter().map(|o| (**o).clone()));
                 let Some(source) = source else {
@@ -451,6 +527,31 @@ pub fn compiled_files(tree: &Tree, config: &Config, arch: Option<&str>) -> Resul
         for w in &targets {
             let w = w.strip_prefix(&prefix).unwrap_or(w);
             add(&mut m, w, How::Target, &["targets"], &[]);
+        }
+
+        // What the directory names but does not build, for the proof of absence: words of
+        // the lists not built (`obj-`), then words of branches not taken.
+        let named: Vec<(String, String, Rc<Origin>)> = m
+            .provenance_where(&|v| v.ends_with('-'))
+            .into_iter()
+            .chain(m.not_taken_words().iter().cloned())
+            .collect();
+        for (var, word, origin) in named {
+            let Some(full) = normalize(&format!("{prefix}{word}")) else {
+                continue;
+            };
+            let full = if word.ends_with('/') {
+                format!("{full}/")
+            } else {
+                full
+            };
+            // A part of a composite (`nf_conntrack-y += nf_conntrack_bpf.o`) remembers it.
+            let composite =
+                composite_of(&var).and_then(|stem| normalize(&format!("{prefix}{stem}.o")));
+            excluded.entry(full).or_insert_with(|| Excluded {
+                line: (*origin).clone(),
+                composite,
+            });
         }
 
         // Subdirectories.
@@ -512,5 +613,6 @@ pub fn compiled_files(tree: &Tree, config: &Config, arch: Option<&str>) -> Resul
         diagnostics,
         uncertain_directories: uncertain.into_iter().collect(),
         config_problems: config.problems.clone(),
+        excluded,
     })
 }

@@ -15,7 +15,7 @@ pub mod make;
 pub mod tree;
 
 pub use config::Config;
-pub use kbuild::{compiled_files, Compiled, CompiledFile, How};
+pub use kbuild::{compiled_files, Absence, Compiled, CompiledFile, Excluded, How};
 pub use tree::Tree;
 
 use std::path::PathBuf;

@@ -326,6 +326,8 @@ pub struct Make<'t> {
     condition_unsure: bool,
     /// The statement's expansion hit a limit: it expands to nothing.
     failed: bool,
+    /// Words of tracked assignments in branches not taken.
+    not_taken: Vec<(String, String, Rc<Origin>)>,
 }
 
 impl<'t> Make<'t> {
@@ -350,6 +352,7 @@ impl<'t> Make<'t> {
             in_condition: false,
             condition_unsure: false,
             failed: false,
+            not_taken: Vec::new(),
         }
     }
 
@@ -412,6 +415,25 @@ impl<'t> Make<'t> {
             .iter()
             .find(|(w, _)| w == word)
             .map(|(_, o)| Rc::clone(o))
+    }
+
+    /// Every word added to a tracked variable whose name satisfies `keep`, with the variable
+    /// and the line that added it.
+    pub fn provenance_where(
+        &self,
+        keep: &dyn Fn(&str) -> bool,
+    ) -> Vec<(String, String, Rc<Origin>)> {
+        let mut out: Vec<(String, String, Rc<Origin>)> = self
+            .provenance
+            .iter()
+            .filter(|(k, _)| keep(k))
+            .flat_map(|(k, list)| {
+                list.iter()
+                    .map(move |(w, o)| (k.clone(), w.clone(), Rc::clone(o)))
+            })
+            .collect();
+        out.sort_by(|a, b| (&a.0, &a.1, a.2.line).cmp(&(&b.0, &b.1, b.2.line)));
+        out
     }
 
     /// Whether variable `name` is defined (even empty).
@@ -594,6 +616,10 @@ impl<'t> Make<'t> {
                 self.unsure_branch(&mut conds, trimmed);
             }
             if !active {
+                // Only an object list named in a branch not taken matters: as proof of absence.
+                if conds.iter().all(|c| c.parent) {
+                    self.not_taken(&conds, trimmed);
+                }
                 continue;
             }
             if !line.tab {
@@ -701,6 +727,53 @@ impl<'t> Make<'t> {
         self.assigning = assigning;
     }
 
+    /// Words a tracked assignment in a branch not taken would have added, with its line and
+    /// the symbols of the conditions around it.
+    fn not_taken(&mut self, conds: &[Cond], line: &str) {
+        let Statement::Assign { name, value, .. } = classify(
+            line.trim_start_matches("export ")
+                .trim_start_matches("override "),
+        ) else {
+            return;
+        };
+        let quiet = std::mem::replace(&mut self.quiet, true);
+        let dry = std::mem::replace(&mut self.dry, true);
+        let saved = std::mem::take(&mut self.touched);
+        let name = self.expand(name).trim().to_string();
+        let words_added = if (self.tracked)(&name) {
+            self.expand(value)
+        } else {
+            String::new()
+        };
+        let touched = std::mem::replace(&mut self.touched, saved);
+        self.quiet = quiet;
+        self.dry = dry;
+        if words_added.trim().is_empty() {
+            return;
+        }
+        let symbols: BTreeSet<String> = conds
+            .iter()
+            .flat_map(|c| c.symbols.iter().cloned())
+            .chain(touched)
+            .collect();
+        let origin = Rc::new(Origin {
+            file: self.at.0.to_string(),
+            line: self.at.1,
+            text: one_line(line),
+            symbols: symbols.into_iter().collect(),
+        });
+        for w in words(&words_added) {
+            self.not_taken
+                .push((name.clone(), w.to_string(), Rc::clone(&origin)));
+        }
+    }
+
+    /// Words object lists would have had in the branches of conditionals not taken, with
+    /// the variable.
+    pub fn not_taken_words(&self) -> &[(String, String, Rc<Origin>)] {
+        &self.not_taken
+    }
+
     /// Remember the directory of a recipe's `$(build)=DIR`.
     fn recipe_build(&mut self, recipe: &str) {
         let Some(p) = recipe.find("$(build)=") else {
@@ -726,7 +799,7 @@ impl<'t> Make<'t> {
         let origin = Rc::new(Origin {
             file: self.at.0.to_string(),
             line: self.at.1,
-            text: shorten(recipe.trim()).to_string(),
+            text: one_line(recipe),
             symbols: symbols.into_iter().collect(),
         });
         if !dir.trim().is_empty() {
@@ -810,7 +883,7 @@ impl<'t> Make<'t> {
 
     fn assign(&mut self, name: &str, op: Op, value: &str, export: bool, text: &str) {
         let tracked = (self.tracked)(name);
-        let outer = std::mem::replace(&mut self.assigning, Some(name.to_string()));
+        let outer = self.assigning.replace(name.to_string());
         self.assign_tracked(name, op, value, export, text, tracked);
         self.assigning = outer;
     }
@@ -873,7 +946,7 @@ impl<'t> Make<'t> {
             let origin = Rc::new(Origin {
                 file: self.at.0.to_string(),
                 line: self.at.1,
-                text: shorten(text.trim()).to_string(),
+                text: one_line(text),
                 symbols: symbols.into_iter().collect(),
             });
             let list = self.provenance.entry(name.to_string()).or_default();
@@ -1345,6 +1418,11 @@ fn join_words(a: &str, b: &str) -> String {
     } else {
         format!("{a} {b}")
     }
+}
+
+/// A line for evidence: blank runs (tabs) as one space, at most 160 characters.
+fn one_line(s: &str) -> String {
+    shorten(&s.split_whitespace().collect::<Vec<_>>().join(" ")).to_string()
 }
 
 fn shorten(s: &str) -> &str {

@@ -10,6 +10,10 @@ use std::path::{Path, PathBuf};
 pub struct Tree {
     root: PathBuf,
     files: BTreeSet<String>,
+    /// The files' texts, for a tree held in memory ([`Tree::in_memory`]).
+    texts: Option<std::collections::BTreeMap<String, String>>,
+    /// Paths by file name, built on first use.
+    by_name: std::cell::OnceCell<std::collections::HashMap<String, Vec<String>>>,
 }
 
 impl Tree {
@@ -39,6 +43,8 @@ impl Tree {
         Ok(Tree {
             root: root.to_path_buf(),
             files,
+            texts: None,
+            by_name: std::cell::OnceCell::new(),
         })
     }
 
@@ -50,6 +56,49 @@ impl Tree {
                 .into_iter()
                 .filter_map(|f| crate::make::normalize(&f))
                 .collect(),
+            texts: None,
+            by_name: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// A tree held in memory: (path, text) pairs (for tests and fuzzing).
+    pub fn in_memory(files: impl IntoIterator<Item = (String, String)>) -> Tree {
+        let texts: std::collections::BTreeMap<String, String> = files
+            .into_iter()
+            .filter_map(|(p, t)| Some((crate::make::normalize(&p)?, t)))
+            .collect();
+        Tree {
+            root: PathBuf::from("<memory>"),
+            files: texts.keys().cloned().collect(),
+            texts: Some(texts),
+            by_name: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Where this tree has a file another version has at `path` (moved or renamed
+    /// directory): the only file with the same directory name and file name, else the only
+    /// file with the same file name; `None` when there is no such single file.
+    pub fn moved(&self, path: &str) -> Option<&str> {
+        let index = self.by_name.get_or_init(|| {
+            let mut m: std::collections::HashMap<String, Vec<String>> = Default::default();
+            for f in &self.files {
+                let name = f.rsplit('/').next().unwrap_or(f);
+                m.entry(name.to_string()).or_default().push(f.clone());
+            }
+            m
+        });
+        let mut parts = path.rsplit('/');
+        let name = parts.next()?;
+        let parent = parts.next();
+        let candidates = index.get(name)?;
+        let same_parent: Vec<&String> = candidates
+            .iter()
+            .filter(|c| parent.is_some() && c.rsplit('/').nth(1) == parent)
+            .collect();
+        match (same_parent.as_slice(), candidates.as_slice()) {
+            ([one], _) => Some(one.as_str()),
+            ([], [one]) => Some(one.as_str()),
+            _ => None,
         }
     }
 
@@ -74,7 +123,13 @@ impl Tree {
 
     /// The text of the file `path` (relative to the root).
     pub fn read(&self, path: &str) -> std::io::Result<String> {
-        std::fs::read_to_string(self.root.join(path))
+        match &self.texts {
+            Some(t) => t
+                .get(path)
+                .cloned()
+                .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound)),
+            None => std::fs::read_to_string(self.root.join(path)),
+        }
     }
 
     /// make's `$(wildcard)`: the files matching a glob (`*`, `?`, `[…]`), sorted, written

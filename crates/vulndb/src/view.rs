@@ -201,6 +201,23 @@ pub struct Vulnerability {
     pub disagreements: Vec<String>,
 }
 
+impl Vulnerability {
+    /// The source files its records say the fix touched (the kernel CNA's `programFiles`),
+    /// sorted and without repeats.
+    pub fn program_files(&self) -> Vec<String> {
+        let mut files: Vec<String> = self
+            .affected
+            .iter()
+            .filter_map(|a| a.range.get("programFiles")?.as_array())
+            .flatten()
+            .filter_map(|f| f.as_str().map(str::to_string))
+            .collect();
+        files.sort();
+        files.dedup();
+        files
+    }
+}
+
 /// A status with its record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StatusValue {

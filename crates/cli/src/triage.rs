@@ -1,0 +1,269 @@
+//! `craft triage …`: decide findings from facts of the build, with proof.
+
+use crate::db::DbArg;
+use crate::{output, Ctx, Format};
+use anyhow::Context;
+use clap::Subcommand;
+use craft_kernel::{compiled_files, Config, Tree};
+use craft_sbom::{read_bytes, read_path, ReadOptions};
+use craft_scan::{Finding, Matcher};
+use craft_triage::kernel::KernelContext;
+use craft_triage::{Decision, Layer, Status};
+use craft_vulndb::{Precedence, SqliteStore, Store};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Triage findings.
+#[derive(Debug, Subcommand)]
+pub enum TriageCommand {
+    /// Triage the kernel's findings by its configuration: a CVE whose fixed files this
+    /// configuration does not compile is `not_affected` (`vulnerable_code_not_present`),
+    /// with the Makefile line and `CONFIG_` symbol as proof.
+    ///
+    /// The kernel comes from SBOMs (components matched as the Linux kernel) or from
+    /// `--version`. The files each CVE's fix touched are the kernel CNA record's
+    /// `programFiles`. Layers, in order: compiled (affected), another architecture's code,
+    /// not kernel-image code (tools/, scripts/), not compiled by this configuration; what
+    /// none decides stays `under_investigation`, with the reason.
+    #[command(after_help = "\
+Examples:
+  craft triage kernel --version 6.1.192 --config .config --tree ~/src/linux
+  craft triage kernel rootfs.spdx.json --config .config --tree linux --db ./vulndb
+  craft --format json triage kernel --version 6.1.192 --config imx.config --tree linux \\
+      --file-list linux/FILELIST | jq '.summary'")]
+    Kernel {
+        /// SBOMs holding the kernel component (or use --version).
+        sboms: Vec<PathBuf>,
+        /// The kernel version, instead of an SBOM.
+        #[arg(long, conflicts_with = "sboms")]
+        version: Option<String>,
+        /// The kernel configuration (`.config`).
+        #[arg(long)]
+        config: PathBuf,
+        /// The kernel source tree (its Kbuild Makefiles).
+        #[arg(long)]
+        tree: PathBuf,
+        /// The tree's file paths, one per line, when the sources are not at hand.
+        #[arg(long)]
+        file_list: Option<PathBuf>,
+        /// The architecture (ARCH), when the configuration does not say.
+        #[arg(long)]
+        arch: Option<String>,
+        #[command(flatten)]
+        db: DbArg,
+        /// Rows of the human table (all with --format json).
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+    },
+}
+
+#[derive(Serialize)]
+struct Triaged<'a> {
+    id: &'a str,
+    component: &'a str,
+    version: Option<&'a str>,
+    #[serde(flatten)]
+    decision: Decision,
+}
+
+#[derive(Serialize, Default)]
+struct Summary {
+    findings: usize,
+    affected: usize,
+    not_affected: usize,
+    under_investigation: usize,
+    not_affected_by_layer: BTreeMap<&'static str, usize>,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    srcarch: String,
+    compiled_files: usize,
+    uncertain_directories: Vec<String>,
+    summary: Summary,
+    decisions: Vec<Triaged<'a>>,
+}
+
+/// Run a `craft triage` command.
+pub fn run(cmd: TriageCommand, ctx: Ctx) -> anyhow::Result<u8> {
+    let TriageCommand::Kernel {
+        sboms,
+        version,
+        config,
+        tree,
+        file_list,
+        arch,
+        db,
+        top,
+    } = cmd;
+    if sboms.is_empty() && version.is_none() {
+        anyhow::bail!("name the kernel: SBOM files, or --version");
+    }
+    let cfg = Config::parse(&fs_err::read_to_string(&config)?);
+    for (line, message) in &cfg.problems {
+        eprintln!("warning: {}:{line}: {message}", config.display());
+    }
+    let spinner = output::spinner(ctx, "evaluating Kbuild Makefiles");
+    let t = Tree::open(&tree, file_list.as_deref())?;
+    let compiled = compiled_files(&t, &cfg, arch.as_deref())
+        .with_context(|| format!("cannot walk the kernel tree `{}`", tree.display()))?;
+    spinner.set_message("matching");
+    let dir = db.dir()?;
+    let store = SqliteStore::open(&dir)?;
+    let precedence = Precedence::for_dir(&dir)?;
+    let mut matcher = Matcher::new(&store, &precedence);
+    let opts = ReadOptions {
+        validate_schema: false,
+        ..ReadOptions::default()
+    };
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut loaded = Vec::new();
+    if let Some(v) = &version {
+        let doc = serde_json::json!({
+            "bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+            "components": [{"type": "operating-system", "bom-ref": "linux", "name": "linux",
+                "version": v, "cpe": format!("cpe:2.3:o:linux:linux_kernel:{v}:*:*:*:*:*:*:*")}]
+        });
+        let bytes = serde_json::to_vec(&doc)?;
+        loaded.push(read_bytes(std::path::Path::new("--version"), bytes, &opts)?.sbom);
+    }
+    for p in &sboms {
+        loaded.push(read_path(p, &opts)?.sbom);
+    }
+    for sbom in &loaded {
+        let report = matcher.scan(sbom)?;
+        findings.extend(
+            report
+                .findings
+                .into_iter()
+                .filter(|f| f.identity.key == "linux-kernel"),
+        );
+    }
+    spinner.set_message("triaging");
+    let kctx = KernelContext {
+        compiled: &compiled,
+        config: &cfg,
+        tree: &t,
+    };
+    let mut summary = Summary::default();
+    let mut decisions = Vec::new();
+    for f in &findings {
+        let files = program_files(&store, &precedence, &f.id)?;
+        let d = kctx.triage(&files);
+        summary.findings += 1;
+        match d.status {
+            Status::Affected => summary.affected += 1,
+            Status::NotAffected => {
+                summary.not_affected += 1;
+                *summary
+                    .not_affected_by_layer
+                    .entry(d.layer.name())
+                    .or_default() += 1;
+            }
+            _ => summary.under_investigation += 1,
+        }
+        decisions.push(Triaged {
+            id: &f.id,
+            component: &f.component_name,
+            version: f.component_version.as_deref(),
+            decision: d,
+        });
+    }
+    spinner.finish_and_clear();
+    decisions.sort_by_key(|d| (d.decision.status, d.id));
+    let report = Report {
+        srcarch: compiled.srcarch.clone(),
+        compiled_files: compiled.files.len(),
+        uncertain_directories: compiled.uncertain_directories.clone(),
+        summary,
+        decisions,
+    };
+    match ctx.format {
+        Format::Json => output::json(&report)?,
+        Format::Human => human(&report, top),
+    }
+    Ok(0)
+}
+
+/// The files the kernel CNA's record names for the vulnerability `id`.
+fn program_files(store: &SqliteStore, p: &Precedence, id: &str) -> anyhow::Result<Vec<String>> {
+    Ok(store
+        .vulnerability(id, p)?
+        .map(|v| v.program_files())
+        .unwrap_or_default())
+}
+
+fn human(r: &Report<'_>, top: usize) {
+    let s = &r.summary;
+    println!(
+        "kernel ({}): {} findings; {} compiled files",
+        r.srcarch, s.findings, r.compiled_files
+    );
+    let pct = |n: usize| {
+        if s.findings == 0 {
+            0.0
+        } else {
+            n as f64 * 100.0 / s.findings as f64
+        }
+    };
+    println!(
+        "  affected (a fixed file is compiled)  {:>6}  {:5.1} %",
+        s.affected,
+        pct(s.affected)
+    );
+    println!(
+        "  not_affected                         {:>6}  {:5.1} %",
+        s.not_affected,
+        pct(s.not_affected)
+    );
+    for layer in [
+        Layer::Architecture,
+        Layer::NotImageCode,
+        Layer::KernelConfig,
+    ] {
+        let n = s
+            .not_affected_by_layer
+            .get(layer.name())
+            .copied()
+            .unwrap_or(0);
+        println!("    by {:<32} {:>6}  {:5.1} %", layer.name(), n, pct(n));
+    }
+    println!(
+        "  under_investigation                  {:>6}  {:5.1} %",
+        s.under_investigation,
+        pct(s.under_investigation)
+    );
+    if !r.uncertain_directories.is_empty() {
+        println!(
+            "  uncertain directories: {}",
+            r.uncertain_directories.join(", ")
+        );
+    }
+    if top == 0 || r.decisions.is_empty() {
+        return;
+    }
+    println!();
+    let mut table = comfy_table::Table::new();
+    table.load_preset(comfy_table::presets::UTF8_BORDERS_ONLY);
+    table.set_header(["vulnerability", "status", "layer", "evidence"]);
+    for d in r.decisions.iter().take(top) {
+        let mut reason = d.decision.reason.clone();
+        if reason.chars().count() > 110 {
+            reason = reason.chars().take(107).collect::<String>() + "...";
+        }
+        table.add_row([
+            d.id,
+            d.decision.status.name(),
+            d.decision.layer.name(),
+            &reason,
+        ]);
+    }
+    println!("{table}");
+    if r.decisions.len() > top {
+        println!(
+            "({} more; --top N or --format json for all)",
+            r.decisions.len() - top
+        );
+    }
+}

@@ -1,0 +1,383 @@
+//! Kernel triage: a kernel CNA record names the files its fix touched (`programFiles`);
+//! whether the product's kernel compiles any of them decides the finding.
+//!
+//! Per file, in order:
+//! 1. compiled by the configuration ([`craft_kernel::compiled_files`]) → the finding is
+//!    `affected`, and the file with its Makefile line is the evidence;
+//! 2. under `arch/<other>/` → another architecture's code (layer `architecture`);
+//! 3. under `tools/`, `scripts/`, `Documentation/`, `samples/` not built → not kernel-image
+//!    code;
+//! 4. a file this version's tree does not have: judged as the one file of the same name
+//!    (preferably in a directory of the same name) when there is exactly one — the record
+//!    names mainline's path, after a move — else cannot tell;
+//! 5. a `.c`/`.S` file the walk proves absent (the nearest directory on its path was
+//!    evaluated without a construct craft cannot follow) → not compiled, with the Makefile
+//!    line that names it in a list not built and the symbols that line consulted;
+//! 6. a header private to a directory of which nothing is compiled → not compiled; other
+//!    headers (`include/`, or next to compiled code) → cannot tell;
+//! 7. Kconfig, Makefiles and documentation do not decide; anything else cannot be placed.
+//!
+//! The finding: `affected` if one file is compiled; `not_affected`
+//! (`vulnerable_code_not_present`) if every deciding file is proven absent; else
+//! `under_investigation` with the files that could not be placed. A record that names no
+//! file stays `under_investigation`.
+
+use crate::{Decision, Justification, Layer, Status};
+use craft_kernel::{Compiled, Config, How, Tree};
+use serde::Serialize;
+
+/// What triage knows about the product's kernel.
+pub struct KernelContext<'a> {
+    /// The files its configuration compiles.
+    pub compiled: &'a Compiled,
+    /// Its configuration.
+    pub config: &'a Config,
+    /// Its source tree (which files exist in this version).
+    pub tree: &'a Tree,
+}
+
+/// What is known about one file a record names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileFact {
+    /// The file, relative to the kernel tree.
+    pub file: String,
+    /// What craft found.
+    pub state: FileState,
+    /// The proof, in one line.
+    pub evidence: String,
+}
+
+/// The state of one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileState {
+    /// The configuration compiles it.
+    Compiled,
+    /// Another architecture's code.
+    OtherArchitecture,
+    /// Not kernel-image code.
+    NotImageCode,
+    /// The configuration does not compile it.
+    NotCompiled,
+    /// Build or documentation files; they do not decide.
+    Ignored,
+    /// craft cannot place it.
+    Unknown,
+}
+
+/// Directories whose code is never part of the kernel image.
+const NOT_IMAGE: &[(&str, &str)] = &[
+    ("tools/", "user-space tools built apart from the kernel"),
+    ("scripts/", "build-host scripts and programs"),
+    ("Documentation/", "documentation"),
+    ("LICENSES/", "licence texts"),
+];
+
+impl KernelContext<'_> {
+    /// A symbol's value as the evidence shows it.
+    fn symbol(&self, s: &str) -> String {
+        match self.config.symbols.get(s) {
+            Some(v) => format!("{s}={v}"),
+            None => format!("{s} is not set"),
+        }
+    }
+
+    fn symbols(&self, list: &[String]) -> String {
+        if list.is_empty() {
+            return String::new();
+        }
+        format!(
+            " ({})",
+            list.iter()
+                .map(|s| self.symbol(s))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+
+    /// The fact about one file.
+    pub fn file(&self, file: &str) -> FileFact {
+        let fact = |state, evidence: String| FileFact {
+            file: file.to_string(),
+            state,
+            evidence,
+        };
+        let c = self.compiled;
+        if let Some(f) = c.file(file) {
+            let how = match f.how {
+                How::BuiltIn => "built in",
+                How::Module => "as a module",
+                How::Library => "into lib.a",
+                How::Extra | How::Target => "for the image",
+            };
+            // The line that named the object (or the composite's part), and every symbol on
+            // the way down from the top.
+            let line = f.lines.last().map_or_else(String::new, |o| {
+                format!(
+                    ": {}:{} `{}`{}",
+                    o.file,
+                    o.line,
+                    o.text,
+                    self.symbols(&f.symbols)
+                )
+            });
+            return fact(FileState::Compiled, format!("compiled {how}{line}"));
+        }
+        if let Some(rest) = file.strip_prefix("arch/") {
+            let arch = rest.split('/').next().unwrap_or("");
+            if arch != c.srcarch && !rest.is_empty() {
+                return fact(
+                    FileState::OtherArchitecture,
+                    format!(
+                        "arch/{arch}/ is another architecture's code (this kernel is {})",
+                        c.srcarch
+                    ),
+                );
+            }
+        }
+        if let Some((dir, what)) = NOT_IMAGE.iter().find(|(d, _)| file.starts_with(d)) {
+            return fact(
+                FileState::NotImageCode,
+                format!("{dir} holds {what}, not kernel-image code"),
+            );
+        }
+        let name = file.rsplit('/').next().unwrap_or(file);
+        if name.starts_with("Kconfig")
+            || name == "Makefile"
+            || name == "Kbuild"
+            || name.ends_with(".rst")
+            || name.ends_with(".txt")
+        {
+            return fact(
+                FileState::Ignored,
+                "a build or documentation file".to_string(),
+            );
+        }
+        if !self.tree.exists(file) {
+            // The record names the path of another version (the fix went to mainline after
+            // the file moved): the same file under its name in this tree, when there is one
+            // and only one; else the code may be anywhere.
+            if let Some(here) = self.tree.moved(file) {
+                let mut f = self.file(here);
+                f.evidence = format!(
+                    "this tree has it as {here} (matched by name); {}",
+                    f.evidence
+                );
+                f.file = file.to_string();
+                return f;
+            }
+            // Else: the nearest directory of its path this tree has. If nothing under it is
+            // compiled, the code is not, wherever in it this version keeps it.
+            let mut dir = file;
+            while let Some((d, _)) = dir.rsplit_once('/') {
+                dir = d;
+                if self.tree.has_dir(dir) {
+                    break;
+                }
+            }
+            let deep_enough = dir.matches('/').count() >= 1 && self.tree.has_dir(dir);
+            return match self.nothing_compiled_under(dir) {
+                Ok(why) if deep_enough => fact(
+                    FileState::NotCompiled,
+                    format!("not in this tree (the record names another version's path), and nothing under `{dir}/` is compiled: {why}"),
+                ),
+                Ok(_) | Err(_) => fact(
+                    FileState::Unknown,
+                    "not in this kernel tree, and no single file of its name is: the record names another version's path".into(),
+                ),
+            };
+        }
+        let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+        match ext {
+            "c" | "S" => match c.proves_absent(file) {
+                Ok(a) => {
+                    let evidence = match &a.listed {
+                        Some((what, o)) => format!(
+                            "not compiled: {}:{} `{}`{} leaves `{what}` out",
+                            o.file,
+                            o.line,
+                            o.text,
+                            self.symbols(&o.symbols)
+                        ),
+                        None => format!(
+                            "not compiled: `{}/` is built, and its Makefile names no object of it for this configuration",
+                            a.directory
+                        ),
+                    };
+                    fact(FileState::NotCompiled, evidence)
+                }
+                Err(why) => fact(FileState::Unknown, why),
+            },
+            "rs" => match self.config.symbols.get("CONFIG_RUST") {
+                None => fact(
+                    FileState::NotCompiled,
+                    "no Rust code is compiled (CONFIG_RUST is not set)".into(),
+                ),
+                Some(_) => fact(
+                    FileState::Unknown,
+                    "Rust sources are not placed by craft yet".into(),
+                ),
+            },
+            "h" => self.header(file),
+            _ => fact(
+                FileState::Unknown,
+                format!("craft cannot place a `.{ext}` file"),
+            ),
+        }
+    }
+
+    /// A header: not compiled only when private to a directory of which nothing is
+    /// compiled (and not a header-only directory its compiled parent may include from).
+    fn header(&self, file: &str) -> FileFact {
+        let fact = |state, evidence: String| FileFact {
+            file: file.to_string(),
+            state,
+            evidence,
+        };
+        let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+        if dir.is_empty() || dir.starts_with("include") || dir.contains("/include") {
+            return fact(
+                FileState::Unknown,
+                "a shared header: craft cannot tell which compiled files include it".into(),
+            );
+        }
+        let c = self.compiled;
+        let compiled_under = |d: &str| {
+            let prefix = format!("{d}/");
+            c.files
+                .iter()
+                .find(|f| f.path.starts_with(&prefix))
+                .map(|f| f.path.clone())
+        };
+        if let Some(f) = compiled_under(dir) {
+            return fact(
+                FileState::Unknown,
+                format!("a header next to compiled code ({f})"),
+            );
+        }
+        let own_makefile = c
+            .directories
+            .binary_search_by(|d| d.as_str().cmp(dir))
+            .is_ok()
+            || c.excluded.contains_key(&format!("{dir}/"));
+        if !own_makefile {
+            if let Some((parent, _)) = dir.rsplit_once('/') {
+                if let Some(f) = compiled_under(parent) {
+                    return fact(
+                        FileState::Unknown,
+                        format!(
+                            "a header of a header-only directory whose parent compiles code ({f})"
+                        ),
+                    );
+                }
+            }
+        }
+        match self.nothing_compiled_under(dir) {
+            Ok(why) => fact(
+                FileState::NotCompiled,
+                format!("a private header of `{dir}/`, of which nothing is compiled: {why}"),
+            ),
+            Err(why) => fact(FileState::Unknown, why),
+        }
+    }
+
+    /// Whether nothing under directory `dir` is compiled, with the proof (the line that
+    /// leaves the directory, or the nearest evaluated one above it, out).
+    fn nothing_compiled_under(&self, dir: &str) -> Result<String, String> {
+        let c = self.compiled;
+        let prefix = format!("{dir}/");
+        if let Some(f) = c.files.iter().find(|f| f.path.starts_with(&prefix)) {
+            return Err(format!("`{dir}/` has compiled code ({})", f.path));
+        }
+        // Probe the directory as if it held a source file.
+        let a = c.proves_absent(&format!("{dir}/.craft-probe.c"))?;
+        Ok(match &a.listed {
+            Some((what, o)) => format!(
+                "{}:{} `{}`{} leaves `{what}` out",
+                o.file,
+                o.line,
+                o.text,
+                self.symbols(&o.symbols)
+            ),
+            None => format!(
+                "`{}/` names nothing of it for this configuration",
+                a.directory
+            ),
+        })
+    }
+
+    /// Triage one finding from the files its record names.
+    pub fn triage(&self, program_files: &[String]) -> Decision {
+        let files: Vec<FileFact> = program_files.iter().map(|f| self.file(f)).collect();
+        let deciding: Vec<&FileFact> = files
+            .iter()
+            .filter(|f| f.state != FileState::Ignored)
+            .collect();
+        let decision = |status, justification, layer, reason: String| Decision {
+            status,
+            justification,
+            layer,
+            reason,
+            files: files.clone(),
+        };
+        if deciding.is_empty() {
+            let reason = if files.is_empty() {
+                "the record names no files".to_string()
+            } else {
+                "the record names only build or documentation files".to_string()
+            };
+            return decision(
+                Status::UnderInvestigation,
+                None,
+                Layer::Insufficient,
+                reason,
+            );
+        }
+        if let Some(f) = deciding.iter().find(|f| f.state == FileState::Compiled) {
+            return decision(
+                Status::Affected,
+                None,
+                Layer::Compiled,
+                format!("{}: {}", f.file, f.evidence),
+            );
+        }
+        let unknown: Vec<&&FileFact> = deciding
+            .iter()
+            .filter(|f| f.state == FileState::Unknown)
+            .collect();
+        if !unknown.is_empty() {
+            let reason = unknown
+                .iter()
+                .map(|f| format!("{}: {}", f.file, f.evidence))
+                .collect::<Vec<_>>()
+                .join("; ");
+            return decision(
+                Status::UnderInvestigation,
+                None,
+                Layer::Insufficient,
+                reason,
+            );
+        }
+        let layer = if deciding.iter().any(|f| f.state == FileState::NotCompiled) {
+            Layer::KernelConfig
+        } else if deciding
+            .iter()
+            .any(|f| f.state == FileState::OtherArchitecture)
+        {
+            Layer::Architecture
+        } else {
+            Layer::NotImageCode
+        };
+        let reason = deciding
+            .iter()
+            .map(|f| format!("{}: {}", f.file, f.evidence))
+            .collect::<Vec<_>>()
+            .join("; ");
+        decision(
+            Status::NotAffected,
+            Some(Justification::VulnerableCodeNotPresent),
+            layer,
+            reason,
+        )
+    }
+}

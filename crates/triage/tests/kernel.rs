@@ -1,0 +1,137 @@
+//! Kernel triage on a small tree held in memory: one `decide` is the only caller of the API.
+
+use craft_kernel::{compiled_files, Config, Tree};
+use craft_triage::kernel::{FileState, KernelContext};
+use craft_triage::{Justification, Layer, Status};
+
+const CONFIG: &str = "# Linux/arm 6.1.0 Kernel Configuration\nCONFIG_NET=y\nCONFIG_E1000=m\n";
+
+fn tree() -> Tree {
+    Tree::in_memory(
+        [
+            ("Makefile", ""),
+            ("Kbuild", "obj-y += arch/$(SRCARCH)/ drivers/ net/\nobj-$(CONFIG_SAMPLES) += samples/\n"),
+            ("arch/arm/Makefile", ""),
+            ("arch/arm/Kbuild", "obj-y += mm.o\n"),
+            ("arch/arm/mm.c", ""),
+            ("arch/x86/kernel/cpu.c", ""),
+            ("drivers/Makefile", "obj-$(CONFIG_E1000) += e1000/\nobj-$(CONFIG_WIFI) += wifi/\n"),
+            ("drivers/e1000/Makefile", "obj-$(CONFIG_E1000) += e1000.o\ne1000-y := main.o\nifdef CONFIG_E1000_PTP\ne1000-y += ptp.o\nendif\n"),
+            ("drivers/e1000/main.c", ""),
+            ("drivers/e1000/ptp.c", ""),
+            ("drivers/e1000/e1000.h", ""),
+            ("drivers/wifi/Makefile", "obj-y += wifi.o\n"),
+            ("drivers/wifi/wifi.c", ""),
+            ("drivers/wifi/wifi.h", ""),
+            ("net/Makefile", "obj-y += core.o\nobj-y += $(shell ls)\n"),
+            ("net/core.c", ""),
+            ("net/other.c", ""),
+            ("include/linux/skbuff.h", ""),
+            ("tools/perf/builtin.c", ""),
+            ("lib/x.dts", ""),
+            ("samples/demo.c", ""),
+        ]
+        .map(|(p, t)| (p.to_string(), t.to_string())),
+    )
+}
+
+fn decide(files: &[&str]) -> craft_triage::Decision {
+    let config = Config::parse(CONFIG);
+    let t = tree();
+    let compiled = compiled_files(&t, &config, None).expect("walk");
+    let ctx = KernelContext {
+        compiled: &compiled,
+        config: &config,
+        tree: &t,
+    };
+    ctx.triage(&files.iter().map(|f| f.to_string()).collect::<Vec<_>>())
+}
+
+#[test]
+fn a_compiled_file_makes_the_finding_affected() {
+    let d = decide(&["drivers/e1000/main.c", "drivers/e1000/ptp.c"]);
+    assert_eq!((d.status, d.layer), (Status::Affected, Layer::Compiled));
+    assert!(d.reason.contains("compiled as a module"), "{}", d.reason);
+    assert!(d.reason.contains("CONFIG_E1000=m"), "{}", d.reason);
+}
+
+#[test]
+fn absent_code_is_not_affected_with_its_proof() {
+    // A part under a false `ifdef`: the line of the branch not taken is the proof.
+    let d = decide(&["drivers/e1000/ptp.c"]);
+    assert_eq!(d.status, Status::NotAffected);
+    assert_eq!(
+        d.justification,
+        Some(Justification::VulnerableCodeNotPresent)
+    );
+    assert_eq!(d.layer, Layer::KernelConfig);
+    assert!(
+        d.reason.contains("drivers/e1000/Makefile:4"),
+        "{}",
+        d.reason
+    );
+    assert!(
+        d.reason.contains("CONFIG_E1000_PTP is not set"),
+        "{}",
+        d.reason
+    );
+    // A directory its parent leaves out.
+    let d = decide(&["drivers/wifi/wifi.c", "drivers/wifi/wifi.h"]);
+    assert_eq!(d.status, Status::NotAffected);
+    assert!(
+        d.reason
+            .contains("drivers/Makefile:2 `obj-$(CONFIG_WIFI) += wifi/` (CONFIG_WIFI is not set)"),
+        "{}",
+        d.reason
+    );
+    assert_eq!(
+        d.files[1].state,
+        FileState::NotCompiled,
+        "a private header of a directory not built"
+    );
+    // Another architecture, and user-space tools.
+    let d = decide(&["arch/x86/kernel/cpu.c"]);
+    assert_eq!(
+        (d.status, d.layer),
+        (Status::NotAffected, Layer::Architecture)
+    );
+    let d = decide(&["tools/perf/builtin.c", "arch/x86/kernel/cpu.c"]);
+    assert_eq!(
+        (d.status, d.layer),
+        (Status::NotAffected, Layer::Architecture)
+    );
+    let d = decide(&["tools/perf/builtin.c"]);
+    assert_eq!(
+        (d.status, d.layer),
+        (Status::NotAffected, Layer::NotImageCode)
+    );
+    // A top-level directory the top Kbuild leaves out.
+    let d = decide(&["samples/demo.c", "Documentation/x.rst"]);
+    assert_eq!(d.status, Status::NotAffected);
+    assert!(d.reason.contains("Kbuild:2"), "{}", d.reason);
+}
+
+#[test]
+fn what_cannot_be_told_stays_under_investigation() {
+    for (files, why) in [
+        (&[][..], "names no files"),
+        (
+            &["drivers/Makefile", "drivers/Kconfig"][..],
+            "only build or documentation",
+        ),
+        (&["include/linux/skbuff.h"][..], "shared header"),
+        (&["drivers/e1000/e1000.h"][..], "next to compiled code"),
+        (&["net/other.c"][..], "cannot follow"),
+        (
+            &["drivers/e1000/ptp.c", "include/linux/skbuff.h"][..],
+            "shared header",
+        ),
+        (&["lib/x.dts"][..], "cannot place"),
+        (&["drivers/moved/gone.c"][..], "not in this kernel tree"),
+    ] {
+        let d = decide(files);
+        assert_eq!(d.status, Status::UnderInvestigation, "{files:?}");
+        assert_eq!(d.layer, Layer::Insufficient);
+        assert!(d.reason.contains(why), "{files:?}: {}", d.reason);
+    }
+}

@@ -1,0 +1,185 @@
+//! Issue #6 on real data: a Linux 6.1.192 kernel matched against the kernel CNA's records
+//! (the shared corpus), triaged with the real Kbuild Makefiles of that tree and the
+//! configurations of three embedded boards (Raspberry Pi, NXP i.MX, Atheros Wi-Fi router)
+//! and of the x86_64 defconfig, whose real build's file list is the oracle.
+
+use crate::common::corpus;
+use craft_kernel::{compiled_files, Config, Tree};
+use craft_scan::Matcher;
+use craft_triage::kernel::KernelContext;
+use craft_triage::{Layer, Status};
+use craft_vulndb::{Limits, Precedence, SqliteStore, Store};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// The not_affected share measured per board (issue #6's target is 75 %); a regression
+/// below these fails.
+const FLOORS: &[(&str, f64)] = &[
+    ("linux-6.1.192-arm-bcm2835_defconfig.config", 0.78),
+    ("linux-6.1.192-arm-imx_v6_v7_defconfig.config", 0.74),
+    ("linux-6.1.192-mips-ath79_defconfig.config", 0.84),
+];
+
+struct Kernel {
+    /// (CVE, files its fix touched) of every finding for 6.1.192.
+    findings: Vec<(String, Vec<String>)>,
+    root: std::path::PathBuf,
+    tree: Tree,
+}
+
+fn kernel() -> Option<Kernel> {
+    let cna = corpus("kernel/linux-kernel-cna-vulns/cve/published")?;
+    let root = corpus("kernel/linux-6.1.192")?;
+    let db = tempfile::tempdir().expect("tempdir");
+    let mut store = SqliteStore::create(db.path()).expect("db");
+    store
+        .import(&[cna], &Limits::default(), &mut |_| {})
+        .expect("import");
+    let p = Precedence::default();
+    let doc = br#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [
+        {"type": "operating-system", "bom-ref": "linux", "name": "linux", "version": "6.1.192",
+         "cpe": "cpe:2.3:o:linux:linux_kernel:6.1.192:*:*:*:*:*:*:*"}]}"#;
+    let sbom = craft_sbom::read_bytes(Path::new("k.json"), doc.to_vec(), &Default::default())
+        .expect("sbom")
+        .sbom;
+    let report = Matcher::new(&store, &p).scan(&sbom).expect("scan");
+    let findings = report
+        .findings
+        .iter()
+        .filter(|f| f.identity.key == "linux-kernel")
+        .map(|f| {
+            let v = store.vulnerability(&f.id, &p).expect("db").expect("known");
+            (f.id.clone(), v.program_files())
+        })
+        .collect();
+    let kb = root.join("linux-6.1.192-kbuild");
+    let tree = Tree::open(&kb, Some(&kb.join("FILELIST"))).expect("tree");
+    Some(Kernel {
+        findings,
+        root,
+        tree,
+    })
+}
+
+fn triage(k: &Kernel, config: &str) -> BTreeMap<String, craft_triage::Decision> {
+    let text = std::fs::read_to_string(k.root.join("configs").join(config)).expect("config");
+    let config = Config::parse(&text);
+    let compiled = compiled_files(&k.tree, &config, None).expect("walk");
+    let ctx = KernelContext {
+        compiled: &compiled,
+        config: &config,
+        tree: &k.tree,
+    };
+    k.findings
+        .iter()
+        .map(|(id, files)| (id.clone(), ctx.triage(files)))
+        .collect()
+}
+
+#[test]
+fn issue6_kernel_triage_on_real_boards() {
+    let Some(k) = kernel() else { return };
+    assert!(
+        k.findings.len() > 1000,
+        "{} kernel findings",
+        k.findings.len()
+    );
+
+    // The oracle: x86_64 defconfig's real build. No dismissed finding names a file it
+    // compiled; every affected one does.
+    let truth: BTreeSet<String> =
+        std::fs::read_to_string(k.root.join("compiled/x86_64-defconfig.src-files"))
+            .expect("truth")
+            .lines()
+            .map(str::to_string)
+            .collect();
+    let x86 = triage(&k, "linux-6.1.192-x86_64-defconfig.config");
+    for (id, d) in &x86 {
+        let compiled = d.files.iter().any(|f| truth.contains(&f.file));
+        match d.status {
+            Status::NotAffected => assert!(
+                !compiled,
+                "{id} dismissed, but the real build compiles one of {:?}",
+                d.files
+            ),
+            Status::Affected => assert!(
+                compiled,
+                "{id} affected, but the real build compiles none of {:?}",
+                d.files
+            ),
+            _ => {}
+        }
+    }
+
+    let sample = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/kernel-dismissed-sample.tsv"),
+    )
+    .expect("the hand-checked sample");
+    let (mut sample_right, mut sample_dismissed) = (0, 0);
+    for (config, floor) in FLOORS {
+        let decisions = triage(&k, config);
+        let n = decisions.len() as f64;
+        let count = |s: Status| decisions.values().filter(|d| d.status == s).count();
+        let by_layer = |l: Layer| {
+            decisions
+                .values()
+                .filter(|d| d.status == Status::NotAffected && d.layer == l)
+                .count()
+        };
+        let not_affected = count(Status::NotAffected);
+        eprintln!(
+            "{config}: {} findings, affected {}, not_affected {} ({:.1} %: architecture {}, kernel-config {}, not-image-code {}), under_investigation {}",
+            decisions.len(),
+            count(Status::Affected),
+            not_affected,
+            not_affected as f64 * 100.0 / n,
+            by_layer(Layer::Architecture),
+            by_layer(Layer::KernelConfig),
+            by_layer(Layer::NotImageCode),
+            count(Status::UnderInvestigation)
+        );
+        assert!(
+            not_affected as f64 / n >= *floor,
+            "{config}: {not_affected} of {n} not_affected"
+        );
+        // Every dismissal names its evidence.
+        for (id, d) in decisions
+            .iter()
+            .filter(|(_, d)| d.status == Status::NotAffected)
+        {
+            for f in &d.files {
+                assert!(!f.evidence.is_empty(), "{id}: {} has no evidence", f.file);
+            }
+        }
+        // The hand-checked sample of dismissals (tests/data/kernel-dismissed-sample.tsv):
+        // one judged wrong is no longer dismissed; none judged right became affected, and
+        // all but those that later rules made more careful stay dismissed.
+        for line in sample.lines().skip(1).filter(|l| l.starts_with(config)) {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let (cve, verdict) = (cols[1], cols[2]);
+            let d = &decisions[cve];
+            if verdict == "right" {
+                assert_ne!(d.status, Status::Affected, "{config} {cve}: {}", d.reason);
+                sample_dismissed += usize::from(d.status == Status::NotAffected);
+                sample_right += 1;
+            } else {
+                assert_ne!(
+                    d.status,
+                    Status::NotAffected,
+                    "{config} {cve} ({verdict}): {}",
+                    d.reason
+                );
+            }
+        }
+    }
+    // fs/ntfs/mft.c (CVE-2026-72203) is not in this tree and its nearest directory is fs/:
+    // under investigation now rather than dismissed.
+    assert_eq!(
+        sample_right, 50,
+        "the sample has 50 dismissals judged right"
+    );
+    assert!(
+        sample_dismissed >= 49,
+        "{sample_dismissed} of the sample still dismissed"
+    );
+}
