@@ -8,6 +8,7 @@ use craft_kernel::{compiled_files, Config, Tree};
 use craft_sbom::{read_bytes, read_path, ReadOptions};
 use craft_scan::{Finding, Matcher};
 use craft_triage::kernel::KernelContext;
+use craft_triage::vex::{Product, Statement};
 use craft_triage::{Decision, Layer, Status};
 use craft_vulndb::{Precedence, SqliteStore, Store};
 use serde::Serialize;
@@ -30,6 +31,8 @@ pub enum TriageCommand {
 Examples:
   craft triage kernel --version 6.1.192 --config .config --tree ~/src/linux
   craft triage kernel rootfs.spdx.json --config .config --tree linux --db ./vulndb
+  craft triage kernel --version 6.1.192 --config .config --tree linux \
+      --openvex kernel.openvex.json --author 'Acme Devices GmbH'
   craft --format json triage kernel --version 6.1.192 --config imx.config --tree linux \\
       --file-list linux/FILELIST | jq '.summary'")]
     Kernel {
@@ -55,6 +58,12 @@ Examples:
         /// Rows of the human table (all with --format json).
         #[arg(long, default_value_t = 20)]
         top: usize,
+        /// Also write the decisions as an OpenVEX 0.2.0 document (`-` for stdout).
+        #[arg(long, value_name = "FILE")]
+        openvex: Option<PathBuf>,
+        /// The VEX document's author: the manufacturer issuing it.
+        #[arg(long, default_value = "unspecified (set --author to the manufacturer)")]
+        author: String,
     },
 }
 
@@ -96,6 +105,8 @@ pub fn run(cmd: TriageCommand, ctx: Ctx) -> anyhow::Result<u8> {
         arch,
         db,
         top,
+        openvex,
+        author,
     } = cmd;
     if sboms.is_empty() && version.is_none() {
         anyhow::bail!("name the kernel: SBOM files, or --version");
@@ -117,7 +128,8 @@ pub fn run(cmd: TriageCommand, ctx: Ctx) -> anyhow::Result<u8> {
         validate_schema: false,
         ..ReadOptions::default()
     };
-    let mut findings: Vec<Finding> = Vec::new();
+    // Each kernel finding with the product its VEX statement names.
+    let mut findings: Vec<(Finding, Product)> = Vec::new();
     let mut loaded = Vec::new();
     if let Some(v) = &version {
         let doc = serde_json::json!({
@@ -133,12 +145,18 @@ pub fn run(cmd: TriageCommand, ctx: Ctx) -> anyhow::Result<u8> {
     }
     for sbom in &loaded {
         let report = matcher.scan(sbom)?;
-        findings.extend(
-            report
-                .findings
-                .into_iter()
-                .filter(|f| f.identity.key == "linux-kernel"),
-        );
+        for f in report.findings {
+            if f.identity.key != "linux-kernel" {
+                continue;
+            }
+            let c = sbom.components.iter().find(|c| c.id == f.component);
+            let product = Product {
+                purl: c.and_then(|c| c.purls.first().cloned()),
+                cpe23: c.and_then(|c| c.cpes.iter().find(|x| x.starts_with("cpe:2.3:")).cloned()),
+                reference: f.component.clone(),
+            };
+            findings.push((f, product));
+        }
     }
     spinner.set_message("triaging");
     let kctx = KernelContext {
@@ -148,7 +166,7 @@ pub fn run(cmd: TriageCommand, ctx: Ctx) -> anyhow::Result<u8> {
     };
     let mut summary = Summary::default();
     let mut decisions = Vec::new();
-    for f in &findings {
+    for (f, _) in &findings {
         let files = program_files(&store, &precedence, &f.id)?;
         let d = kctx.triage(&files);
         summary.findings += 1;
@@ -171,6 +189,23 @@ pub fn run(cmd: TriageCommand, ctx: Ctx) -> anyhow::Result<u8> {
         });
     }
     spinner.finish_and_clear();
+    if let Some(path) = &openvex {
+        let statements: Vec<Statement<'_>> = findings
+            .iter()
+            .zip(&decisions)
+            .map(|((f, product), d)| Statement {
+                vulnerability: &f.id,
+                aliases: &f.aliases,
+                product,
+                decision: &d.decision,
+                fixed: &f.fixed,
+            })
+            .collect();
+        let doc = craft_triage::vex::openvex(&author, &output::now_rfc3339(), &statements);
+        let mut bytes = serde_json::to_vec_pretty(&doc).context("cannot serialise the VEX")?;
+        bytes.push(b'\n');
+        output::write_atomic(path, &bytes)?;
+    }
     decisions.sort_by_key(|d| (d.decision.status, d.id));
     let report = Report {
         srcarch: compiled.srcarch.clone(),

@@ -4,12 +4,13 @@
 //! `not_affected` one of the five justifications).
 //!
 //! Triage works in layers, each a module: [`kernel`] (the kernel's architecture and its
-//! configuration's compiled files). A finding no layer can decide stays
+//! configuration's compiled files). [`vex`] writes the decisions as VEX documents. A finding no layer can decide stays
 //! `under_investigation` — never silently dropped, never guessed `not_affected`.
 
 #![warn(missing_docs)]
 
 pub mod kernel;
+pub mod vex;
 
 use serde::Serialize;
 

@@ -142,6 +142,31 @@ fn issue6_kernel_triage_on_real_boards() {
             not_affected as f64 / n >= *floor,
             "{config}: {not_affected} of {n} not_affected"
         );
+        // The decisions as OpenVEX validate against the official schema.
+        if let Some(v) = crate::vex::openvex_validator() {
+            let product = craft_triage::vex::Product {
+                purl: None,
+                cpe23: Some("cpe:2.3:o:linux:linux_kernel:6.1.192:*:*:*:*:*:*:*".into()),
+                reference: "linux".into(),
+            };
+            let statements: Vec<craft_triage::vex::Statement<'_>> = decisions
+                .iter()
+                .map(|(id, d)| craft_triage::vex::Statement {
+                    vulnerability: id,
+                    aliases: &[],
+                    product: &product,
+                    decision: d,
+                    fixed: &[],
+                })
+                .collect();
+            let doc = craft_triage::vex::openvex("Acme", "2026-11-29T00:00:00Z", &statements);
+            let errs = crate::vex::errors(&v, &doc);
+            assert!(
+                errs.is_empty(),
+                "{config}: {:#?}",
+                &errs[..errs.len().min(5)]
+            );
+        }
         // Every dismissal names its evidence.
         for (id, d) in decisions
             .iter()

@@ -7,3 +7,4 @@
 mod common;
 mod kernel;
 mod real;
+mod vex;
