@@ -352,6 +352,7 @@ mod db;
 
 mod check;
 mod scan;
+mod kernel;
 
 #[test]
 fn a_closed_stdout_ends_quietly_instead_of_panicking() {
