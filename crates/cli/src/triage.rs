@@ -8,7 +8,7 @@ use craft_kernel::{compiled_files, Config, Tree};
 use craft_sbom::{read_bytes, read_path, ReadOptions};
 use craft_scan::{Finding, Matcher};
 use craft_triage::kernel::KernelContext;
-use craft_triage::vex::{Product, Statement};
+use craft_triage::vex::{self, Document, Product};
 use craft_triage::{Decision, Layer, Status};
 use craft_vulndb::{Precedence, SqliteStore, Store};
 use serde::Serialize;
@@ -32,7 +32,7 @@ Examples:
   craft triage kernel --version 6.1.192 --config .config --tree ~/src/linux
   craft triage kernel rootfs.spdx.json --config .config --tree linux --db ./vulndb
   craft triage kernel --version 6.1.192 --config .config --tree linux \
-      --openvex kernel.openvex.json --author 'Acme Devices GmbH'
+      --openvex kernel.openvex.json --cyclonedx-vex kernel.vex.cdx.json --author 'Acme GmbH'
   craft --format json triage kernel --version 6.1.192 --config imx.config --tree linux \\
       --file-list linux/FILELIST | jq '.summary'")]
     Kernel {
@@ -61,6 +61,9 @@ Examples:
         /// Also write the decisions as an OpenVEX 0.2.0 document (`-` for stdout).
         #[arg(long, value_name = "FILE")]
         openvex: Option<PathBuf>,
+        /// Also write them as a standalone CycloneDX 1.6 VEX (`-` for stdout).
+        #[arg(long, value_name = "FILE")]
+        cyclonedx_vex: Option<PathBuf>,
         /// The VEX document's author: the manufacturer issuing it.
         #[arg(long, default_value = "unspecified (set --author to the manufacturer)")]
         author: String,
@@ -106,6 +109,7 @@ pub fn run(cmd: TriageCommand, ctx: Ctx) -> anyhow::Result<u8> {
         db,
         top,
         openvex,
+        cyclonedx_vex,
         author,
     } = cmd;
     if sboms.is_empty() && version.is_none() {
@@ -150,11 +154,11 @@ pub fn run(cmd: TriageCommand, ctx: Ctx) -> anyhow::Result<u8> {
                 continue;
             }
             let c = sbom.components.iter().find(|c| c.id == f.component);
-            let product = Product {
-                purl: c.and_then(|c| c.purls.first().cloned()),
-                cpe23: c.and_then(|c| c.cpes.iter().find(|x| x.starts_with("cpe:2.3:")).cloned()),
-                reference: f.component.clone(),
-            };
+            let product = Product::new(
+                c.and_then(|c| c.purls.first().cloned()),
+                c.and_then(|c| c.cpes.iter().find(|x| x.starts_with("cpe:2.3:")).cloned()),
+                &f.component,
+            );
             findings.push((f, product));
         }
     }
@@ -189,22 +193,26 @@ pub fn run(cmd: TriageCommand, ctx: Ctx) -> anyhow::Result<u8> {
         });
     }
     spinner.finish_and_clear();
-    if let Some(path) = &openvex {
-        let statements: Vec<Statement<'_>> = findings
+    if openvex.is_some() || cyclonedx_vex.is_some() {
+        let statements = findings
             .iter()
             .zip(&decisions)
-            .map(|((f, product), d)| Statement {
-                vulnerability: &f.id,
-                aliases: &f.aliases,
-                product,
-                decision: &d.decision,
-                fixed: &f.fixed,
+            .map(|((f, product), d)| {
+                vex::from_decision(&f.id, &f.aliases, product, &d.decision, &f.fixed)
             })
             .collect();
-        let doc = craft_triage::vex::openvex(&author, &output::now_rfc3339(), &statements);
-        let mut bytes = serde_json::to_vec_pretty(&doc).context("cannot serialise the VEX")?;
-        bytes.push(b'\n');
-        output::write_atomic(path, &bytes)?;
+        let doc = Document::new(&author, &output::now_rfc3339(), statements);
+        let write = |path: &PathBuf, v: serde_json::Value| -> anyhow::Result<()> {
+            let mut bytes = serde_json::to_vec_pretty(&v).context("cannot serialise the VEX")?;
+            bytes.push(b'\n');
+            output::write_atomic(path, &bytes)
+        };
+        if let Some(path) = &openvex {
+            write(path, vex::openvex::write(&doc))?;
+        }
+        if let Some(path) = &cyclonedx_vex {
+            write(path, vex::cyclonedx::write(&doc, None))?;
+        }
     }
     decisions.sort_by_key(|d| (d.decision.status, d.id));
     let report = Report {

@@ -25,7 +25,10 @@ const TREE: &[(&str, &str)] = &[
     ("linux/drivers/Makefile", "obj-$(CONFIG_WIFI) += wifi/\n"),
     ("linux/drivers/wifi/Makefile", "obj-y += wifi.o\n"),
     ("linux/drivers/wifi/wifi.c", ""),
-    ("arm.config", "# Linux/arm 6.1.50 Kernel Configuration\nCONFIG_NET=y\n# CONFIG_WIFI is not set\n"),
+    (
+        "arm.config",
+        "# Linux/arm 6.1.50 Kernel Configuration\nCONFIG_NET=y\n# CONFIG_WIFI is not set\n",
+    ),
 ];
 
 /// A kernel CNA record affecting 6.1 before 6.1.83 and fixing `file`.
@@ -63,7 +66,10 @@ fn issue6_kernel_files_and_triage() {
         .get_output()
         .stdout
         .clone();
-    assert_eq!(String::from_utf8_lossy(&out), "arch/arm/setup.c\nnet/core/dev.c\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        "arch/arm/setup.c\nnet/core/dev.c\n"
+    );
     let out = craft()
         .args(["--format", "json", "kernel", "files", "--config"])
         .arg(&config)
@@ -85,15 +91,34 @@ fn issue6_kernel_files_and_triage() {
     write(
         &data,
         &[
-            ("CVE-2024-1111.json", &record("CVE-2024-1111", "net/core/dev.c")),
-            ("CVE-2024-2222.json", &record("CVE-2024-2222", "drivers/wifi/wifi.c")),
+            (
+                "CVE-2024-1111.json",
+                &record("CVE-2024-1111", "net/core/dev.c"),
+            ),
+            (
+                "CVE-2024-2222.json",
+                &record("CVE-2024-2222", "drivers/wifi/wifi.c"),
+            ),
         ],
     );
     let db = root.join("db");
-    craft().args(["--quiet", "db", "import", "--db"]).arg(&db).arg(&data).assert().code(0);
+    craft()
+        .args(["--quiet", "db", "import", "--db"])
+        .arg(&db)
+        .arg(&data)
+        .assert()
+        .code(0);
     let vex = root.join("kernel.openvex.json");
     let out = craft()
-        .args(["--format", "json", "triage", "kernel", "--version", "6.1.50", "--db"])
+        .args([
+            "--format",
+            "json",
+            "triage",
+            "kernel",
+            "--version",
+            "6.1.50",
+            "--db",
+        ])
         .arg(&db)
         .arg("--config")
         .arg(&config)
@@ -112,9 +137,19 @@ fn issue6_kernel_files_and_triage() {
     assert_eq!(v["summary"]["affected"], 1);
     assert_eq!(v["summary"]["not_affected_by_layer"]["kernel-config"], 1);
     let d = &v["decisions"][1];
-    assert_eq!((d["id"].as_str(), d["status"].as_str()), (Some("CVE-2024-2222"), Some("not_affected")));
-    assert!(d["reason"].as_str().expect("reason").contains("drivers/Makefile:1"), "{d}");
-    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&vex).expect("vex")).expect("JSON");
+    assert_eq!(
+        (d["id"].as_str(), d["status"].as_str()),
+        (Some("CVE-2024-2222"), Some("not_affected"))
+    );
+    assert!(
+        d["reason"]
+            .as_str()
+            .expect("reason")
+            .contains("drivers/Makefile:1"),
+        "{d}"
+    );
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(&vex).expect("vex")).expect("JSON");
     assert_eq!(doc["author"], "Acme");
     assert_eq!(doc["statements"].as_array().expect("statements").len(), 2);
 

@@ -351,8 +351,8 @@ fn id_parse_reads_purls_and_cpes() {
 mod db;
 
 mod check;
-mod scan;
 mod kernel;
+mod scan;
 
 #[test]
 fn a_closed_stdout_ends_quietly_instead_of_panicking() {

@@ -29,6 +29,17 @@ pub enum Status {
 }
 
 impl Status {
+    /// The status an OpenVEX name (or CSAF's product status) stands for.
+    pub fn from_name(s: &str) -> Option<Status> {
+        Some(match s {
+            "affected" | "known_affected" => Status::Affected,
+            "not_affected" | "known_not_affected" => Status::NotAffected,
+            "under_investigation" => Status::UnderInvestigation,
+            "fixed" => Status::Fixed,
+            _ => return None,
+        })
+    }
+
     /// The name in reports (OpenVEX's).
     pub fn name(self) -> &'static str {
         match self {
@@ -58,6 +69,20 @@ pub enum Justification {
 }
 
 impl Justification {
+    /// All five, in OpenVEX's order.
+    pub const ALL: [Justification; 5] = [
+        Justification::ComponentNotPresent,
+        Justification::VulnerableCodeNotPresent,
+        Justification::VulnerableCodeNotInExecutePath,
+        Justification::VulnerableCodeCannotBeControlledByAdversary,
+        Justification::InlineMitigationsAlreadyExist,
+    ];
+
+    /// The justification an OpenVEX (or CSAF flag) name stands for.
+    pub fn from_name(s: &str) -> Option<Justification> {
+        Justification::ALL.into_iter().find(|j| j.name() == s)
+    }
+
     /// The name in reports (OpenVEX's).
     pub fn name(self) -> &'static str {
         match self {

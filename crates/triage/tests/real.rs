@@ -144,22 +144,28 @@ fn issue6_kernel_triage_on_real_boards() {
         );
         // The decisions as OpenVEX validate against the official schema.
         if let Some(v) = crate::vex::openvex_validator() {
-            let product = craft_triage::vex::Product {
-                purl: None,
-                cpe23: Some("cpe:2.3:o:linux:linux_kernel:6.1.192:*:*:*:*:*:*:*".into()),
-                reference: "linux".into(),
-            };
-            let statements: Vec<craft_triage::vex::Statement<'_>> = decisions
+            use craft_triage::vex::{cyclonedx, from_decision, openvex, Document, Product};
+            let product = Product::new(
+                None,
+                Some("cpe:2.3:o:linux:linux_kernel:6.1.192:*:*:*:*:*:*:*".into()),
+                "linux",
+            );
+            let statements = decisions
                 .iter()
-                .map(|(id, d)| craft_triage::vex::Statement {
-                    vulnerability: id,
-                    aliases: &[],
-                    product: &product,
-                    decision: d,
-                    fixed: &[],
-                })
+                .map(|(id, d)| from_decision(id, &[], &product, d, &[]))
                 .collect();
-            let doc = craft_triage::vex::openvex("Acme", "2026-11-29T00:00:00Z", &statements);
+            let model = Document::new("Acme", "2026-11-29T00:00:00Z", statements);
+            let doc = openvex::write(&model);
+            // The round trip through CycloneDX keeps every statement.
+            let cdx = cyclonedx::write(&model, None);
+            assert_eq!(cyclonedx::read(&cdx).expect("read CycloneDX"), model);
+            let schema =
+                craft_sbom::schema::validate(craft_sbom::schema::SchemaId::CycloneDx16, &cdx);
+            assert!(
+                schema.is_empty(),
+                "{config}: {:?}",
+                &schema[..schema.len().min(3)]
+            );
             let errs = crate::vex::errors(&v, &doc);
             assert!(
                 errs.is_empty(),

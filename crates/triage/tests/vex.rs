@@ -4,7 +4,7 @@
 use crate::common::corpus;
 use craft_kernel::{compiled_files, Config, Tree};
 use craft_triage::kernel::KernelContext;
-use craft_triage::vex::{openvex, Product, Statement};
+use craft_triage::vex::{cyclonedx, from_decision, openvex, Document, Product};
 use serde_json::Value;
 
 /// The official OpenVEX schema, compiled with format checks (date-time, IRI).
@@ -49,11 +49,11 @@ fn openvex_statements_carry_the_decision_and_validate() {
         config: &config,
         tree: &t,
     };
-    let product = Product {
-        purl: None,
-        cpe23: Some("cpe:2.3:o:linux:linux_kernel:6.1.0:*:*:*:*:*:*:*".into()),
-        reference: "linux".into(),
-    };
+    let product = Product::new(
+        None,
+        Some("cpe:2.3:o:linux:linux_kernel:6.1.0:*:*:*:*:*:*:*".into()),
+        "linux",
+    );
     let decisions = [
         ("CVE-2024-0001", ctx.triage(&["drivers/a.c".to_string()])),
         ("CVE-2024-0002", ctx.triage(&["drivers/b.c".to_string()])),
@@ -64,19 +64,32 @@ fn openvex_statements_carry_the_decision_and_validate() {
     ];
     let aliases = vec!["GHSA-xxxx-yyyy-zzzz".to_string()];
     let fixed = vec!["6.1.1".to_string()];
-    let statements: Vec<Statement<'_>> = decisions
+    let statements = decisions
         .iter()
-        .map(|(id, d)| Statement {
-            vulnerability: id,
-            aliases: &aliases,
-            product: &product,
-            decision: d,
-            fixed: &fixed,
-        })
-        .collect();
-    let doc = openvex("Acme Devices GmbH", "2026-11-29T00:00:00Z", &statements);
-    let again = openvex("Acme Devices GmbH", "2026-11-29T00:00:00Z", &statements);
+        .map(|(id, d)| from_decision(id, &aliases, &product, d, &fixed))
+        .collect::<Vec<_>>();
+    let model = Document::new(
+        "Acme Devices GmbH",
+        "2026-11-29T00:00:00Z",
+        statements.clone(),
+    );
+    let doc = openvex::write(&model);
+    let again = openvex::write(&Document::new(
+        "Acme Devices GmbH",
+        "2026-11-29T00:00:00Z",
+        statements,
+    ));
     assert_eq!(doc, again, "deterministic, @id included");
+    // OpenVEX -> model -> CycloneDX -> model -> OpenVEX keeps every statement exactly.
+    let read = openvex::read(&doc).expect("read OpenVEX");
+    assert_eq!(read, model);
+    let cdx = cyclonedx::write(&read, None);
+    let back = cyclonedx::read(&cdx).expect("read CycloneDX");
+    assert_eq!(back, model);
+    assert_eq!(openvex::write(&back), doc);
+    assert!(
+        craft_sbom::schema::validate(craft_sbom::schema::SchemaId::CycloneDx16, &cdx).is_empty()
+    );
     let s = doc["statements"].as_array().expect("statements");
     assert_eq!(s[0]["status"], "affected");
     assert_eq!(
@@ -115,4 +128,63 @@ fn openvex_statements_carry_the_decision_and_validate() {
         .expect("object")
         .remove("action_statement");
     assert_eq!(errors(&v, &bad).len(), 2, "{:#?}", errors(&v, &bad));
+}
+
+/// The CycloneDX VEX examples of the shared corpus (the CycloneDX and CISA use cases): each
+/// is read, written as OpenVEX (valid by the official schema), read back and written as
+/// CycloneDX 1.6 (valid by its schema): every statement is kept, and after the first
+/// lowering the model no longer changes.
+#[test]
+fn issue6_cyclonedx_vex_examples_round_trip() {
+    let Some(dir) = corpus("sbom/cyclonedx-bom-examples/VEX") else {
+        return;
+    };
+    let Some(v) = openvex_validator() else { return };
+    let mut files = Vec::new();
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("vex"))
+            {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() >= 20, "{} VEX examples", files.len());
+    let mut statements = 0;
+    for f in &files {
+        let json: Value =
+            serde_json::from_str(&std::fs::read_to_string(f).expect("read")).expect("JSON");
+        let first = cyclonedx::read(&json).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let n = json["vulnerabilities"].as_array().map_or(0, Vec::len);
+        assert_eq!(first.statements.len(), n, "{}", f.display());
+        statements += n;
+        let ov = openvex::write(&first);
+        let errs = errors(&v, &ov);
+        assert!(errs.is_empty(), "{}: {errs:#?}", f.display());
+        let second = openvex::read(&ov).expect("read OpenVEX");
+        assert_eq!(second.statements.len(), n);
+        let cdx = cyclonedx::write(&second, None);
+        let schema = craft_sbom::schema::validate(craft_sbom::schema::SchemaId::CycloneDx16, &cdx);
+        assert!(schema.is_empty(), "{}: {schema:?}", f.display());
+        let third = cyclonedx::read(&cdx).expect("read back");
+        assert_eq!(third, second, "{}", f.display());
+        // Statuses survive, and CycloneDX's own words come back in CycloneDX.
+        for (a, b) in first.statements.iter().zip(&third.statements) {
+            assert_eq!(
+                (&a.vulnerability, a.status, a.justification),
+                (&b.vulnerability, b.status, b.justification)
+            );
+        }
+    }
+    eprintln!(
+        "CycloneDX VEX examples: {} files, {statements} statements round-tripped",
+        files.len()
+    );
 }

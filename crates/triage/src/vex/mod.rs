@@ -1,0 +1,179 @@
+//! VEX: one format-neutral model ([`Document`], [`Statement`]) and the dialects read and
+//! written from it — OpenVEX 0.2.0 ([`openvex`]) and CycloneDX 1.6 VEX ([`cyclonedx`]);
+//! CSAF 2.0 follows.
+//!
+//! The model is OpenVEX's vocabulary (status, the five justifications, impact and action
+//! statements, notes); what a dialect says beyond it is kept in [`Statement::extra`] under
+//! the dialect's name (`cyclonedx:state`, `cyclonedx:justification`, …) so a document read
+//! and written in the same dialect keeps it. Statements from craft's triage carry their
+//! evidence: for `not_affected` the justification and the proof as impact statement, for
+//! `affected` the fixed versions as action, and the deciding layer in the notes.
+
+pub mod cyclonedx;
+pub mod openvex;
+
+use crate::{Decision, Justification, Status};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// A VEX document in no particular dialect.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Document {
+    /// The document's identifier (an IRI; a `urn:uuid:` when craft makes it).
+    pub id: Option<String>,
+    /// Who issued it.
+    pub author: Option<String>,
+    /// When (RFC 3339).
+    pub timestamp: Option<String>,
+    /// The statements, in document order.
+    pub statements: Vec<Statement>,
+}
+
+/// One vulnerability's status for some products.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Statement {
+    /// The vulnerability's id.
+    pub vulnerability: String,
+    /// Its other names.
+    pub aliases: Vec<String>,
+    /// The products the statement is about.
+    pub products: Vec<Product>,
+    /// The status.
+    pub status: Status,
+    /// For `not_affected`: why.
+    pub justification: Option<Justification>,
+    /// For `not_affected`: the impact statement (craft: the proof).
+    pub impact: Option<String>,
+    /// For `affected`: what to do.
+    pub action: Option<String>,
+    /// How the status was determined.
+    pub notes: Option<String>,
+    /// What a dialect states beyond the model, by `dialect:name`.
+    pub extra: BTreeMap<String, String>,
+}
+
+/// A product (or component) a statement is about.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Product {
+    /// Its identifier: an IRI (purl, CPE) or the SBOM reference.
+    pub id: String,
+    /// Its package URL.
+    pub purl: Option<String>,
+    /// Its CPE 2.3 name.
+    pub cpe23: Option<String>,
+}
+
+impl Product {
+    /// A product named by purl, else CPE, else its SBOM reference.
+    pub fn new(purl: Option<String>, cpe23: Option<String>, reference: &str) -> Product {
+        let id = purl
+            .clone()
+            .or_else(|| cpe23.clone())
+            .unwrap_or_else(|| reference.to_string());
+        Product { id, purl, cpe23 }
+    }
+}
+
+/// Why a VEX document cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{pointer}: {message}")]
+pub struct VexError {
+    /// Where (a JSON Pointer into the document).
+    pub pointer: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl VexError {
+    pub(crate) fn at(pointer: impl Into<String>, message: impl Into<String>) -> VexError {
+        VexError {
+            pointer: pointer.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A statement from a triage decision.
+pub fn from_decision(
+    vulnerability: &str,
+    aliases: &[String],
+    product: &Product,
+    decision: &Decision,
+    fixed: &[String],
+) -> Statement {
+    let (justification, impact, action) = match decision.status {
+        Status::NotAffected => (decision.justification, Some(decision.reason.clone()), None),
+        Status::Affected => {
+            let action = if fixed.is_empty() {
+                "No fixed version is named by the vulnerability data: assess a backport of the upstream fix or a mitigation.".to_string()
+            } else {
+                format!("Update to a version with the fix: {}.", fixed.join(", "))
+            };
+            (None, None, Some(action))
+        }
+        Status::UnderInvestigation | Status::Fixed => (None, None, None),
+    };
+    Statement {
+        vulnerability: vulnerability.to_string(),
+        aliases: aliases
+            .iter()
+            .filter(|a| *a != vulnerability)
+            .cloned()
+            .collect(),
+        products: vec![product.clone()],
+        status: decision.status,
+        justification,
+        impact,
+        action,
+        notes: Some(format!(
+            "craft triage, layer {}: {}",
+            decision.layer.name(),
+            decision.reason
+        )),
+        extra: BTreeMap::new(),
+    }
+}
+
+impl Document {
+    /// A document of `statements` by `author` at `timestamp`, its id a UUID derived from
+    /// its content (the same statements give the same document).
+    pub fn new(author: &str, timestamp: &str, statements: Vec<Statement>) -> Document {
+        let digest = Sha256::digest(
+            serde_json::to_vec(&(author, timestamp, &statements)).unwrap_or_default(),
+        );
+        Document {
+            id: Some(format!("urn:uuid:{}", uuid8(&digest))),
+            author: Some(author.to_string()),
+            timestamp: Some(timestamp.to_string()),
+            statements,
+        }
+    }
+}
+
+/// A UUID (version 8: custom, RFC 9562) from the first 16 bytes of a digest.
+pub(crate) fn uuid8(digest: &[u8]) -> String {
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&digest[..16]);
+    b[6] = (b[6] & 0x0f) | 0x80;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuid_has_version_8_and_the_variant() {
+        let u = uuid8(&[0xff; 32]);
+        assert_eq!(u, "ffffffff-ffff-8fff-bfff-ffffffffffff");
+    }
+}
