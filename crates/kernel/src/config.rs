@@ -16,6 +16,8 @@ pub struct Config {
     pub version: Option<String>,
     /// Lines that could not be read: (line, message).
     pub problems: Vec<(u32, String)>,
+    /// Symbols on such lines: neither set nor known to be unset.
+    pub unreadable: std::collections::BTreeSet<String>,
 }
 
 impl Config {

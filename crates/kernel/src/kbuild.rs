@@ -27,7 +27,7 @@ use crate::config::Config;
 use crate::make::{normalize, Diagnostic, Env, Make, Origin};
 use crate::tree::Tree;
 use crate::Error;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 use std::rc::Rc;
 
 /// How a file gets into the build.
@@ -91,65 +91,126 @@ impl Compiled {
     }
 
     /// Whether the walk proves that `path` (a file, relative to the tree) is not compiled:
-    /// it is not in the set, and the nearest directory on its path that the walk evaluated
-    /// had no construct that could have hidden it. The proof names that directory and, when
-    /// its Makefile lists the object or subdirectory in a list not built, that line.
+    /// it is not in the set; no directory on its path is uncertain; and the nearest one the
+    /// walk evaluated either names it (or a subdirectory holding it) in a list not built,
+    /// or names it nowhere while nothing beside it is compiled. A file named nowhere next to
+    /// compiled code is not proven absent: a compiled file may `#include` it (the
+    /// scheduler's `build_policy.c` includes `rt.c` and `deadline.c`).
     pub fn proves_absent(&self, path: &str) -> Result<Absence, String> {
         if let Some(f) = self.file(path) {
             return Err(format!("{} is compiled ({})", path, f.how.name()));
         }
+        let mut ancestors = Vec::new();
         let mut dir = path;
-        loop {
-            dir = match dir.rfind('/') {
-                Some(p) => &dir[..p],
-                None => ".",
-            };
-            if self
-                .directories
-                .binary_search_by(|d| d.as_str().cmp(dir))
-                .is_ok()
+        while let Some((d, _)) = dir.rsplit_once('/') {
+            ancestors.push(d);
+            dir = d;
+        }
+        ancestors.push(".");
+        if let Some(u) = ancestors.iter().find(|d| self.is_uncertain(d)) {
+            return Err(format!(
+                "`{u}/`'s Makefile has a construct craft cannot follow"
+            ));
+        }
+        let Some(dir) = ancestors.iter().copied().find(|d| self.is_directory(d)) else {
+            return Err("no directory of the path was evaluated".into());
+        };
+        let prefix = if dir == "." {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let rest = &path[prefix.len()..];
+        // The object itself (`sub/foo.c` as `sub/foo.o` of this Makefile), else a
+        // subdirectory below `dir` that holds it.
+        let object = match path.rsplit_once('.') {
+            Some((stem, _)) if !stem.ends_with('/') => format!("{stem}.o"),
+            _ => path.to_string(),
+        };
+        // Every directory between `dir` and the file, deepest first (`obj-$(CONFIG_X) +=
+        // amd/amdgpu/` names two levels at once).
+        let subdirs = rest
+            .match_indices('/')
+            .map(|(i, _)| format!("{prefix}{}/", &rest[..i]))
+            .collect::<Vec<_>>();
+        let key = std::iter::once(object)
+            .chain(subdirs.into_iter().rev())
+            .find(|k| self.excluded.contains_key(k));
+        let listed = key.map(|key| {
+            let e = &self.excluded[&key];
+            // A part of a composite the directory does not build either: the composite's
+            // line is the decisive one.
+            match e
+                .composite
+                .as_ref()
+                .and_then(|c| Some((c, self.excluded.get(c)?)))
             {
-                if self.uncertain_directories.iter().any(|u| u == dir) {
-                    return Err(format!(
-                        "`{dir}/`'s Makefile has a construct craft cannot follow"
-                    ));
-                }
-                let prefix = if dir == "." {
-                    String::new()
-                } else {
-                    format!("{dir}/")
-                };
-                let rest = &path[prefix.len()..];
-                // The object (`foo.c` gives `foo.o`) or the subdirectory just below `dir`.
-                let key = match rest.split_once('/') {
-                    Some((sub, _)) => format!("{prefix}{sub}/"),
-                    None => match rest.rsplit_once('.') {
-                        Some((stem, _)) => format!("{prefix}{stem}.o"),
-                        None => path.to_string(),
-                    },
-                };
-                // A part of a composite the directory does not build either: the composite's
-                // line is the decisive one.
-                let listed = self.excluded.get(&key).map(|e| {
-                    match e
-                        .composite
-                        .as_ref()
-                        .and_then(|c| Some((c, self.excluded.get(c)?)))
-                    {
-                        Some((c, parent)) => (c.clone(), parent.line.clone()),
-                        None => (key.clone(), e.line.clone()),
-                    }
-                });
-                return Ok(Absence {
-                    directory: dir.to_string(),
-                    listed,
-                });
+                Some((c, parent)) => (c.clone(), parent.line.clone()),
+                None => (key.clone(), e.line.clone()),
             }
-            if dir == "." {
-                return Err("no directory of the path was evaluated".into());
+        });
+        // Named nowhere: absent only if nothing is compiled beside it — in its directory
+        // when that is `dir`, else in the subdirectory of `dir` that holds it — for a
+        // compiled file there may `#include` it.
+        let scope = match rest.split_once('/') {
+            Some((sub, _)) => format!("{prefix}{sub}"),
+            None => dir.to_string(),
+        };
+        if listed.is_none() {
+            let beside = |f: &&CompiledFile| match rest.split_once('/') {
+                Some(_) => f.path.starts_with(&format!("{scope}/")),
+                None => f
+                    .path
+                    .strip_prefix(&prefix)
+                    .is_some_and(|r| !r.contains('/')),
+            };
+            if let Some(f) = self.files.iter().find(beside) {
+                return Err(format!(
+                    "`{dir}/` names it in no list, but compiles {} beside it, which may include it",
+                    f.path
+                ));
             }
         }
+        Ok(Absence {
+            directory: dir.to_string(),
+            scope,
+            listed,
+        })
     }
+
+    /// Whether the walk evaluated directory `dir` (`.` is the top).
+    pub fn is_directory(&self, dir: &str) -> bool {
+        self.directories
+            .binary_search_by(|d| d.as_str().cmp(dir))
+            .is_ok()
+    }
+
+    /// Whether `dir` is uncertain.
+    pub fn is_uncertain(&self, dir: &str) -> bool {
+        self.uncertain_directories.iter().any(|u| u == dir)
+    }
+
+    /// Whether a directory under `dir` (or `dir`) is uncertain.
+    pub fn uncertain_under(&self, dir: &str) -> Option<&str> {
+        let prefix = format!("{dir}/");
+        self.uncertain_directories
+            .iter()
+            .find(|u| *u == dir || u.starts_with(&prefix) || dir == ".")
+            .map(String::as_str)
+    }
+}
+
+/// Why a file is not compiled.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Absence {
+    /// The nearest directory on the file's path whose Makefile was evaluated.
+    pub directory: String,
+    /// Where nothing is compiled when no line names it: its own directory, or the
+    /// subdirectory of `directory` that holds it.
+    pub scope: String,
+    /// The object or subdirectory the Makefile names in a list not built, with that line;
+    /// `None` when no line names it and nothing is compiled in `scope`.
+    pub listed: Option<(String, Origin)>,
 }
 
 /// An object or directory a Makefile names in a list not built.
@@ -172,16 +233,6 @@ fn composite_of(var: &str) -> Option<&str> {
         "obj" | "lib" | "subdir" | "extra" | "always" | "targets" | ""
     ))
     .then_some(stem)
-}
-
-/// Why a file is not compiled.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Absence {
-    /// The nearest directory on the file's path whose Makefile was evaluated.
-    pub directory: String,
-    /// The object or subdirectory the Makefile names in a list not built, with that line;
-    /// `None` when it names it nowhere for this configuration.
-    pub listed: Option<(String, Origin)>,
 }
 
 /// The result of [`compiled_files`].
@@ -209,14 +260,12 @@ pub struct Compiled {
     pub excluded: BTreeMap<String, Excluded>,
 }
 
-/// A diagnostic met while assigning a list variable (`entry-y`, `always-`) matters only
-/// when that list is one the walk builds from (`relevant`).
-fn settle(diags: &mut [Diagnostic], relevant: &dyn Fn(&str) -> bool) {
+/// A diagnostic met while assigning a list Kbuild never builds from (`obj-`, `always-`,
+/// `foo-`: the lists of what a configuration leaves out) changes nothing that is compiled.
+fn settle(diags: &mut [Diagnostic]) {
     for d in diags {
-        if let Some(v) = &d.variable {
-            if d.uncertain && tracked(v) && !relevant(v) {
-                d.uncertain = false;
-            }
+        if d.variable.as_deref().is_some_and(|v| v.ends_with('-')) {
+            d.uncertain = false;
         }
     }
 }
@@ -312,11 +361,11 @@ pub fn compiled_files(tree: &Tree, config: &Config, arch: Option<&str>) -> Resul
     env.push(("ARCH_DRIVERS".into(), drivers.trim().to_string()));
     let env = Env::new(env);
     let mut arch_diags = top.take_diagnostics();
-    settle(&mut arch_diags, &|v| {
-        matches!(v, "core-y" | "libs-y" | "drivers-y" | "drivers-m")
-    });
+    settle(&mut arch_diags);
+    // What the architecture Makefile could hide are its own directories (`core-y +=
+    // arch/x86/…`): the architecture's tree is uncertain.
     if arch_diags.iter().any(|d| d.uncertain) {
-        uncertain.insert(".".to_string());
+        uncertain.insert(format!("arch/{srcarch}"));
     }
     diagnostics.extend(arch_diags);
 
@@ -329,6 +378,22 @@ pub fn compiled_files(tree: &Tree, config: &Config, arch: Option<&str>) -> Resul
         builtin: true,
         chain: Vec::new(),
     }]);
+    // Directories the architecture Makefile's rules build (`$(MAKE) $(build)=arch/x86/boot`,
+    // the arm64 vDSO): their objects are in the image the device boots. Build-host tools
+    // (`arch/x86/tools`) are not.
+    for (sub, origin) in top.recipe_builds().to_vec() {
+        let Some(path) = normalize(&sub) else {
+            continue;
+        };
+        if path.split('/').any(|p| p == "tools" || p == "scripts") {
+            continue;
+        }
+        queue.push_back(Dir {
+            path,
+            builtin: false,
+            chain: vec![origin],
+        });
+    }
     let mut directories = BTreeSet::new();
     let mut excluded: BTreeMap<String, Excluded> = BTreeMap::new();
     while let Some(dir) = queue.pop_front() {
@@ -372,54 +437,26 @@ pub fn compiled_files(tree: &Tree, config: &Config, arch: Option<&str>) -> Resul
             continue;
         };
         m.include(&kbuild, false);
-        let mut dir_diags = m.take_diagnostics();
 
         let list = |m: &mut Make<'_>, name: &str| -> Vec<String> {
             let v = m.value(name);
             v.split_whitespace().map(str::to_string).collect()
         };
         let obj_y = list(&mut m, "obj-y");
+        let in_obj_y: HashSet<&String> = obj_y.iter().collect();
         let obj_m: Vec<String> = list(&mut m, "obj-m")
             .into_iter()
-            .filter(|w| !obj_y.contains(w))
+            .filter(|w| !in_obj_y.contains(w))
             .collect();
         let mut lib: Vec<String> = list(&mut m, "lib-y");
         lib.extend(list(&mut m, "lib-m"));
         lib.sort();
         lib.dedup();
-        lib.retain(|w| !obj_y.contains(w));
+        lib.retain(|w| !in_obj_y.contains(w));
         let mut extra = list(&mut m, "extra-y");
         extra.extend(list(&mut m, "always-y"));
         extra.extend(list(&mut m, "always-m"));
         let targets = list(&mut m, "targets");
-
-        // What could not be followed matters if it fed a list this directory builds from.
-        let stems: BTreeSet<&str> = obj_y
-            .iter()
-            .chain(&obj_m)
-            .filter_map(|w| w.strip_suffix(".o"))
-            .collect();
-        settle(&mut dir_diags, &|v| {
-            matches!(
-                v,
-                "obj-y"
-                    | "obj-m"
-                    | "lib-y"
-                    | "lib-m"
-                    | "subdir-y"
-                    | "subdir-m"
-                    | "extra-y"
-                    | "always-y"
-                    | "always-m"
-                    | "targets"
-            ) || ["-y", "-objs", "-m", "-"]
-                .iter()
-                .any(|s| v.strip_suffix(s).is_some_and(|stem| stems.contains(stem)))
-        });
-        if dir_diags.iter().any(|d| d.uncertain) {
-            uncertain.insert(obj.clone());
-        }
-        diagnostics.extend(dir_diags);
 
         let origin_of = |m: &Make<'_>, vars: &[&str], word: &str| -> Rc<Origin> {
             vars.iter()
@@ -444,10 +481,12 @@ pub fn compiled_files(tree: &Tree, config: &Config, arch: Option<&str>) -> Resul
                 return;
             };
             let own = origin_of(m, vars, word);
-            let composite = suffixes.iter().chain(std::iter::once(&"-")).any(|s| {
-                m.defined(&format!("{stem}{s}"))
-                    && !m.value(&format!("{stem}{s}")).trim().is_empty()
-            });
+            // Only `obj-y`/`obj-m` objects are composites (Makefile.lib expands no others).
+            let composite = !suffixes.is_empty()
+                && suffixes.iter().chain(std::iter::once(&"-")).any(|s| {
+                    m.defined(&format!("{stem}{s}"))
+                        && !m.value(&format!("{stem}{s}")).trim().is_empty()
+                });
             let parts: Vec<(String, Vec<Rc<Origin>>)> = if composite {
                 let mut parts = Vec::new();
                 for s in suffixes {
@@ -531,8 +570,16 @@ pub fn compiled_files(tree: &Tree, config: &Config, arch: Option<&str>) -> Resul
 
         // What the directory names but does not build, for the proof of absence: words of
         // the lists not built (`obj-`), then words of branches not taken.
+        // The parts of a composite this directory does not build count too.
+        let built: HashSet<&str> = obj_m
+            .iter()
+            .chain(obj_y.iter().filter(|_| dir.builtin))
+            .filter_map(|w| w.strip_suffix(".o"))
+            .collect();
         let named: Vec<(String, String, Rc<Origin>)> = m
-            .provenance_where(&|v| v.ends_with('-'))
+            .provenance_where(&|v| {
+                v.ends_with('-') || composite_of(v).is_some_and(|stem| !built.contains(stem))
+            })
             .into_iter()
             .chain(m.not_taken_words().iter().cloned())
             .collect();
@@ -604,6 +651,15 @@ pub fn compiled_files(tree: &Tree, config: &Config, arch: Option<&str>) -> Resul
                 chain,
             });
         }
+
+        // What could not be followed (here, or while the lists were read) makes the
+        // directory uncertain unless it only fed a list of what is left out.
+        let mut dir_diags = m.take_diagnostics();
+        settle(&mut dir_diags);
+        if dir_diags.iter().any(|d| d.uncertain) {
+            uncertain.insert(obj.clone());
+        }
+        diagnostics.extend(dir_diags);
     }
     Ok(Compiled {
         srcarch,

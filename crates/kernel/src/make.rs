@@ -23,9 +23,18 @@ use std::rc::Rc;
 /// How deep variable references and function calls may nest.
 const MAX_DEPTH: usize = 64;
 /// How much text one evaluation may expand in total (bytes).
-const MAX_EXPANDED: usize = 64 << 20;
+const MAX_EXPANDED: usize = 16 << 20;
 /// How deep `include` and `$(eval)` may nest.
 const MAX_INCLUDE: usize = 16;
+/// How many diagnostics one evaluator keeps.
+const MAX_DIAGNOSTICS: usize = 1000;
+/// How many references one statement may expand (a counter of work, for expansions that
+/// produce nothing but take long).
+const MAX_STEPS: usize = 1_000_000;
+/// How many `$(eval)`s one evaluator may run in all.
+const MAX_EVALS: usize = 10_000;
+/// How much text one evaluator may expand in all (bytes): past it, it stops.
+const MAX_TOTAL: usize = 64 << 20;
 
 /// Something the evaluator could not follow.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -135,6 +144,26 @@ impl Env {
                 })
                 .collect(),
         ))
+    }
+}
+
+/// The words a variable got, in order, with the line of each (the first for a repeat).
+#[derive(Debug, Default)]
+struct Words {
+    list: Vec<(String, Rc<Origin>)>,
+    first: HashMap<String, usize, ahash::RandomState>,
+}
+
+impl Words {
+    fn push(&mut self, word: String, origin: Rc<Origin>) {
+        let at = self.list.len();
+        self.first.entry(word.clone()).or_insert(at);
+        self.list.push((word, origin));
+    }
+
+    fn clear(&mut self) {
+        self.list.clear();
+        self.first.clear();
     }
 }
 
@@ -291,15 +320,13 @@ struct Cond {
     symbols: BTreeSet<String>,
     /// A condition could not be evaluated: its branches are guesses.
     unsure: bool,
-    /// An object list under it was reported already.
-    reported: bool,
 }
 
 /// A GNU make evaluator over a kernel tree.
 pub struct Make<'t> {
     tree: &'t Tree,
     vars: Vars,
-    provenance: Map<Vec<(String, Rc<Origin>)>>,
+    provenance: Map<Words>,
     /// `CONFIG_` symbols consulted by the expansion in progress.
     touched: BTreeSet<String>,
     diagnostics: Vec<Diagnostic>,
@@ -328,6 +355,16 @@ pub struct Make<'t> {
     failed: bool,
     /// Words of tracked assignments in branches not taken.
     not_taken: Vec<(String, String, Rc<Origin>)>,
+    /// `$(eval)`s in progress (a statement inside one shares the outer statement's budget).
+    eval_depth: usize,
+    /// `$(eval)`s run so far.
+    evals: usize,
+    /// Text expanded so far, in all.
+    total: usize,
+    /// A budget of the whole evaluation ran out: everything expands to nothing.
+    exhausted: bool,
+    /// References expanded by the statement in progress.
+    steps: usize,
 }
 
 impl<'t> Make<'t> {
@@ -353,6 +390,11 @@ impl<'t> Make<'t> {
             condition_unsure: false,
             failed: false,
             not_taken: Vec::new(),
+            eval_depth: 0,
+            evals: 0,
+            total: 0,
+            exhausted: false,
+            steps: 0,
         }
     }
 
@@ -397,24 +439,23 @@ impl<'t> Make<'t> {
         std::mem::take(&mut self.diagnostics)
     }
 
-    /// The words of variable `name`, fully expanded. What its expansion cannot follow was
-    /// reported where the words were assigned; it is not reported again.
+    /// The words of variable `name`, fully expanded. What its expansion cannot follow is
+    /// reported under the variable's name (once: a diagnostic already made where the words
+    /// were assigned is not repeated).
     pub fn value(&mut self, name: &str) -> String {
-        let quiet = std::mem::replace(&mut self.quiet, true);
         self.failed = false;
         self.expanded = 0;
+        self.steps = 0;
+        let assigning = self.assigning.replace(name.to_string());
         let v = self.expand(&format!("$({name})"));
-        self.quiet = quiet;
+        self.assigning = assigning;
         v
     }
 
     /// The line that first put `word` into variable `name`.
     pub fn origin(&self, name: &str, word: &str) -> Option<Rc<Origin>> {
-        self.provenance
-            .get(name)?
-            .iter()
-            .find(|(w, _)| w == word)
-            .map(|(_, o)| Rc::clone(o))
+        let w = self.provenance.get(name)?;
+        w.first.get(word).map(|&i| Rc::clone(&w.list[i].1))
     }
 
     /// Every word added to a tracked variable whose name satisfies `keep`, with the variable
@@ -428,7 +469,8 @@ impl<'t> Make<'t> {
             .iter()
             .filter(|(k, _)| keep(k))
             .flat_map(|(k, list)| {
-                list.iter()
+                list.list
+                    .iter()
                     .map(move |(w, o)| (k.clone(), w.clone(), Rc::clone(o)))
             })
             .collect();
@@ -460,7 +502,15 @@ impl<'t> Make<'t> {
     }
 
     fn report(&mut self, message: String, uncertain: bool) {
-        if self.quiet {
+        if self.quiet || self.diagnostics.len() >= MAX_DIAGNOSTICS {
+            return;
+        }
+        if let Some(d) = self
+            .diagnostics
+            .iter_mut()
+            .find(|d| d.message == message && d.variable == self.assigning)
+        {
+            d.uncertain |= uncertain;
             return;
         }
         self.diagnostics.push(Diagnostic {
@@ -507,8 +557,14 @@ impl<'t> Make<'t> {
             let line = &lines[i];
             i += 1;
             self.at = (Rc::clone(&file), line.no + offset);
-            self.failed = false;
-            self.expanded = 0;
+            if self.exhausted {
+                return;
+            }
+            if self.eval_depth == 0 {
+                self.failed = false;
+                self.expanded = 0;
+                self.steps = 0;
+            }
             let active = conds.last().is_none_or(|c| c.active);
             if line.tab && in_rule {
                 // A recipe line; conditionals inside recipes are still make's.
@@ -543,7 +599,6 @@ impl<'t> Make<'t> {
                         active: active && truth,
                         symbols,
                         unsure,
-                        reported: false,
                     });
                     self.refresh_cond_symbols(&conds);
                     continue;
@@ -612,8 +667,8 @@ impl<'t> Make<'t> {
                 }
                 _ => {}
             }
-            if conds.iter().any(|c| c.unsure && !c.reported) {
-                self.unsure_branch(&mut conds, trimmed);
+            if conds.iter().any(|c| c.unsure) {
+                self.unsure_branch(trimmed);
             }
             if !active {
                 // Only an object list named in a branch not taken matters: as proof of absence.
@@ -655,20 +710,7 @@ impl<'t> Make<'t> {
                 "vpath" => continue,
                 _ => {}
             }
-            // `export`/`override` before an assignment.
-            let mut body = trimmed;
-            let mut export = false;
-            loop {
-                let (w, r) = split_first_word(body);
-                match w {
-                    "export" => {
-                        export = true;
-                        body = r;
-                    }
-                    "override" | "private" => body = r,
-                    _ => break,
-                }
-            }
+            let (body, export) = strip_modifiers(trimmed);
             match classify(body) {
                 Statement::Assign { name, op, value } => {
                     self.touched.clear();
@@ -679,7 +721,8 @@ impl<'t> Make<'t> {
                     }
                     self.assign(&name, op, value, export, trimmed);
                 }
-                Statement::Rule => in_rule = true,
+                // `target: VAR = value` sets a variable for the target; it starts no recipe.
+                Statement::Rule => in_rule = !is_target_variable(body),
                 Statement::Other => {
                     // `$(eval …)`, `$(info …)`, `$(error …)`, or a lone expansion.
                     let out = self.expand(body);
@@ -700,25 +743,13 @@ impl<'t> Make<'t> {
 
     /// A line under a condition that could not be evaluated (in either branch): if it
     /// assigns an object list, that list is uncertain.
-    fn unsure_branch(&mut self, conds: &mut [Cond], line: &str) {
-        let Statement::Assign { name, .. } = classify(
-            line.trim_start_matches("export ")
-                .trim_start_matches("override "),
-        ) else {
+    fn unsure_branch(&mut self, line: &str) {
+        let Statement::Assign { name, .. } = classify(strip_modifiers(line).0) else {
             return;
         };
-        let quiet = std::mem::replace(&mut self.quiet, true);
-        let dry = std::mem::replace(&mut self.dry, true);
-        let saved = std::mem::take(&mut self.touched);
-        let name = self.expand(name).trim().to_string();
-        self.touched = saved;
-        self.quiet = quiet;
-        self.dry = dry;
+        let (name, _) = self.quietly(|m| m.expand(name).trim().to_string());
         if !(self.tracked)(&name) {
             return;
-        }
-        for c in conds.iter_mut().filter(|c| c.unsure) {
-            c.reported = true;
         }
         let assigning = self.assigning.replace(name.clone());
         self.diag(format!(
@@ -730,24 +761,18 @@ impl<'t> Make<'t> {
     /// Words a tracked assignment in a branch not taken would have added, with its line and
     /// the symbols of the conditions around it.
     fn not_taken(&mut self, conds: &[Cond], line: &str) {
-        let Statement::Assign { name, value, .. } = classify(
-            line.trim_start_matches("export ")
-                .trim_start_matches("override "),
-        ) else {
+        let Statement::Assign { name, value, .. } = classify(strip_modifiers(line).0) else {
             return;
         };
-        let quiet = std::mem::replace(&mut self.quiet, true);
-        let dry = std::mem::replace(&mut self.dry, true);
-        let saved = std::mem::take(&mut self.touched);
-        let name = self.expand(name).trim().to_string();
-        let words_added = if (self.tracked)(&name) {
-            self.expand(value)
-        } else {
-            String::new()
-        };
-        let touched = std::mem::replace(&mut self.touched, saved);
-        self.quiet = quiet;
-        self.dry = dry;
+        let ((name, words_added), touched) = self.quietly(|m| {
+            let name = m.expand(name).trim().to_string();
+            let words = if (m.tracked)(&name) {
+                m.expand(value)
+            } else {
+                String::new()
+            };
+            (name, words)
+        });
         if words_added.trim().is_empty() {
             return;
         }
@@ -774,6 +799,20 @@ impl<'t> Make<'t> {
         &self.not_taken
     }
 
+    /// Run `f` without side effects (no `$(eval)`, no diagnostics); its result and the
+    /// `CONFIG_` symbols it consulted. For lines make would not evaluate (branches not
+    /// taken, recipes) whose meaning craft still wants.
+    fn quietly<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> (T, BTreeSet<String>) {
+        let dry = std::mem::replace(&mut self.dry, true);
+        let quiet = std::mem::replace(&mut self.quiet, true);
+        let saved = std::mem::take(&mut self.touched);
+        let out = f(self);
+        let touched = std::mem::replace(&mut self.touched, saved);
+        self.dry = dry;
+        self.quiet = quiet;
+        (out, touched)
+    }
+
     /// Remember the directory of a recipe's `$(build)=DIR`.
     fn recipe_build(&mut self, recipe: &str) {
         let Some(p) = recipe.find("$(build)=") else {
@@ -783,13 +822,7 @@ impl<'t> Make<'t> {
             .split_whitespace()
             .next()
             .unwrap_or("");
-        let dry = std::mem::replace(&mut self.dry, true);
-        let quiet = std::mem::replace(&mut self.quiet, true);
-        let saved = std::mem::take(&mut self.touched);
-        let dir = self.expand(raw);
-        let touched = std::mem::replace(&mut self.touched, saved);
-        self.dry = dry;
-        self.quiet = quiet;
+        let (dir, touched) = self.quietly(|m| m.expand(raw));
         let symbols = self
             .cond_symbols
             .iter()
@@ -903,6 +936,8 @@ impl<'t> Make<'t> {
         let saved = std::mem::take(&mut self.touched);
         symbols.extend(saved.iter().cloned());
         let existing = self.vars.get(name).cloned();
+        // What `+=` added to a simple variable, expanded once.
+        let mut appended: Option<String> = None;
         let (new_value, recursive) = match op {
             Op::Recursive => (value.to_string(), true),
             Op::Simple => (self.expand(value), false),
@@ -916,6 +951,7 @@ impl<'t> Make<'t> {
             Op::Append => match &existing {
                 Some(v) if !v.recursive => {
                     let add = self.expand(value);
+                    appended = Some(add.clone());
                     (join_words(&v.value, &add), false)
                 }
                 Some(v) => (join_words(&v.value, value), true),
@@ -934,10 +970,8 @@ impl<'t> Make<'t> {
                 let w = self.expand(value);
                 self.dry = dry;
                 w
-            } else if op == Op::Append {
-                self.expand(value)
             } else {
-                new_value.clone()
+                appended.take().unwrap_or_else(|| new_value.clone())
             };
             words_added = words(&added).map(str::to_string).collect();
         }
@@ -954,7 +988,7 @@ impl<'t> Make<'t> {
                 list.clear();
             }
             for w in words_added {
-                list.push((w, Rc::clone(&origin)));
+                list.push(w, Rc::clone(&origin));
             }
         }
         let export = export || existing.as_ref().is_some_and(|v| v.export);
@@ -973,7 +1007,15 @@ impl<'t> Make<'t> {
         if !s.contains('$') {
             return s.to_string();
         }
-        if self.failed {
+        if self.failed || self.exhausted {
+            return String::new();
+        }
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
+            self.diag(format!(
+                "one statement expands more than {MAX_STEPS} references; stopped"
+            ));
+            self.failed = true;
             return String::new();
         }
         if self.depth >= MAX_DEPTH {
@@ -1031,6 +1073,14 @@ impl<'t> Make<'t> {
         }
         self.depth -= 1;
         self.expanded += out.len();
+        self.total += out.len();
+        if self.total > MAX_TOTAL && !self.exhausted {
+            self.diag(format!(
+                "the evaluation expanded more than {} MiB in all; stopped",
+                MAX_TOTAL >> 20
+            ));
+            self.exhausted = true;
+        }
         if self.expanded > MAX_EXPANDED && !self.failed {
             self.diag(format!(
                 "expansion exceeds {} MiB; stopped",
@@ -1170,7 +1220,7 @@ impl<'t> Make<'t> {
                     [s, e] if *s >= 1 => list
                         .iter()
                         .skip(s - 1)
-                        .take((e + 1).saturating_sub(*s))
+                        .take(e.saturating_add(1).saturating_sub(*s))
                         .cloned()
                         .collect::<Vec<_>>()
                         .join(" "),
@@ -1315,8 +1365,10 @@ impl<'t> Make<'t> {
                 let name = self.expand(a[0]).trim().to_string();
                 let params: Vec<String> = a[1..].iter().map(|p| self.expand(p)).collect();
                 let Some(body) = self.vars.get(&name).map(|v| v.value.clone()) else {
-                    // Kbuild.include's compiler probes (`cc-option`, …) are not loaded: their
-                    // results are flags, not objects.
+                    // Kbuild.include's compiler probes (`cc-option`, …) are not loaded. In a
+                    // flags line that does not matter; in a condition or an object list it
+                    // does (soft).
+                    self.soft(format!("`$(call {name})`: no such function here (a compiler probe?); it expands to nothing"));
                     return Some(String::new());
                 };
                 let mut saved = Vec::new();
@@ -1365,13 +1417,22 @@ impl<'t> Make<'t> {
             "eval" => {
                 let text = self.expand(args);
                 if !self.dry {
+                    self.evals += 1;
                     if self.include_depth >= MAX_INCLUDE {
                         self.diag(format!("`$(eval)` nests deeper than {MAX_INCLUDE}"));
+                        self.failed = true;
+                    } else if self.evals > MAX_EVALS {
+                        if !self.exhausted {
+                            self.diag(format!("more than {MAX_EVALS} `$(eval)`s; stopped"));
+                        }
+                        self.exhausted = true;
                     } else {
                         let (file, line) = self.at.clone();
                         let cond = std::mem::take(&mut self.cond_symbols);
                         self.include_depth += 1;
+                        self.eval_depth += 1;
                         self.eval_text(&text, Rc::clone(&file), line.saturating_sub(1));
+                        self.eval_depth -= 1;
                         self.include_depth -= 1;
                         self.cond_symbols = cond;
                         self.at = (file, line);
@@ -1472,6 +1533,32 @@ enum Statement<'a> {
     },
     Rule,
     Other,
+}
+
+/// A line without its `export`, `override` and `private` modifiers, and whether it exports.
+fn strip_modifiers(line: &str) -> (&str, bool) {
+    let mut body = line.trim();
+    let mut export = false;
+    loop {
+        let (w, r) = split_first_word(body);
+        match w {
+            "export" if !r.is_empty() => {
+                export = true;
+                body = r;
+            }
+            "override" | "private" if !r.is_empty() => body = r,
+            _ => return (body, export),
+        }
+    }
+}
+
+/// Whether a rule line is a target-specific variable assignment (`foo.o: X = 1`).
+fn is_target_variable(s: &str) -> bool {
+    let Some(colon) = top_level(s, b':') else {
+        return false;
+    };
+    let rest = s[colon + 1..].trim_start_matches(':');
+    matches!(classify(rest), Statement::Assign { .. })
 }
 
 fn has_assignment(s: &str) -> bool {
@@ -1662,6 +1749,13 @@ mod tests {
         src.push_str("big := $(x39)\n");
         let mut m = eval(&src, &[]);
         assert!(m.value("big").len() <= MAX_EXPANDED * 2);
+        // A define that evals itself twice (found by the fuzzer: 2^16 evaluations before the
+        // eval budget).
+        let m = eval(
+            "define F\nobj-y += x\n$(eval $(call F))\n$(eval $(call F))\nendef\n$(eval $(call F))\n",
+            &[],
+        );
+        assert!(m.diagnostics().iter().all(|d| d.uncertain) && !m.diagnostics().is_empty());
         let m = eval(
             "ifeq (a\nendif\nendif\nelse\n$(error stop)\n$(shell ls)\n",
             &[],

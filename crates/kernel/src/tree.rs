@@ -75,9 +75,11 @@ impl Tree {
         }
     }
 
-    /// Where this tree has a file another version has at `path` (moved or renamed
-    /// directory): the only file with the same directory name and file name, else the only
-    /// file with the same file name; `None` when there is no such single file.
+    /// Where this tree has a file another version has at `path` (a moved or renamed
+    /// directory): the only file with the same file name, directory name and top-level
+    /// directory (`drivers/staging/media/zoran/x.c` is `drivers/media/pci/zoran/x.c`),
+    /// outside `tools/`, `scripts/` and `Documentation/`; `None` when there is not exactly
+    /// one.
     pub fn moved(&self, path: &str) -> Option<&str> {
         let index = self.by_name.get_or_init(|| {
             let mut m: std::collections::HashMap<String, Vec<String>> = Default::default();
@@ -89,15 +91,20 @@ impl Tree {
         });
         let mut parts = path.rsplit('/');
         let name = parts.next()?;
-        let parent = parts.next();
-        let candidates = index.get(name)?;
-        let same_parent: Vec<&String> = candidates
+        let parent = parts.next()?;
+        let top = path.split('/').next()?;
+        let candidates: Vec<&String> = index
+            .get(name)?
             .iter()
-            .filter(|c| parent.is_some() && c.rsplit('/').nth(1) == parent)
+            .filter(|c| c.rsplit('/').nth(1) == Some(parent) && c.split('/').next() == Some(top))
+            .filter(|c| {
+                !["tools/", "scripts/", "Documentation/"]
+                    .iter()
+                    .any(|p| c.starts_with(p))
+            })
             .collect();
-        match (same_parent.as_slice(), candidates.as_slice()) {
-            ([one], _) => Some(one.as_str()),
-            ([], [one]) => Some(one.as_str()),
+        match candidates.as_slice() {
+            [one] => Some(one.as_str()),
             _ => None,
         }
     }

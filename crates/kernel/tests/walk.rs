@@ -117,7 +117,13 @@ fn objects_composites_modules_and_libraries() {
     assert!(out.proves_absent("drivers/net/ptp.c").is_ok());
     assert!(out.proves_absent("drivers/gpu/gpu.c").is_ok());
     assert!(out.proves_absent("drivers/net/hw.c").is_err());
-    assert!(out.proves_absent("drivers/usb/notlinked.c").is_ok());
+    // Not compiled (its directory is reached only through obj-m), but named by a list
+    // beside compiled code: craft does not claim it absent.
+    assert!(!out
+        .files
+        .iter()
+        .any(|f| f.path == "drivers/usb/notlinked.c"));
+    assert!(out.proves_absent("drivers/usb/notlinked.c").is_err());
 }
 
 #[test]
@@ -206,4 +212,62 @@ fn bad_configs_and_trees_are_errors_or_warnings() {
     // An architecture the tree lacks.
     let e = compiled_files(&tree, &Config::parse(""), Some("sparc")).expect_err("no arch dir");
     assert!(e.to_string().contains("arch/sparc/Makefile"), "{e}");
+}
+
+/// The review's cases: what craft must not claim absent.
+#[test]
+fn issue6_review_cases_are_not_proven_absent() {
+    let out = walk(
+        &[
+            TOP,
+            KBUILD,
+            ARCH,
+            ("arch/toy/kernel/Makefile", ""),
+            ("arch/toy/lib/Makefile", ""),
+            // A scheduler-like directory: `build.c` #includes `rt.c`, named in no list.
+            ("init/Makefile", "obj-y += build.o\n"),
+            ("init/build.c", ""),
+            ("init/rt.c", ""),
+            // lib-y is not expanded as a composite (Makefile.lib): `memcpy-` is not its parts.
+            ("lib/Makefile", "lib-y += memcpy.o\nmemcpy-$(CONFIG_NOPE) += fast.o\n"),
+            ("lib/memcpy.c", ""),
+            ("lib/fast.c", ""),
+            // A helper list fed by a shell, then used by obj-y; a late definition; a
+            // condition on a compiler probe; a target-specific variable before a tab line.
+            (
+                "drivers/Makefile",
+                "objs-y := $(shell echo a.o)\nobj-y += $(objs-y)\nobj-y += $(late)\nlate = b.o\n\
+                 ifeq ($(call cc-option-yn,-mfoo),y)\nobj-y += c.o\nendif\nd.o: X = 1\n\tobj-y += d.o\n",
+            ),
+            ("drivers/a.c", ""),
+            ("drivers/b.c", ""),
+            ("drivers/c.c", ""),
+            ("drivers/d.c", ""),
+        ],
+        "# Linux/toy 6.1.0 Kernel Configuration\n",
+    );
+    assert!(
+        out.proves_absent("init/rt.c").is_err(),
+        "may be included by build.c"
+    );
+    assert!(
+        out.files.iter().any(|f| f.path == "lib/memcpy.c"),
+        "{:?}",
+        out.files
+    );
+    // The shell-fed helper and the compiler probe make drivers/ uncertain.
+    assert!(
+        out.uncertain_directories.iter().any(|d| d == "drivers"),
+        "{:?}",
+        out.diagnostics
+    );
+    assert!(out.proves_absent("drivers/a.c").is_err());
+    assert!(out.proves_absent("drivers/c.c").is_err());
+    // The late definition and the tab line after a target-specific variable are make's.
+    assert!(out.files.iter().any(|f| f.path == "drivers/b.c"));
+    assert!(
+        out.files.iter().any(|f| f.path == "drivers/d.c"),
+        "{:?}",
+        out.files
+    );
 }

@@ -5,8 +5,7 @@
 //! 1. compiled by the configuration ([`craft_kernel::compiled_files`]) → the finding is
 //!    `affected`, and the file with its Makefile line is the evidence;
 //! 2. under `arch/<other>/` → another architecture's code (layer `architecture`);
-//! 3. under `tools/`, `scripts/`, `Documentation/`, `samples/` not built → not kernel-image
-//!    code;
+//! 3. under `tools/`, `scripts/`, `Documentation/` → not kernel-image code;
 //! 4. a file this version's tree does not have: judged as the one file of the same name
 //!    (preferably in a directory of the same name) when there is exactly one — the record
 //!    names mainline's path, after a move — else cannot tell;
@@ -23,7 +22,7 @@
 //! file stays `under_investigation`.
 
 use crate::{Decision, Justification, Layer, Status};
-use craft_kernel::{Compiled, Config, How, Tree};
+use craft_kernel::{Absence, Compiled, Config, How, Tree};
 use serde::Serialize;
 
 /// What triage knows about the product's kernel.
@@ -78,6 +77,7 @@ impl KernelContext<'_> {
     fn symbol(&self, s: &str) -> String {
         match self.config.symbols.get(s) {
             Some(v) => format!("{s}={v}"),
+            None if self.config.unreadable.contains(s) => format!("{s} is unreadable"),
             None => format!("{s} is not set"),
         }
     }
@@ -95,6 +95,36 @@ impl KernelContext<'_> {
         )
     }
 
+    /// The proof of an absence, in one line.
+    fn absence(&self, a: &Absence) -> String {
+        match &a.listed {
+            Some((what, o)) => format!(
+                "{}:{} `{}`{} leaves `{what}` out",
+                o.file,
+                o.line,
+                o.text,
+                self.symbols(&o.symbols)
+            ),
+            None if a.scope == a.directory => format!(
+                "`{}/` names it in no list and compiles nothing beside it",
+                a.directory
+            ),
+            None => format!(
+                "no Makefile this configuration evaluates names `{}/`, and nothing under it is compiled (nearest evaluated: `{}/`)",
+                a.scope, a.directory
+            ),
+        }
+    }
+
+    /// Whether the proof rests on a symbol the `.config` states unreadably.
+    fn unreadable(&self, a: &Absence) -> Option<String> {
+        let (_, o) = a.listed.as_ref()?;
+        o.symbols
+            .iter()
+            .find(|s| self.config.unreadable.contains(*s))
+            .map(|s| format!("{s} has a value in the .config that craft cannot read"))
+    }
+
     /// The fact about one file.
     pub fn file(&self, file: &str) -> FileFact {
         let fact = |state, evidence: String| FileFact {
@@ -105,10 +135,11 @@ impl KernelContext<'_> {
         let c = self.compiled;
         if let Some(f) = c.file(file) {
             let how = match f.how {
-                How::BuiltIn => "built in",
-                How::Module => "as a module",
-                How::Library => "into lib.a",
-                How::Extra | How::Target => "for the image",
+                How::BuiltIn => "compiled built in",
+                How::Module => "compiled as a module",
+                How::Library => "compiled into lib.a (linked where referenced)",
+                How::Extra => "compiled for the image (extra-y/always-y)",
+                How::Target => "compiled by a rule of its directory",
             };
             // The line that named the object (or the composite's part), and every symbol on
             // the way down from the top.
@@ -121,11 +152,10 @@ impl KernelContext<'_> {
                     self.symbols(&f.symbols)
                 )
             });
-            return fact(FileState::Compiled, format!("compiled {how}{line}"));
+            return fact(FileState::Compiled, format!("{how}{line}"));
         }
-        if let Some(rest) = file.strip_prefix("arch/") {
-            let arch = rest.split('/').next().unwrap_or("");
-            if arch != c.srcarch && !rest.is_empty() {
+        if let Some((arch, _)) = file.strip_prefix("arch/").and_then(|r| r.split_once('/')) {
+            if arch != c.srcarch {
                 return fact(
                     FileState::OtherArchitecture,
                     format!(
@@ -153,10 +183,11 @@ impl KernelContext<'_> {
                 "a build or documentation file".to_string(),
             );
         }
+        let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
         if !self.tree.exists(file) {
             // The record names the path of another version (the fix went to mainline after
-            // the file moved): the same file under its name in this tree, when there is one
-            // and only one; else the code may be anywhere.
+            // the file moved): the file of the same name in a directory of the same name,
+            // when this tree has exactly one.
             if let Some(here) = self.tree.moved(file) {
                 let mut f = self.file(here);
                 f.evidence = format!(
@@ -166,8 +197,9 @@ impl KernelContext<'_> {
                 f.file = file.to_string();
                 return f;
             }
-            // Else: the nearest directory of its path this tree has. If nothing under it is
-            // compiled, the code is not, wherever in it this version keeps it.
+            // Else: where this version keeps the code is unknown, but if nothing under the
+            // nearest directory of its path that this tree has is compiled, it is not —
+            // for sources only, and never for `include/` or the top.
             let mut dir = file;
             while let Some((d, _)) = dir.rsplit_once('/') {
                 dir = d;
@@ -176,44 +208,37 @@ impl KernelContext<'_> {
                 }
             }
             let deep_enough = dir.matches('/').count() >= 1 && self.tree.has_dir(dir);
-            return match self.nothing_compiled_under(dir) {
-                Ok(why) if deep_enough => fact(
-                    FileState::NotCompiled,
-                    format!("not in this tree (the record names another version's path), and nothing under `{dir}/` is compiled: {why}"),
-                ),
-                Ok(_) | Err(_) => fact(
-                    FileState::Unknown,
-                    "not in this kernel tree, and no single file of its name is: the record names another version's path".into(),
-                ),
-            };
+            let shared = dir.starts_with("include") || dir.contains("/include");
+            if matches!(ext, "c" | "S") && deep_enough && !shared {
+                if let Ok(why) = self.nothing_compiled_under(dir) {
+                    return fact(
+                        FileState::NotCompiled,
+                        format!("not in this tree (the record names another version's path), and nothing under `{dir}/` is compiled: {why}"),
+                    );
+                }
+            }
+            return fact(
+                FileState::Unknown,
+                "not in this kernel tree: the record names another version's path, and craft cannot tell where this version keeps the code".into(),
+            );
         }
-        let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
         match ext {
             "c" | "S" => match c.proves_absent(file) {
-                Ok(a) => {
-                    let evidence = match &a.listed {
-                        Some((what, o)) => format!(
-                            "not compiled: {}:{} `{}`{} leaves `{what}` out",
-                            o.file,
-                            o.line,
-                            o.text,
-                            self.symbols(&o.symbols)
-                        ),
-                        None => format!(
-                            "not compiled: `{}/` is built, and its Makefile names no object of it for this configuration",
-                            a.directory
-                        ),
-                    };
-                    fact(FileState::NotCompiled, evidence)
-                }
+                Ok(a) => match self.unreadable(&a) {
+                    Some(why) => fact(FileState::Unknown, why),
+                    None => fact(
+                        FileState::NotCompiled,
+                        format!("not compiled: {}", self.absence(&a)),
+                    ),
+                },
                 Err(why) => fact(FileState::Unknown, why),
             },
             "rs" => match self.config.symbols.get("CONFIG_RUST") {
-                None => fact(
+                None if !self.config.unreadable.contains("CONFIG_RUST") => fact(
                     FileState::NotCompiled,
                     "no Rust code is compiled (CONFIG_RUST is not set)".into(),
                 ),
-                Some(_) => fact(
+                _ => fact(
                     FileState::Unknown,
                     "Rust sources are not placed by craft yet".into(),
                 ),
@@ -255,11 +280,7 @@ impl KernelContext<'_> {
                 format!("a header next to compiled code ({f})"),
             );
         }
-        let own_makefile = c
-            .directories
-            .binary_search_by(|d| d.as_str().cmp(dir))
-            .is_ok()
-            || c.excluded.contains_key(&format!("{dir}/"));
+        let own_makefile = c.is_directory(dir) || c.excluded.contains_key(&format!("{dir}/"));
         if !own_makefile {
             if let Some((parent, _)) = dir.rsplit_once('/') {
                 if let Some(f) = compiled_under(parent) {
@@ -282,28 +303,28 @@ impl KernelContext<'_> {
     }
 
     /// Whether nothing under directory `dir` is compiled, with the proof (the line that
-    /// leaves the directory, or the nearest evaluated one above it, out).
+    /// leaves the directory out, or the directory above that compiles nothing). Never for
+    /// `.` or with an uncertain directory on the path or below.
     fn nothing_compiled_under(&self, dir: &str) -> Result<String, String> {
         let c = self.compiled;
+        if dir == "." || dir.is_empty() {
+            return Err("the top of the tree compiles code".into());
+        }
         let prefix = format!("{dir}/");
         if let Some(f) = c.files.iter().find(|f| f.path.starts_with(&prefix)) {
             return Err(format!("`{dir}/` has compiled code ({})", f.path));
         }
+        if let Some(u) = c.uncertain_under(dir) {
+            return Err(format!(
+                "`{u}/`'s Makefile has a construct craft cannot follow"
+            ));
+        }
         // Probe the directory as if it held a source file.
         let a = c.proves_absent(&format!("{dir}/.craft-probe.c"))?;
-        Ok(match &a.listed {
-            Some((what, o)) => format!(
-                "{}:{} `{}`{} leaves `{what}` out",
-                o.file,
-                o.line,
-                o.text,
-                self.symbols(&o.symbols)
-            ),
-            None => format!(
-                "`{}/` names nothing of it for this configuration",
-                a.directory
-            ),
-        })
+        if let Some(why) = self.unreadable(&a) {
+            return Err(why);
+        }
+        Ok(self.absence(&a))
     }
 
     /// Triage one finding from the files its record names.
