@@ -1,10 +1,10 @@
 //! `craft triage …`: decide findings from facts of the build, with proof.
 
 use crate::db::DbArg;
+use crate::kernel::KernelArgs;
 use crate::{output, Ctx, Format};
 use anyhow::Context;
 use clap::Subcommand;
-use craft_kernel::{compiled_files, Config, Tree};
 use craft_sbom::{read_bytes, read_path, ReadOptions};
 use craft_scan::{Finding, Matcher};
 use craft_triage::kernel::KernelContext;
@@ -41,18 +41,8 @@ Examples:
         /// The kernel version, instead of an SBOM.
         #[arg(long, conflicts_with = "sboms")]
         version: Option<String>,
-        /// The kernel configuration (`.config`).
-        #[arg(long)]
-        config: PathBuf,
-        /// The kernel source tree (its Kbuild Makefiles).
-        #[arg(long)]
-        tree: PathBuf,
-        /// The tree's file paths, one per line, when the sources are not at hand.
-        #[arg(long)]
-        file_list: Option<PathBuf>,
-        /// The architecture (ARCH), when the configuration does not say.
-        #[arg(long)]
-        arch: Option<String>,
+        #[command(flatten)]
+        kernel: KernelArgs,
         #[command(flatten)]
         db: DbArg,
         /// Rows of the human table (all with --format json).
@@ -102,10 +92,7 @@ pub fn run(cmd: TriageCommand, ctx: Ctx) -> anyhow::Result<u8> {
     let TriageCommand::Kernel {
         sboms,
         version,
-        config,
-        tree,
-        file_list,
-        arch,
+        kernel,
         db,
         top,
         openvex,
@@ -115,15 +102,8 @@ pub fn run(cmd: TriageCommand, ctx: Ctx) -> anyhow::Result<u8> {
     if sboms.is_empty() && version.is_none() {
         anyhow::bail!("name the kernel: SBOM files, or --version");
     }
-    let cfg = Config::parse(&fs_err::read_to_string(&config)?);
-    for (line, message) in &cfg.problems {
-        eprintln!("warning: {}:{line}: {message}", config.display());
-    }
-    let spinner = output::spinner(ctx, "evaluating Kbuild Makefiles");
-    let t = Tree::open(&tree, file_list.as_deref())?;
-    let compiled = compiled_files(&t, &cfg, arch.as_deref())
-        .with_context(|| format!("cannot walk the kernel tree `{}`", tree.display()))?;
-    spinner.set_message("matching");
+    let (cfg, t, compiled) = kernel.load(ctx)?;
+    let spinner = output::spinner(ctx, "matching");
     let dir = db.dir()?;
     let store = SqliteStore::open(&dir)?;
     let precedence = Precedence::for_dir(&dir)?;

@@ -4,6 +4,8 @@
 
 #![allow(clippy::print_stderr)]
 
+#[path = "../../sbom/tests/common.rs"]
+#[allow(dead_code)]
 mod common;
 mod corpus;
 mod walk;
