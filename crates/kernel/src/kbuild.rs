@@ -157,14 +157,14 @@ impl Compiled {
             None => dir.to_string(),
         };
         if listed.is_none() {
-            let beside = |f: &&CompiledFile| match rest.split_once('/') {
-                Some(_) => f.path.starts_with(&format!("{scope}/")),
-                None => f
-                    .path
-                    .strip_prefix(&prefix)
-                    .is_some_and(|r| !r.contains('/')),
+            let beside = match rest.split_once('/') {
+                Some(_) => self.files_under(&scope).first(),
+                None => self
+                    .files_under(dir)
+                    .iter()
+                    .find(|f| !f.path[prefix.len()..].contains('/')),
             };
-            if let Some(f) = self.files.iter().find(beside) {
+            if let Some(f) = beside {
                 return Err(format!(
                     "`{dir}/` names it in no list, but compiles {} beside it, which may include it",
                     f.path
@@ -176,6 +176,19 @@ impl Compiled {
             scope,
             listed,
         })
+    }
+
+    /// The compiled files under directory `dir` (all of them for `.`), by binary search.
+    pub fn files_under(&self, dir: &str) -> &[CompiledFile] {
+        if dir == "." || dir.is_empty() {
+            return &self.files;
+        }
+        let prefix = format!("{dir}/");
+        let start = self
+            .files
+            .partition_point(|f| f.path.as_str() < prefix.as_str());
+        let len = self.files[start..].partition_point(|f| f.path.starts_with(&prefix));
+        &self.files[start..start + len]
     }
 
     /// Whether the walk evaluated directory `dir` (`.` is the top).

@@ -267,13 +267,7 @@ impl KernelContext<'_> {
             );
         }
         let c = self.compiled;
-        let compiled_under = |d: &str| {
-            let prefix = format!("{d}/");
-            c.files
-                .iter()
-                .find(|f| f.path.starts_with(&prefix))
-                .map(|f| f.path.clone())
-        };
+        let compiled_under = |d: &str| c.files_under(d).first().map(|f| f.path.clone());
         if let Some(f) = compiled_under(dir) {
             return fact(
                 FileState::Unknown,
@@ -310,8 +304,7 @@ impl KernelContext<'_> {
         if dir == "." || dir.is_empty() {
             return Err("the top of the tree compiles code".into());
         }
-        let prefix = format!("{dir}/");
-        if let Some(f) = c.files.iter().find(|f| f.path.starts_with(&prefix)) {
+        if let Some(f) = c.files_under(dir).first() {
             return Err(format!("`{dir}/` has compiled code ({})", f.path));
         }
         if let Some(u) = c.uncertain_under(dir) {
