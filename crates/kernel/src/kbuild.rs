@@ -157,6 +157,15 @@ impl Compiled {
             None => dir.to_string(),
         };
         if listed.is_none() {
+            if let Some(inc) = self
+                .included_directories
+                .iter()
+                .find(|d| path.starts_with(&format!("{d}/")))
+            {
+                return Err(format!(
+                    "`{inc}/`'s Makefile is included by a Makefile this configuration evaluates: its code is built from there"
+                ));
+            }
             let beside = match rest.split_once('/') {
                 Some(_) => self.files_under(&scope).first(),
                 None => self
@@ -271,6 +280,10 @@ pub struct Compiled {
     /// by path (directories end with `/`), with the line: the proof of a file's absence.
     #[serde(skip)]
     pub excluded: BTreeMap<String, Excluded>,
+    /// Directories whose Makefile an evaluated Makefile of another directory includes
+    /// (the arm and mips vDSOs include `lib/vdso/Makefile`): code there is built from
+    /// elsewhere, so that no list names it proves nothing.
+    pub included_directories: Vec<String>,
 }
 
 /// A diagnostic met while assigning a list Kbuild never builds from (`obj-`, `always-`,
@@ -375,8 +388,22 @@ pub fn compiled_files(tree: &Tree, config: &Config, arch: Option<&str>) -> Resul
     let env = Env::new(env);
     let mut arch_diags = top.take_diagnostics();
     settle(&mut arch_diags);
-    // What the architecture Makefile could hide are its own directories (`core-y +=
-    // arch/x86/…`): the architecture's tree is uncertain.
+    // The architecture Makefile adds directories to the top's lists (`core-y +=
+    // arch/x86/…`, s390's `drivers-y += drivers/s390/`): what it could not follow there, or
+    // anywhere outside a variable (an include it could not read), leaves the whole walk
+    // uncertain; elsewhere (a flag, a boot variable) only the architecture's tree.
+    let lists = |v: &str| {
+        ["core-", "libs-", "drivers-"]
+            .iter()
+            .any(|l| v.starts_with(l))
+    };
+    if arch_diags
+        .iter()
+        .any(|d| d.uncertain && d.variable.as_deref().is_none_or(lists))
+        || top.incomplete()
+    {
+        uncertain.insert(".".to_string());
+    }
     if arch_diags.iter().any(|d| d.uncertain) {
         uncertain.insert(format!("arch/{srcarch}"));
     }
@@ -409,6 +436,7 @@ pub fn compiled_files(tree: &Tree, config: &Config, arch: Option<&str>) -> Resul
     }
     let mut directories = BTreeSet::new();
     let mut excluded: BTreeMap<String, Excluded> = BTreeMap::new();
+    let mut included: BTreeSet<String> = BTreeSet::new();
     while let Some(dir) = queue.pop_front() {
         match seen.get(&dir.path) {
             Some(&b) if b || !dir.builtin => continue,
@@ -669,8 +697,17 @@ pub fn compiled_files(tree: &Tree, config: &Config, arch: Option<&str>) -> Resul
         // directory uncertain unless it only fed a list of what is left out.
         let mut dir_diags = m.take_diagnostics();
         settle(&mut dir_diags);
-        if dir_diags.iter().any(|d| d.uncertain) {
+        if dir_diags.iter().any(|d| d.uncertain) || m.incomplete() {
             uncertain.insert(obj.clone());
+        }
+        // Makefiles of other directories this one includes (`include
+        // $(srctree)/lib/vdso/Makefile`): their code is built from here.
+        for f in m.included() {
+            if let Some((d, _)) = f.rsplit_once('/') {
+                if d != dir.path {
+                    included.insert(d.to_string());
+                }
+            }
         }
         diagnostics.extend(dir_diags);
     }
@@ -683,5 +720,6 @@ pub fn compiled_files(tree: &Tree, config: &Config, arch: Option<&str>) -> Resul
         uncertain_directories: uncertain.into_iter().collect(),
         config_problems: config.problems.clone(),
         excluded,
+        included_directories: included.into_iter().collect(),
     })
 }

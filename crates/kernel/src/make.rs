@@ -31,6 +31,8 @@ const MAX_DIAGNOSTICS: usize = 1000;
 /// How many references one statement may expand (a counter of work, for expansions that
 /// produce nothing but take long).
 const MAX_STEPS: usize = 1_000_000;
+/// How many references one evaluator may expand in all.
+const MAX_ALL_STEPS: usize = 20_000_000;
 /// How many `$(eval)`s one evaluator may run in all.
 const MAX_EVALS: usize = 10_000;
 /// How much text one evaluator may expand in all (bytes): past it, it stops.
@@ -365,6 +367,12 @@ pub struct Make<'t> {
     exhausted: bool,
     /// References expanded by the statement in progress.
     steps: usize,
+    /// References expanded in all.
+    all_steps: usize,
+    /// Diagnostics were dropped past the cap: the evaluation is uncertain.
+    overflow: bool,
+    /// Makefiles read by `include`, by path.
+    included: BTreeSet<String>,
 }
 
 impl<'t> Make<'t> {
@@ -395,6 +403,9 @@ impl<'t> Make<'t> {
             total: 0,
             exhausted: false,
             steps: 0,
+            all_steps: 0,
+            overflow: false,
+            included: BTreeSet::new(),
         }
     }
 
@@ -427,6 +438,17 @@ impl<'t> Make<'t> {
             .collect();
         v.sort();
         v
+    }
+
+    /// Whether the evaluation ran out of a budget or dropped diagnostics past the cap: what
+    /// it computed is incomplete.
+    pub fn incomplete(&self) -> bool {
+        self.exhausted || self.overflow
+    }
+
+    /// The Makefiles read by `include` (paths relative to the tree).
+    pub fn included(&self) -> &BTreeSet<String> {
+        &self.included
     }
 
     /// The diagnostics so far.
@@ -488,6 +510,13 @@ impl<'t> Make<'t> {
         self.report(message, true);
     }
 
+    /// A limit reached: uncertain whatever was being assigned (what it hid is unknown).
+    fn limit(&mut self, message: String) {
+        let assigning = self.assigning.take();
+        self.report(message, true);
+        self.assigning = assigning;
+    }
+
     /// A construct not followed that matters only inside an object list or a condition
     /// (`$(shell)` in a compiler-flags line does not).
     fn soft(&mut self, message: String) {
@@ -502,7 +531,11 @@ impl<'t> Make<'t> {
     }
 
     fn report(&mut self, message: String, uncertain: bool) {
-        if self.quiet || self.diagnostics.len() >= MAX_DIAGNOSTICS {
+        if self.quiet {
+            return;
+        }
+        if self.diagnostics.len() >= MAX_DIAGNOSTICS {
+            self.overflow = true;
             return;
         }
         if let Some(d) = self
@@ -530,6 +563,7 @@ impl<'t> Make<'t> {
         };
         match self.tree.read(&norm) {
             Ok(src) => {
+                self.included.insert(norm.clone());
                 if self.include_depth >= MAX_INCLUDE {
                     self.diag(format!(
                         "includes nest deeper than {MAX_INCLUDE} at `{norm}`"
@@ -1011,15 +1045,23 @@ impl<'t> Make<'t> {
             return String::new();
         }
         self.steps += 1;
+        self.all_steps += 1;
+        if self.all_steps > MAX_ALL_STEPS && !self.exhausted {
+            self.limit(format!(
+                "the evaluation expands more than {MAX_ALL_STEPS} references in all; stopped"
+            ));
+            self.exhausted = true;
+            return String::new();
+        }
         if self.steps > MAX_STEPS {
-            self.diag(format!(
+            self.limit(format!(
                 "one statement expands more than {MAX_STEPS} references; stopped"
             ));
             self.failed = true;
             return String::new();
         }
         if self.depth >= MAX_DEPTH {
-            self.diag(format!(
+            self.limit(format!(
                 "expansion nests deeper than {MAX_DEPTH} (a variable referring to itself?)"
             ));
             self.failed = true;
@@ -1075,14 +1117,14 @@ impl<'t> Make<'t> {
         self.expanded += out.len();
         self.total += out.len();
         if self.total > MAX_TOTAL && !self.exhausted {
-            self.diag(format!(
+            self.limit(format!(
                 "the evaluation expanded more than {} MiB in all; stopped",
                 MAX_TOTAL >> 20
             ));
             self.exhausted = true;
         }
         if self.expanded > MAX_EXPANDED && !self.failed {
-            self.diag(format!(
+            self.limit(format!(
                 "expansion exceeds {} MiB; stopped",
                 MAX_EXPANDED >> 20
             ));
@@ -1196,7 +1238,23 @@ impl<'t> Make<'t> {
                 };
                 let pats = word_list(self, pats);
                 let keep = f == "filter";
-                word_list(self, text)
+                let text_words = word_list(self, text);
+                // Patterns × words is work too (a list filtered by a long list of patterns).
+                self.all_steps = self
+                    .all_steps
+                    .saturating_add(pats.len().saturating_mul(text_words.len()) / 64);
+                if self.all_steps > MAX_ALL_STEPS {
+                    if !self.exhausted {
+                        self.limit(format!(
+                            "`{f}` over {} words with {} patterns; stopped",
+                            text_words.len(),
+                            pats.len()
+                        ));
+                    }
+                    self.exhausted = true;
+                    return Some(String::new());
+                }
+                text_words
                     .into_iter()
                     .filter(|w| pats.iter().any(|p| pattern_match(p, w).is_some()) == keep)
                     .collect::<Vec<_>>()
@@ -1423,7 +1481,7 @@ impl<'t> Make<'t> {
                         self.failed = true;
                     } else if self.evals > MAX_EVALS {
                         if !self.exhausted {
-                            self.diag(format!("more than {MAX_EVALS} `$(eval)`s; stopped"));
+                            self.limit(format!("more than {MAX_EVALS} `$(eval)`s; stopped"));
                         }
                         self.exhausted = true;
                     } else {

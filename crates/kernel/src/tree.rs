@@ -76,8 +76,9 @@ impl Tree {
     }
 
     /// Where this tree has a file another version has at `path` (a moved or renamed
-    /// directory): the only file with the same file name, directory name and top-level
-    /// directory (`drivers/staging/media/zoran/x.c` is `drivers/media/pci/zoran/x.c`),
+    /// directory within its subsystem): the only file with the same file name, directory
+    /// name and first two directories (`drivers/media/usb/foo/x.c` for a record's
+    /// `drivers/media/common/foo/x.c`),
     /// outside `tools/`, `scripts/` and `Documentation/`; `None` when there is not exactly
     /// one.
     pub fn moved(&self, path: &str) -> Option<&str> {
@@ -92,11 +93,14 @@ impl Tree {
         let mut parts = path.rsplit('/');
         let name = parts.next()?;
         let parent = parts.next()?;
-        let top = path.split('/').next()?;
+        // The first two directories must agree too (`drivers/bus/mhi/core/main.c` is not
+        // `drivers/net/…/mlx5/core/main.c`).
+        let head = |p: &str| p.splitn(3, '/').take(2).collect::<Vec<_>>().join("/");
+        let top = head(path);
         let candidates: Vec<&String> = index
             .get(name)?
             .iter()
-            .filter(|c| c.rsplit('/').nth(1) == Some(parent) && c.split('/').next() == Some(top))
+            .filter(|c| c.rsplit('/').nth(1) == Some(parent) && head(c) == top)
             .filter(|c| {
                 !["tools/", "scripts/", "Documentation/"]
                     .iter()

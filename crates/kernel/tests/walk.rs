@@ -271,3 +271,57 @@ fn issue6_review_cases_are_not_proven_absent() {
         out.files
     );
 }
+
+/// The second review's cases: code built from another directory's Makefile, limits and
+/// the architecture Makefile's lists.
+#[test]
+fn issue6_second_review_cases() {
+    let mut many = String::new();
+    for i in 0..1001 {
+        many.push_str(&format!("obj- += $(shell echo {i})\n"));
+    }
+    many.push_str("obj-y += $(shell cat list)\n");
+    let out = walk(
+        &[
+            TOP,
+            (
+                "Kbuild",
+                "obj-y += arch/toy/ lib/ drivers/ $(ARCH_DRIVERS)\n",
+            ),
+            (
+                "arch/toy/Makefile",
+                "drivers-$(call cc-option-yn,-mtoy) += drivers/toy/\n",
+            ),
+            ("arch/toy/Kbuild", "obj-y += vdso/\n"),
+            // The arch vDSO includes lib/vdso/Makefile and builds lib/vdso's code from here.
+            (
+                "arch/toy/vdso/Makefile",
+                "include $(srctree)/lib/vdso/Makefile\nobj-y += vgettimeofday.o\n",
+            ),
+            ("arch/toy/vdso/vgettimeofday.c", ""),
+            ("lib/vdso/Makefile", "GENERIC_VDSO := 1\n"),
+            ("lib/vdso/gettimeofday.c", ""),
+            ("lib/Makefile", "obj-y += sort.o\n"),
+            ("lib/sort.c", ""),
+            // A thousand diagnostics, then an object list fed by a shell.
+            ("drivers/Makefile", many.as_str()),
+            ("drivers/foo.c", ""),
+            ("drivers/toy/toy.c", ""),
+        ],
+        "# Linux/toy 6.1.0 Kernel Configuration\n",
+    );
+    assert!(out.proves_absent("lib/vdso/gettimeofday.c").is_err());
+    assert!(
+        out.uncertain_directories.iter().any(|d| d == "drivers"),
+        "{:?}",
+        out.uncertain_directories
+    );
+    assert!(out.proves_absent("drivers/foo.c").is_err());
+    // The arch Makefile's driver list could not be evaluated: the top is uncertain.
+    assert!(
+        out.uncertain_directories.iter().any(|d| d == "."),
+        "{:?}",
+        out.uncertain_directories
+    );
+    assert!(out.proves_absent("drivers/toy/toy.c").is_err());
+}

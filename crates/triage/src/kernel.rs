@@ -64,6 +64,22 @@ pub enum FileState {
     Unknown,
 }
 
+/// Code compiled code `#include`s from another directory, which no Makefile list shows:
+/// (files under this prefix, compiled files whose path contains this, what includes them).
+/// A file here is never proven absent while such an includer is compiled.
+const CROSS_INCLUDES: &[(&str, &str, &str)] = &[
+    (
+        "lib/",
+        "/boot/compressed/",
+        "the boot decompressor (compiled) #includes library code (lib/decompress_*.c, the zlib, xz, lzo, lz4, zstd decoders)",
+    ),
+    (
+        "scripts/dtc/libfdt/",
+        "lib/fdt",
+        "lib/fdt*.c (compiled) #include scripts/dtc/libfdt/",
+    ),
+];
+
 /// Directories whose code is never part of the kernel image.
 const NOT_IMAGE: &[(&str, &str)] = &[
     ("tools/", "user-space tools built apart from the kernel"),
@@ -163,6 +179,14 @@ impl KernelContext<'_> {
                         c.srcarch
                     ),
                 );
+            }
+        }
+        if let Some((_, marker, why)) = CROSS_INCLUDES
+            .iter()
+            .find(|(prefix, _, _)| file.starts_with(prefix))
+        {
+            if let Some(f) = c.files.iter().find(|f| f.path.contains(marker)) {
+                return fact(FileState::Unknown, format!("{why}: {}", f.path));
             }
         }
         if let Some((dir, what)) = NOT_IMAGE.iter().find(|(d, _)| file.starts_with(d)) {

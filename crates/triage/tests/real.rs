@@ -13,11 +13,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// The not_affected share measured per board (issue #6's target is 75 %); a regression
-/// below these fails.
+/// below these fails. ath79's walk is uncertain from the top: the corpus omits
+/// `arch/mips/*/Platform`, which the MIPS arch Makefile includes (they are in FILELIST, not
+/// in the copy), so craft cannot exclude that they add directories, and dismisses only other
+/// architectures' code there.
 const FLOORS: &[(&str, f64)] = &[
-    ("linux-6.1.192-arm-bcm2835_defconfig.config", 0.76),
-    ("linux-6.1.192-arm-imx_v6_v7_defconfig.config", 0.72),
-    ("linux-6.1.192-mips-ath79_defconfig.config", 0.83),
+    ("linux-6.1.192-arm-bcm2835_defconfig.config", 0.75),
+    ("linux-6.1.192-arm-imx_v6_v7_defconfig.config", 0.71),
+    ("linux-6.1.192-mips-ath79_defconfig.config", 0.05),
 ];
 
 struct Kernel {
@@ -115,6 +118,24 @@ fn issue6_kernel_triage_on_real_boards() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/kernel-dismissed-sample.tsv"),
     )
     .expect("the hand-checked sample");
+    // Why ath79 stays uncertain: the Platform files the corpus omits.
+    {
+        let text = std::fs::read_to_string(
+            k.root
+                .join("configs/linux-6.1.192-mips-ath79_defconfig.config"),
+        )
+        .expect("config");
+        let out = compiled_files(&k.tree, &Config::parse(&text), None).expect("walk");
+        assert!(
+            out.uncertain_directories.iter().any(|d| d == "."),
+            "{:?}",
+            out.uncertain_directories
+        );
+        assert!(out
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("arch/mips/ath79/Platform")));
+    }
     let (mut sample_right, mut sample_dismissed) = (0, 0);
     for (config, floor) in FLOORS {
         let decisions = triage(&k, config);
@@ -191,7 +212,9 @@ fn issue6_kernel_triage_on_real_boards() {
             let d = &decisions[cve];
             if verdict == "right" {
                 assert_ne!(d.status, Status::Affected, "{config} {cve}: {}", d.reason);
-                sample_dismissed += usize::from(d.status == Status::NotAffected);
+                if !config.contains("ath79") {
+                    sample_dismissed += usize::from(d.status == Status::NotAffected);
+                }
                 sample_right += 1;
             } else {
                 assert_ne!(
@@ -203,14 +226,15 @@ fn issue6_kernel_triage_on_real_boards() {
             }
         }
     }
-    // fs/ntfs/mft.c (CVE-2026-72203) is not in this tree and its nearest directory is fs/:
-    // under investigation now rather than dismissed.
+    // On the two arm boards 33 of 34 stay dismissed: fs/ntfs/mft.c (CVE-2026-72203) is not in
+    // this tree and its nearest directory is fs/, so it is under investigation now. The 16
+    // ath79 ones are under investigation while that walk is uncertain (above).
     assert_eq!(
         sample_right, 50,
         "the sample has 50 dismissals judged right"
     );
     assert!(
-        sample_dismissed >= 49,
-        "{sample_dismissed} of the sample still dismissed"
+        sample_dismissed >= 33,
+        "{sample_dismissed} of the arm boards' 34 still dismissed"
     );
 }
