@@ -28,6 +28,7 @@ mod sbom;
 mod scan;
 mod triage;
 mod version;
+mod vex;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -67,6 +68,7 @@ Examples:
   craft check examples/gateway
   craft kernel files --config .config --tree ~/src/linux
   craft triage kernel --version 6.1.192 --config .config --tree ~/src/linux
+  craft vex convert kernel.openvex.json --to cyclonedx -o kernel.vex.cdx.json
 
 Exit codes: 0 ok, 1 a finding reached --fail-on, 2 usage error or unreadable input.";
 
@@ -103,6 +105,9 @@ enum Command {
     /// Decide findings from facts of the build, with proof (VEX statuses and justifications).
     #[command(subcommand)]
     Triage(triage::TriageCommand),
+    /// Show and convert VEX documents (OpenVEX, CycloneDX VEX).
+    #[command(subcommand)]
+    Vex(vex::VexCommand),
 }
 
 /// Global settings every command gets.
@@ -136,6 +141,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args, ctx),
         Command::Kernel(cmd) => kernel::run(cmd, ctx),
         Command::Triage(cmd) => triage::run(cmd, ctx),
+        Command::Vex(cmd) => vex::run(cmd, ctx),
     };
     match result {
         Ok(code) => ExitCode::from(code),

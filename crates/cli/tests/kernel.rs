@@ -152,6 +152,43 @@ fn issue6_kernel_files_and_triage() {
         serde_json::from_str(&std::fs::read_to_string(&vex).expect("vex")).expect("JSON");
     assert_eq!(doc["author"], "Acme");
     assert_eq!(doc["statements"].as_array().expect("statements").len(), 2);
+    // craft vex: to CycloneDX and back, and the summary.
+    let cdx = root.join("kernel.vex.cdx.json");
+    craft()
+        .args(["vex", "convert"])
+        .arg(&vex)
+        .args(["--to", "cyclonedx", "-o"])
+        .arg(&cdx)
+        .assert()
+        .code(0);
+    let back = craft()
+        .args(["vex", "convert"])
+        .arg(&cdx)
+        .args(["--to", "openvex"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let back: Value = serde_json::from_slice(&back).expect("JSON");
+    assert_eq!(back["statements"], doc["statements"]);
+    let shown = craft()
+        .args(["--format", "json", "vex", "show"])
+        .arg(&cdx)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let shown: Value = serde_json::from_slice(&shown).expect("JSON");
+    assert_eq!(shown[0]["dialect"], "cyclonedx");
+    assert_eq!(shown[0]["by_status"]["not_affected"], 1);
+    craft()
+        .args(["vex", "show"])
+        .arg(&config)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("not JSON"));
 
     // Errors: no kernel named, a tree that is not one, a config that does not exist.
     craft()

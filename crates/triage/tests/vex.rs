@@ -188,3 +188,32 @@ fn issue6_cyclonedx_vex_examples_round_trip() {
         files.len()
     );
 }
+
+/// A real Yocto VEX (vulnscout's CycloneDX 1.4 export: 7,239 statements, kernel ones among
+/// them) reads completely and converts to OpenVEX valid by the official schema.
+#[test]
+fn issue6_a_real_yocto_vex_converts() {
+    let Some(dir) = corpus("sbom/vulnscout-yocto/example/spdx2/cyclonedx-export") else {
+        return;
+    };
+    let Some(v) = openvex_validator() else { return };
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("vex.json")).expect("read"))
+            .expect("JSON");
+    let doc = cyclonedx::read(&json).expect("read CycloneDX VEX");
+    assert_eq!(doc.statements.len(), 7239);
+    let fixed = doc
+        .statements
+        .iter()
+        .filter(|s| s.status == craft_triage::Status::Fixed)
+        .count();
+    assert_eq!(fixed, 3057);
+    assert!(doc.statements.iter().all(|s| !s.products.is_empty()));
+    let ov = openvex::write(&doc);
+    let errs = errors(&v, &ov);
+    assert!(errs.is_empty(), "{:#?}", &errs[..errs.len().min(5)]);
+    assert_eq!(
+        openvex::read(&ov).expect("read back").statements.len(),
+        7239
+    );
+}
