@@ -617,12 +617,41 @@ pub fn compiled_files(tree: &Tree, config: &Config, arch: Option<&str>) -> Resul
             .chain(obj_y.iter().filter(|_| dir.builtin))
             .filter_map(|w| w.strip_suffix(".o"))
             .collect();
+        // A `foo-y` is a composite's list only if some object list names `foo.o` (else it is
+        // a helper variable, like `scmi-driver-y`, and its line decides nothing).
+        let objects: HashSet<String> = obj_y
+            .iter()
+            .chain(&obj_m)
+            .cloned()
+            .chain(
+                m.provenance_where(&|v| v == "obj-")
+                    .into_iter()
+                    .map(|(_, w, _)| w),
+            )
+            .chain(
+                m.not_taken_words()
+                    .iter()
+                    .filter(|(v, _, _)| v.starts_with("obj-"))
+                    .map(|(_, w, _)| w.clone()),
+            )
+            .collect();
+        // Words of Kbuild's own lists not built (`obj-`, `lib-`); of a composite's part
+        // list not built (`ipv6-$(CONFIG_X) += x.o`); of every part list of a composite not
+        // built; and of branches not taken — composites only when they are real ones.
+        let real = |stem: &str| objects.contains(&format!("{stem}.o"));
+        let keep = |v: &str| match composite_of(v) {
+            None => v.ends_with('-'),
+            Some(stem) => real(stem) && (v.ends_with('-') || !built.contains(stem)),
+        };
         let named: Vec<(String, String, Rc<Origin>)> = m
-            .provenance_where(&|v| {
-                v.ends_with('-') || composite_of(v).is_some_and(|stem| !built.contains(stem))
-            })
+            .provenance_where(&keep)
             .into_iter()
-            .chain(m.not_taken_words().iter().cloned())
+            .chain(
+                m.not_taken_words()
+                    .iter()
+                    .filter(|(v, _, _)| composite_of(v).is_none_or(real))
+                    .cloned(),
+            )
             .collect();
         for (var, word, origin) in named {
             let Some(full) = normalize(&format!("{prefix}{word}")) else {
