@@ -1,7 +1,7 @@
 //! `craft kernel files` and `craft triage kernel` end to end on a small kernel tree and two
 //! kernel CNA records written by the test; their errors.
 
-use super::craft;
+use super::{craft, json_ok};
 use serde_json::Value;
 use std::path::Path;
 
@@ -70,17 +70,13 @@ fn issue6_kernel_files_and_triage() {
         String::from_utf8_lossy(&out),
         "arch/arm/setup.c\nnet/core/dev.c\n"
     );
-    let out = craft()
-        .args(["--format", "json", "kernel", "files", "--config"])
-        .arg(&config)
-        .arg("--tree")
-        .arg(&tree)
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).expect("JSON");
+    let v = json_ok(
+        craft()
+            .args(["--format", "json", "kernel", "files", "--config"])
+            .arg(&config)
+            .arg("--tree")
+            .arg(&tree),
+    );
     assert_eq!(v["srcarch"], "arm");
     assert_eq!(v["files"][1]["path"], "net/core/dev.c");
     assert_eq!(v["files"][1]["how"], "built-in");
@@ -109,30 +105,26 @@ fn issue6_kernel_files_and_triage() {
         .assert()
         .code(0);
     let vex = root.join("kernel.openvex.json");
-    let out = craft()
-        .args([
-            "--format",
-            "json",
-            "triage",
-            "kernel",
-            "--version",
-            "6.1.50",
-            "--db",
-        ])
-        .arg(&db)
-        .arg("--config")
-        .arg(&config)
-        .arg("--tree")
-        .arg(&tree)
-        .arg("--openvex")
-        .arg(&vex)
-        .args(["--author", "Acme"])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).expect("JSON");
+    let v = json_ok(
+        craft()
+            .args([
+                "--format",
+                "json",
+                "triage",
+                "kernel",
+                "--version",
+                "6.1.50",
+                "--db",
+            ])
+            .arg(&db)
+            .arg("--config")
+            .arg(&config)
+            .arg("--tree")
+            .arg(&tree)
+            .arg("--openvex")
+            .arg(&vex)
+            .args(["--author", "Acme"]),
+    );
     assert_eq!(v["summary"]["findings"], 2);
     assert_eq!(v["summary"]["affected"], 1);
     assert_eq!(v["summary"]["not_affected_by_layer"]["kernel-config"], 1);
@@ -161,26 +153,14 @@ fn issue6_kernel_files_and_triage() {
         .arg(&cdx)
         .assert()
         .code(0);
-    let back = craft()
-        .args(["vex", "convert"])
-        .arg(&cdx)
-        .args(["--to", "openvex"])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let back: Value = serde_json::from_slice(&back).expect("JSON");
+    let back = json_ok(
+        craft()
+            .args(["vex", "convert"])
+            .arg(&cdx)
+            .args(["--to", "openvex"]),
+    );
     assert_eq!(back["statements"], doc["statements"]);
-    let shown = craft()
-        .args(["--format", "json", "vex", "show"])
-        .arg(&cdx)
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let shown: Value = serde_json::from_slice(&shown).expect("JSON");
+    let shown = json_ok(craft().args(["--format", "json", "vex", "show"]).arg(&cdx));
     assert_eq!(shown[0]["dialect"], "cyclonedx");
     assert_eq!(shown[0]["by_status"]["not_affected"], 1);
     craft()

@@ -14,24 +14,15 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+#[path = "../../vulndb/benches/common/corpora.rs"]
+mod corpora;
+use corpora::corpora;
 use craft_scan::{FindingStatus, Matcher};
 use craft_vulndb::{Limits, Precedence, SqliteStore, Store};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
-
-fn corpora() -> Option<PathBuf> {
-    let ws = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)?
-        .to_path_buf();
-    std::env::var_os("CRAFT_CORPORA")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([ws.join("target/corpora"), ws.join("../shared/corpora")])
-        .find(|p| p.join("vulndb").exists())
-}
 
 fn peers() -> PathBuf {
     PathBuf::from(std::env::var("PEERS").unwrap_or_else(|_| "/tmp/craft-peers".to_string()))
@@ -216,7 +207,7 @@ fn main() {
     if std::env::var("CRAFT_BENCH_ONLY").as_deref() == Ok("synthetic") {
         return;
     }
-    let Some(root) = corpora() else {
+    let Some(root) = corpora("vulndb") else {
         eprintln!("corpora not found: run ../shared/corpora/unpack");
         return;
     };

@@ -7,23 +7,14 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+#[path = "../../vulndb/benches/common/corpora.rs"]
+mod corpora;
+use corpora::corpora;
 use craft_kernel::{compiled_files, Config, Tree};
 use craft_triage::kernel::KernelContext;
 use craft_triage::Status;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
-
-fn corpora() -> Option<PathBuf> {
-    let ws = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)?
-        .to_path_buf();
-    std::env::var_os("CRAFT_CORPORA")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([ws.join("target/corpora"), ws.join("../shared/corpora")])
-        .find(|p| p.join("kernel/linux-6.1.192").exists())
-}
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -62,7 +53,7 @@ fn program_files(dir: &Path, out: &mut Vec<Vec<String>>) {
 }
 
 fn main() {
-    let Some(root) = corpora() else {
+    let Some(root) = corpora("kernel/linux-6.1.192") else {
         eprintln!("CORPUS MISSING: kernel/linux-6.1.192 (run ../shared/corpora/unpack)");
         return;
     };

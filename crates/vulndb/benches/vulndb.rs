@@ -14,6 +14,9 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+#[path = "common/corpora.rs"]
+mod corpora;
+use corpora::corpora;
 use craft_vulndb::{Limits, Precedence, SqliteStore, Store};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -39,18 +42,6 @@ const SETS: &[(&str, &[&str])] = &[
         ],
     ),
 ];
-
-fn corpora() -> Option<PathBuf> {
-    let ws = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)?
-        .to_path_buf();
-    std::env::var_os("CRAFT_CORPORA")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([ws.join("target/corpora"), ws.join("../shared/corpora")])
-        .find(|p| p.join("vulndb").exists())
-}
 
 fn peak_rss_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -86,7 +77,7 @@ fn main() {
     if let Some(i) = args.iter().position(|a| a == "--lookup") {
         return lookup(Path::new(&args[i + 1]), &args[i + 2]);
     }
-    let Some(root) = corpora() else {
+    let Some(root) = corpora("vulndb") else {
         eprintln!("corpora not found: run ../shared/corpora/unpack");
         return;
     };
@@ -166,7 +157,7 @@ fn main() {
 }
 
 fn one(name: &str, db: &Path) {
-    let root = corpora().expect("corpora");
+    let root = corpora("vulndb").expect("corpora");
     let (_, rels) = SETS.iter().find(|(n, _)| *n == name).expect("known set");
     let paths: Vec<PathBuf> = rels.iter().map(|r| root.join(r)).collect();
     let mut store = SqliteStore::create(db).expect("create");
