@@ -69,6 +69,7 @@ Examples:
   craft kernel files --config .config --tree ~/src/linux
   craft triage kernel --version 6.1.192 --config .config --tree ~/src/linux
   craft vex convert kernel.openvex.json --to cyclonedx -o kernel.vex.cdx.json
+  craft vex validate kernel.csaf.json
 
 Exit codes: 0 ok, 1 a finding reached --fail-on, 2 usage error or unreadable input.";
 
@@ -105,7 +106,7 @@ enum Command {
     /// Decide findings from facts of the build, with proof (VEX statuses and justifications).
     #[command(subcommand)]
     Triage(triage::TriageCommand),
-    /// Show and convert VEX documents (OpenVEX, CycloneDX VEX).
+    /// Show, convert and validate VEX documents (OpenVEX, CycloneDX VEX, CSAF 2.0 VEX).
     #[command(subcommand)]
     Vex(vex::VexCommand),
 }

@@ -3,7 +3,6 @@
 use crate::db::DbArg;
 use crate::kernel::KernelArgs;
 use crate::{output, Ctx, Format};
-use anyhow::Context;
 use clap::Subcommand;
 use craft_sbom::{read_bytes, read_path, ReadOptions};
 use craft_scan::{Finding, Matcher};
@@ -31,8 +30,9 @@ pub enum TriageCommand {
 Examples:
   craft triage kernel --version 6.1.192 --config .config --tree ~/src/linux
   craft triage kernel rootfs.spdx.json --config .config --tree linux --db ./vulndb
-  craft triage kernel --version 6.1.192 --config .config --tree linux \
-      --openvex kernel.openvex.json --cyclonedx-vex kernel.vex.cdx.json --author 'Acme GmbH'
+  craft triage kernel --version 6.1.192 --config .config --tree linux \\
+      --openvex kernel.openvex.json --csaf-vex kernel.csaf.json \\
+      --author 'Acme GmbH' --namespace https://acme.example
   craft --format json triage kernel --version 6.1.192 --config imx.config --tree linux \\
       --file-list linux/FILELIST | jq '.summary'")]
     Kernel {
@@ -48,15 +48,8 @@ Examples:
         /// Rows of the human table (all with --format json).
         #[arg(long, default_value_t = 20)]
         top: usize,
-        /// Also write the decisions as an OpenVEX 0.2.0 document (`-` for stdout).
-        #[arg(long, value_name = "FILE")]
-        openvex: Option<PathBuf>,
-        /// Also write them as a standalone CycloneDX 1.6 VEX (`-` for stdout).
-        #[arg(long, value_name = "FILE")]
-        cyclonedx_vex: Option<PathBuf>,
-        /// The VEX document's author: the manufacturer issuing it.
-        #[arg(long, default_value = "unspecified (set --author to the manufacturer)")]
-        author: String,
+        #[command(flatten)]
+        vex: crate::vex::VexOut,
     },
 }
 
@@ -95,9 +88,7 @@ pub fn run(cmd: TriageCommand, ctx: Ctx) -> anyhow::Result<u8> {
         kernel,
         db,
         top,
-        openvex,
-        cyclonedx_vex,
-        author,
+        vex: vex_out,
     } = cmd;
     if sboms.is_empty() && version.is_none() {
         anyhow::bail!("name the kernel: SBOM files, or --version");
@@ -173,7 +164,7 @@ pub fn run(cmd: TriageCommand, ctx: Ctx) -> anyhow::Result<u8> {
         });
     }
     spinner.finish_and_clear();
-    if openvex.is_some() || cyclonedx_vex.is_some() {
+    if vex_out.wanted() {
         let statements = findings
             .iter()
             .zip(&decisions)
@@ -181,18 +172,8 @@ pub fn run(cmd: TriageCommand, ctx: Ctx) -> anyhow::Result<u8> {
                 vex::from_decision(&f.id, &f.aliases, product, &d.decision, &f.fixed)
             })
             .collect();
-        let doc = Document::new(&author, &output::now_rfc3339(), statements);
-        let write = |path: &PathBuf, v: serde_json::Value| -> anyhow::Result<()> {
-            let mut bytes = serde_json::to_vec_pretty(&v).context("cannot serialise the VEX")?;
-            bytes.push(b'\n');
-            output::write_atomic(path, &bytes)
-        };
-        if let Some(path) = &openvex {
-            write(path, vex::openvex::write(&doc))?;
-        }
-        if let Some(path) = &cyclonedx_vex {
-            write(path, vex::cyclonedx::write(&doc, None))?;
-        }
+        let now = output::now_rfc3339();
+        vex_out.write(&Document::new(&vex_out.author, &now, statements), &now)?;
     }
     decisions.sort_by_key(|d| (d.decision.status, d.id));
     let report = Report {

@@ -1,15 +1,16 @@
-//! `craft vex …`: read VEX documents in any dialect craft knows, show and convert them.
+//! `craft vex …`: read VEX documents in any dialect craft knows (OpenVEX, CycloneDX VEX,
+//! CSAF 2.0 VEX), show, convert and validate them.
 
 use crate::{output, Ctx, Format};
 use anyhow::Context;
 use clap::{Subcommand, ValueEnum};
-use craft_triage::vex::{cyclonedx, openvex, Document};
+use craft_triage::vex::{csaf, cyclonedx, openvex, Document};
 use craft_triage::Status;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Read, show and convert VEX documents (OpenVEX 0.2.0, CycloneDX VEX).
+/// Read, show, convert and validate VEX documents (OpenVEX 0.2.0, CycloneDX VEX, CSAF 2.0).
 #[derive(Debug, Subcommand)]
 pub enum VexCommand {
     /// Summarise VEX documents: statements by status and justification, products.
@@ -27,7 +28,8 @@ Examples:
     #[command(after_help = "\
 Examples:
   craft vex convert kernel.openvex.json --to cyclonedx -o kernel.vex.cdx.json
-  craft vex convert supplier.vex.cdx.json --to openvex -o supplier.openvex.json")]
+  craft vex convert supplier.vex.cdx.json --to openvex -o supplier.openvex.json
+  craft vex convert kernel.openvex.json --to csaf --namespace https://acme.example -o kernel.csaf.json")]
     Convert {
         /// The VEX document.
         file: PathBuf,
@@ -37,7 +39,81 @@ Examples:
         /// Where to write (`-` or absent: stdout).
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// For CSAF: the publisher's namespace (a URL of the issuing organisation).
+        #[arg(long, default_value = DEFAULT_NAMESPACE)]
+        namespace: String,
     },
+    /// Validate CSAF documents as the CSAF 2.0 specification asks: the strict JSON schema
+    /// and every mandatory test of section 6.1 (CSAF 2.1: its schema and mandatory tests).
+    ///
+    /// Exit code 0 when every document is valid, 1 when one is not, 2 when one cannot be
+    /// read as JSON.
+    #[command(after_help = "\
+Examples:
+  craft vex validate kernel.csaf.json
+  craft --format json vex validate advisories/*.json | jq '.[] | select(.valid | not)'")]
+    Validate {
+        /// CSAF documents.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Findings shown per document in the human report (all with --format json).
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+    },
+}
+
+/// The publisher namespace used when none is given: a reserved name (RFC 2606) that says
+/// plainly that the issuer did not set one.
+pub const DEFAULT_NAMESPACE: &str = "https://publisher-not-set.invalid";
+
+/// Where a command writes VEX documents, and who issues them.
+#[derive(Debug, clap::Args)]
+pub struct VexOut {
+    /// Also write the decisions as an OpenVEX 0.2.0 document (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub openvex: Option<PathBuf>,
+    /// Also write them as a standalone CycloneDX 1.6 VEX (`-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub cyclonedx_vex: Option<PathBuf>,
+    /// Also write them as a CSAF 2.0 VEX (`csaf_vex` profile; `-` for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub csaf_vex: Option<PathBuf>,
+    /// The VEX document's author: the manufacturer issuing it.
+    #[arg(long, default_value = "unspecified (set --author to the manufacturer)")]
+    pub author: String,
+    /// The issuer's namespace for CSAF (a URL of its organisation).
+    #[arg(long, default_value = DEFAULT_NAMESPACE)]
+    pub namespace: String,
+}
+
+impl VexOut {
+    /// Whether any VEX document is asked for.
+    pub fn wanted(&self) -> bool {
+        self.openvex.is_some() || self.cyclonedx_vex.is_some() || self.csaf_vex.is_some()
+    }
+
+    /// Write `doc` in every dialect asked for.
+    pub fn write(&self, doc: &Document, now: &str) -> anyhow::Result<()> {
+        if let Some(path) = &self.openvex {
+            write_json(path, &openvex::write(doc))?;
+        }
+        if let Some(path) = &self.cyclonedx_vex {
+            write_json(path, &cyclonedx::write(doc, None))?;
+        }
+        if let Some(path) = &self.csaf_vex {
+            write_json(
+                path,
+                &csaf::write(doc, &csaf::Options::new(&self.namespace, now)),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn write_json(path: &Path, v: &serde_json::Value) -> anyhow::Result<()> {
+    let mut bytes = serde_json::to_vec_pretty(v).context("cannot serialise the VEX")?;
+    bytes.push(b'\n');
+    output::write_atomic(path, &bytes)
 }
 
 /// A VEX dialect.
@@ -47,6 +123,8 @@ pub enum Dialect {
     Openvex,
     /// CycloneDX 1.6 VEX (standalone).
     Cyclonedx,
+    /// CSAF 2.0 VEX (the `csaf_vex` profile).
+    Csaf,
 }
 
 /// Read a VEX document, detecting its dialect.
@@ -58,9 +136,11 @@ fn read(path: &Path) -> anyhow::Result<(&'static str, Document)> {
         ("openvex", openvex::read(&v))
     } else if v.get("bomFormat").is_some() {
         ("cyclonedx", cyclonedx::read(&v))
+    } else if v.pointer("/document/csaf_version").is_some() {
+        ("csaf", csaf::read(&v))
     } else {
         anyhow::bail!(
-            "`{}` is neither OpenVEX (no `@context`) nor CycloneDX (no `bomFormat`)",
+            "`{}` is neither OpenVEX (no `@context`), CycloneDX (no `bomFormat`) nor CSAF (no `document.csaf_version`)",
             path.display()
         );
     };
@@ -145,16 +225,92 @@ pub fn run(cmd: VexCommand, ctx: Ctx) -> anyhow::Result<u8> {
             }
             Ok(0)
         }
-        VexCommand::Convert { file, to, output } => {
+        VexCommand::Convert {
+            file,
+            to,
+            output,
+            namespace,
+        } => {
             let (_, doc) = read(&file)?;
             let v = match to {
                 Dialect::Openvex => openvex::write(&doc),
                 Dialect::Cyclonedx => cyclonedx::write(&doc, None),
+                Dialect::Csaf => csaf::write(
+                    &doc,
+                    &csaf::Options::new(&namespace, &output::now_rfc3339()),
+                ),
             };
-            let mut bytes = serde_json::to_vec_pretty(&v).context("cannot serialise the VEX")?;
-            bytes.push(b'\n');
-            output::write_atomic(output.as_deref().unwrap_or(Path::new("-")), &bytes)?;
+            write_json(output.as_deref().unwrap_or(Path::new("-")), &v)?;
             Ok(0)
         }
+        VexCommand::Validate { files, top } => validate(&files, top, ctx),
     }
+}
+
+#[derive(Serialize)]
+struct Validated {
+    file: String,
+    csaf_version: Option<String>,
+    valid: bool,
+    /// Findings by test id.
+    failed_tests: BTreeMap<String, usize>,
+    findings: Vec<csaf::Finding>,
+}
+
+fn validate(files: &[PathBuf], top: usize, ctx: Ctx) -> anyhow::Result<u8> {
+    let mut out = Vec::new();
+    for f in files {
+        let bytes = fs_err::read(f)?;
+        let v: serde_json::Value = serde_json::from_slice(&bytes)
+            .with_context(|| format!("`{}` is not JSON", f.display()))?;
+        let csaf_version = csaf::version(&v).map(str::to_string);
+        let findings = csaf::validate(v);
+        let mut failed_tests = BTreeMap::new();
+        for x in &findings {
+            *failed_tests.entry(x.test.clone()).or_insert(0) += 1;
+        }
+        out.push(Validated {
+            file: f.display().to_string(),
+            csaf_version,
+            valid: findings.is_empty(),
+            failed_tests,
+            findings,
+        });
+    }
+    match ctx.format {
+        Format::Json => output::json(&out)?,
+        Format::Human => {
+            for d in &out {
+                if d.valid {
+                    output::line(format_args!(
+                        "{}: valid CSAF {}",
+                        d.file,
+                        d.csaf_version.as_deref().unwrap_or("?")
+                    ));
+                    continue;
+                }
+                let tests: Vec<String> = d
+                    .failed_tests
+                    .iter()
+                    .map(|(t, n)| format!("{t} ({n})"))
+                    .collect();
+                output::line(format_args!(
+                    "{}: INVALID, {} findings; failed: {}",
+                    d.file,
+                    d.findings.len(),
+                    tests.join(", ")
+                ));
+                for x in d.findings.iter().take(top) {
+                    output::line(format_args!("  [{}] {}: {}", x.test, x.pointer, x.message));
+                }
+                if d.findings.len() > top {
+                    output::line(format_args!(
+                        "  … {} more (--top N, or --format json)",
+                        d.findings.len() - top
+                    ));
+                }
+            }
+        }
+    }
+    Ok(if out.iter().all(|d| d.valid) { 0 } else { 1 })
 }

@@ -67,3 +67,32 @@ pub fn name(p: &Path) -> String {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
 }
+
+/// A peer tool's install directory by its path under the peers root (e.g.
+/// `npm/node_modules/@secvisogram/csaf-validator-lib`), looked up in `$CRAFT_PEERS` then
+/// `target/peers` (where `scripts/test.sh` installs them).
+///
+/// Like [`corpus`]: `None` after a loud notice when absent, a panic when `CI=true`.
+#[allow(dead_code)] // used by the suites that run peer tools
+pub fn peer(rel: &str) -> Option<PathBuf> {
+    let mut roots = Vec::new();
+    if let Ok(c) = std::env::var("CRAFT_PEERS") {
+        roots.push(PathBuf::from(c));
+    }
+    roots.push(workspace().join("target/peers"));
+    for r in &roots {
+        let p = r.join(rel);
+        if p.exists() {
+            return Some(p);
+        }
+    }
+    let msg = format!(
+        "PEER MISSING: `{rel}` not found under {roots:?}; `scripts/test.sh` installs it \
+         (this test is SKIPPED)"
+    );
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("{msg}");
+    }
+    eprintln!("\n!!!!!!!! {msg}\n");
+    None
+}

@@ -7,6 +7,7 @@
 #[path = "../../sbom/tests/common.rs"]
 #[allow(dead_code)]
 mod common;
+mod csaf;
 mod kernel;
 mod real;
 mod vex;

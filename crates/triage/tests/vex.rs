@@ -4,7 +4,7 @@
 use crate::common::corpus;
 use craft_kernel::{compiled_files, Config, Tree};
 use craft_triage::kernel::KernelContext;
-use craft_triage::vex::{cyclonedx, from_decision, openvex, Document, Product};
+use craft_triage::vex::{csaf, cyclonedx, from_decision, openvex, Document, Product};
 use serde_json::Value;
 
 /// The official OpenVEX schema, compiled with format checks (date-time, IRI).
@@ -132,8 +132,9 @@ fn openvex_statements_carry_the_decision_and_validate() {
 
 /// The CycloneDX VEX examples of the shared corpus (the CycloneDX and CISA use cases): each
 /// is read, written as OpenVEX (valid by the official schema), read back and written as
-/// CycloneDX 1.6 (valid by its schema): every statement is kept, and after the first
-/// lowering the model no longer changes.
+/// CycloneDX 1.6 (valid by its schema), then as CSAF 2.0 VEX (valid by the strict schema
+/// and the mandatory tests) and back to OpenVEX: every statement is kept, and after the
+/// first lowering the model no longer changes.
 #[test]
 fn issue6_cyclonedx_vex_examples_round_trip() {
     let Some(dir) = corpus("sbom/cyclonedx-bom-examples/VEX") else {
@@ -175,6 +176,16 @@ fn issue6_cyclonedx_vex_examples_round_trip() {
         assert!(schema.is_empty(), "{}: {schema:?}", f.display());
         let third = cyclonedx::read(&cdx).expect("read back");
         assert_eq!(third, second, "{}", f.display());
+        // The CSAF leg: valid by the strict schema and the mandatory tests, and nothing lost.
+        let c = csaf::write(
+            &third,
+            &csaf::Options::new("https://acme.example", "2026-11-29T00:00:00Z"),
+        );
+        let found = csaf::validate(c.clone());
+        assert!(found.is_empty(), "{}: {found:#?}", f.display());
+        let fourth = csaf::read(&c).expect("read CSAF");
+        assert_eq!(fourth, third, "{}", f.display());
+        assert_eq!(openvex::write(&fourth), ov, "{}", f.display());
         // Statuses survive, and CycloneDX's own words come back in CycloneDX.
         for (a, b) in first.statements.iter().zip(&third.statements) {
             assert_eq!(
@@ -190,7 +201,8 @@ fn issue6_cyclonedx_vex_examples_round_trip() {
 }
 
 /// A real Yocto VEX (vulnscout's CycloneDX 1.4 export: 7,239 statements, kernel ones among
-/// them) reads completely and converts to OpenVEX valid by the official schema.
+/// them) reads completely and converts to OpenVEX valid by the official schema, and to a
+/// CSAF VEX that passes the strict schema and the mandatory tests and reads back the same.
 #[test]
 fn issue6_a_real_yocto_vex_converts() {
     let Some(dir) = corpus("sbom/vulnscout-yocto/example/spdx2/cyclonedx-export") else {
@@ -216,4 +228,13 @@ fn issue6_a_real_yocto_vex_converts() {
         openvex::read(&ov).expect("read back").statements.len(),
         7239
     );
+    let c = csaf::write(
+        &doc,
+        &csaf::Options::new("https://example.org", "2026-11-29T00:00:00Z"),
+    );
+    let found = csaf::validate(c.clone());
+    assert!(found.is_empty(), "{:#?}", &found[..found.len().min(5)]);
+    let back = csaf::read(&c).expect("read CSAF");
+    assert_eq!(back.statements, doc.statements);
+    assert_eq!((&back.id, &back.timestamp), (&doc.id, &doc.timestamp));
 }

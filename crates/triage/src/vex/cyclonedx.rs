@@ -11,7 +11,7 @@
 //! `craft:vex:justification`, its notes in `craft:vex:status_notes`, so OpenVEX →
 //! CycloneDX → OpenVEX keeps every statement exactly.
 
-use super::{uuid8, Document, Product, Statement, VexError};
+use super::{source_of, uuid8, Document, Product, Statement, VexError};
 use crate::{Justification, Status};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
@@ -226,13 +226,7 @@ fn is_uuid_urn(id: &str) -> bool {
 
 /// A component for a product of a standalone VEX.
 fn component(p: &Product) -> Value {
-    let name = p
-        .purl
-        .as_deref()
-        .and_then(|u| u.split('@').next())
-        .and_then(|u| u.rsplit('/').next())
-        .or_else(|| p.cpe23.as_deref().and_then(|c| c.split(':').nth(4)))
-        .unwrap_or(&p.id);
+    let name = p.name();
     let mut c = Map::new();
     c.insert("type".into(), json!("library"));
     c.insert("bom-ref".into(), json!(p.id));
@@ -244,19 +238,6 @@ fn component(p: &Product) -> Value {
         c.insert("cpe".into(), json!(x));
     }
     Value::Object(c)
-}
-
-/// The database an alias comes from, by its prefix.
-fn source_of(id: &str) -> &'static str {
-    match id.split('-').next().unwrap_or("") {
-        "CVE" => "NVD",
-        "GHSA" => "GitHub",
-        "RUSTSEC" => "RustSec",
-        "PYSEC" => "PyPA",
-        "GO" => "Go",
-        "OSV" => "OSV",
-        _ => "other",
-    }
 }
 
 /// Read the `vulnerabilities` of a CycloneDX document (1.4–1.6) as VEX statements.

@@ -1,6 +1,7 @@
 //! VEX: one format-neutral model ([`Document`], [`Statement`]) and the dialects read and
 //! written from it — OpenVEX 0.2.0 ([`openvex`]) and CycloneDX 1.6 VEX ([`cyclonedx`]);
-//! CSAF 2.0 follows.
+//! CSAF 2.0 VEX ([`csaf`]), which is also validated by its strict schema and the
+//! specification's mandatory tests.
 //!
 //! The model is OpenVEX's vocabulary (status, the five justifications, impact and action
 //! statements, notes); what a dialect says beyond it is kept in [`Statement::extra`] under
@@ -9,6 +10,7 @@
 //! evidence: for `not_affected` the justification and the proof as impact statement, for
 //! `affected` the fixed versions as action, and the deciding layer in the notes.
 
+pub mod csaf;
 pub mod cyclonedx;
 pub mod openvex;
 
@@ -71,6 +73,30 @@ impl Product {
             .or_else(|| cpe23.clone())
             .unwrap_or_else(|| reference.to_string());
         Product { id, purl, cpe23 }
+    }
+
+    /// A short name for people: the purl's name, else the CPE's product, else the id.
+    pub fn name(&self) -> &str {
+        self.purl
+            .as_deref()
+            .and_then(|u| u.split(['@', '?', '#']).next())
+            .and_then(|u| u.rsplit('/').next())
+            .or_else(|| self.cpe23.as_deref().and_then(|c| c.split(':').nth(4)))
+            .filter(|n| !n.is_empty())
+            .unwrap_or(&self.id)
+    }
+}
+
+/// The database an alias comes from, by its prefix.
+pub(crate) fn source_of(id: &str) -> &'static str {
+    match id.split('-').next().unwrap_or("") {
+        "CVE" => "NVD",
+        "GHSA" => "GitHub",
+        "RUSTSEC" => "RustSec",
+        "PYSEC" => "PyPA",
+        "GO" => "Go",
+        "OSV" => "OSV",
+        _ => "other",
     }
 }
 
