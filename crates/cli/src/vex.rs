@@ -101,13 +101,35 @@ impl VexOut {
             write_json(path, &cyclonedx::write(doc, None))?;
         }
         if let Some(path) = &self.csaf_vex {
-            write_json(
-                path,
-                &csaf::write(doc, &csaf::Options::new(&self.namespace, now)),
-            )?;
+            write_csaf(path, doc, &self.namespace, now)?;
         }
         Ok(())
     }
+}
+
+/// Write `doc` as CSAF VEX to `path` only when the result is valid (strict schema and the
+/// mandatory tests): what the model cannot make valid CSAF (no statement at all, say) is an
+/// error naming the failed tests, and no file is written.
+fn write_csaf(path: &Path, doc: &Document, namespace: &str, now: &str) -> anyhow::Result<()> {
+    if !namespace.contains("://") {
+        anyhow::bail!("--namespace `{namespace}` is not a URL (CSAF wants the issuer's, e.g. https://acme.example)");
+    }
+    let v = csaf::write(doc, &csaf::Options::new(namespace, now));
+    let found = csaf::validate(v.clone());
+    if !found.is_empty() {
+        let shown: Vec<String> = found
+            .iter()
+            .take(5)
+            .map(|f| format!("[{}] {}: {}", f.test, f.pointer, f.message))
+            .collect();
+        anyhow::bail!(
+            "the CSAF VEX for `{}` would not be valid ({} findings), so it was not written:\n  {}",
+            path.display(),
+            found.len(),
+            shown.join("\n  ")
+        );
+    }
+    write_json(path, &v)
 }
 
 fn write_json(path: &Path, v: &serde_json::Value) -> anyhow::Result<()> {
@@ -232,15 +254,12 @@ pub fn run(cmd: VexCommand, ctx: Ctx) -> anyhow::Result<u8> {
             namespace,
         } => {
             let (_, doc) = read(&file)?;
-            let v = match to {
-                Dialect::Openvex => openvex::write(&doc),
-                Dialect::Cyclonedx => cyclonedx::write(&doc, None),
-                Dialect::Csaf => csaf::write(
-                    &doc,
-                    &csaf::Options::new(&namespace, &output::now_rfc3339()),
-                ),
-            };
-            write_json(output.as_deref().unwrap_or(Path::new("-")), &v)?;
+            let out = output.as_deref().unwrap_or(Path::new("-"));
+            match to {
+                Dialect::Openvex => write_json(out, &openvex::write(&doc))?,
+                Dialect::Cyclonedx => write_json(out, &cyclonedx::write(&doc, None))?,
+                Dialect::Csaf => write_csaf(out, &doc, &namespace, &output::now_rfc3339())?,
+            }
             Ok(0)
         }
         VexCommand::Validate { files, top } => validate(&files, top, ctx),
@@ -259,10 +278,21 @@ struct Validated {
 
 fn validate(files: &[PathBuf], top: usize, ctx: Ctx) -> anyhow::Result<u8> {
     let mut out = Vec::new();
+    let mut unreadable = false;
     for f in files {
-        let bytes = fs_err::read(f)?;
-        let v: serde_json::Value = serde_json::from_slice(&bytes)
-            .with_context(|| format!("`{}` is not JSON", f.display()))?;
+        let read = fs_err::read(f).map_err(anyhow::Error::from).and_then(|b| {
+            serde_json::from_slice::<serde_json::Value>(&b)
+                .with_context(|| format!("`{}` is not JSON", f.display()))
+        });
+        let v = match read {
+            Ok(v) => v,
+            Err(e) => {
+                // Said, and the other files are still validated; exit code 2 at the end.
+                output::error(ctx, &e);
+                unreadable = true;
+                continue;
+            }
+        };
         let csaf_version = csaf::version(&v).map(str::to_string);
         let findings = csaf::validate(v);
         let mut failed_tests = BTreeMap::new();
@@ -312,5 +342,11 @@ fn validate(files: &[PathBuf], top: usize, ctx: Ctx) -> anyhow::Result<u8> {
             }
         }
     }
-    Ok(if out.iter().all(|d| d.valid) { 0 } else { 1 })
+    Ok(if unreadable {
+        2
+    } else if out.iter().all(|d| d.valid) {
+        0
+    } else {
+        1
+    })
 }

@@ -163,6 +163,50 @@ fn issue6_kernel_files_and_triage() {
     let shown = json_ok(craft().args(["--format", "json", "vex", "show"]).arg(&cdx));
     assert_eq!(shown[0]["dialect"], "cyclonedx");
     assert_eq!(shown[0]["by_status"]["not_affected"], 1);
+    // CSAF: converted, valid by `craft vex validate` (exit 0), back to OpenVEX unchanged.
+    let csaf = root.join("kernel.csaf.json");
+    craft()
+        .args(["vex", "convert"])
+        .arg(&cdx)
+        .args(["--to", "csaf", "--namespace", "https://acme.example", "-o"])
+        .arg(&csaf)
+        .assert()
+        .code(0);
+    let valid = json_ok(
+        craft()
+            .args(["--format", "json", "vex", "validate"])
+            .arg(&csaf),
+    );
+    assert_eq!(valid[0]["valid"], true, "{valid}");
+    assert_eq!(valid[0]["csaf_version"], "2.0");
+    let back = json_ok(
+        craft()
+            .args(["vex", "convert"])
+            .arg(&csaf)
+            .args(["--to", "openvex"]),
+    );
+    assert_eq!(back["statements"], doc["statements"]);
+    // An invalid CSAF: the failed test by id, exit 1; not JSON: exit 2.
+    let mut bad: Value =
+        serde_json::from_str(&std::fs::read_to_string(&csaf).expect("csaf")).expect("JSON");
+    bad["vulnerabilities"][0]["product_status"]["fixed"] = bad["vulnerabilities"][0]
+        ["product_status"]
+        .as_object()
+        .and_then(|o| o.values().next().cloned())
+        .expect("a status list");
+    let bad_path = root.join("bad.csaf.json");
+    std::fs::write(&bad_path, bad.to_string()).expect("write");
+    craft()
+        .args(["vex", "validate"])
+        .arg(&bad_path)
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("[6.1.6]"));
+    craft()
+        .args(["vex", "validate"])
+        .arg(&config)
+        .assert()
+        .code(2);
     craft()
         .args(["vex", "show"])
         .arg(&config)

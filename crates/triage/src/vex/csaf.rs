@@ -180,15 +180,25 @@ pub fn write(doc: &Document, opts: &Options) -> Value {
         .iter()
         .map(|v| vulnerability(v, &by_vuln[v], &mut tree))
         .collect();
-    let date = doc.timestamp.clone().unwrap_or_else(|| opts.now.clone());
-    let id = doc.id.clone().unwrap_or_else(|| {
-        format!(
-            "urn:uuid:{}",
-            uuid8(&Sha256::digest(
-                serde_json::to_vec(&vulnerabilities).unwrap_or_default()
-            ))
-        )
-    });
+    // CSAF wants RFC 3339 with an offset, and an id without surrounding or inner line
+    // breaks; what does not qualify is replaced (the date by `now`, the id by a UUID).
+    let date = doc
+        .timestamp
+        .clone()
+        .filter(|t| has_offset(t))
+        .unwrap_or_else(|| opts.now.clone());
+    let id = doc
+        .id
+        .clone()
+        .filter(|i| is_tracking_id(i))
+        .unwrap_or_else(|| {
+            format!(
+                "urn:uuid:{}",
+                uuid8(&Sha256::digest(
+                    serde_json::to_vec(&vulnerabilities).unwrap_or_default()
+                ))
+            )
+        });
     let author = doc
         .author
         .clone()
@@ -279,23 +289,59 @@ impl Tree {
         id
     }
 
-    fn unspecified(&mut self) -> String {
-        if self.ids.insert(UNSPECIFIED.to_string()) {
-            self.names.push(json!({
-                "name": "unspecified (the statement names no product)",
-                "product_id": UNSPECIFIED
-            }));
-        }
-        UNSPECIFIED.to_string()
+    /// The placeholder for a statement naming no product, a variant per statement.
+    fn unspecified(&mut self, list: &str, used: &mut BTreeSet<String>) -> String {
+        let p = Product {
+            id: UNSPECIFIED.to_string(),
+            purl: None,
+            cpe23: None,
+        };
+        self.id_for(&p, list, used)
     }
+}
+
+/// An RFC 3339 date-time with a time zone (`Z` or `±hh:mm`), as CSAF's `date-time` wants.
+fn has_offset(t: &str) -> bool {
+    let Some((_, time)) = t.split_once(['T', 't']) else {
+        return false;
+    };
+    time.ends_with(['Z', 'z'])
+        || time
+            .rfind(['+', '-'])
+            .is_some_and(|i| time[i + 1..].len() == 5 && time.as_bytes()[i + 3] == b':')
+}
+
+/// CSAF's tracking id pattern `^[\S](.*[\S])?$`: no surrounding space, no line break.
+fn is_tracking_id(id: &str) -> bool {
+    !id.is_empty() && id.trim() == id && !id.contains(['\n', '\r'])
+}
+
+/// A purl CSAF 2.0's pattern accepts (`pkg:type/…`).
+fn csaf_purl(u: &str) -> bool {
+    u.len() >= 7
+        && u.strip_prefix("pkg:").is_some_and(|r| {
+            r.split_once('/').is_some_and(|(t, rest)| {
+                !t.is_empty()
+                    && !rest.is_empty()
+                    && t.bytes().next().is_some_and(|b| !b.is_ascii_digit())
+                    && t.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+'))
+            })
+        })
+        && !u.contains(char::is_whitespace)
+}
+
+/// A CPE 2.3 formatted string with its 13 parts (CSAF's pattern checks them further).
+fn csaf_cpe(c: &str) -> bool {
+    c.starts_with("cpe:2.3:") && c.split(':').count() == 13 && !c.contains(char::is_whitespace)
 }
 
 fn full_product_name(p: &Product) -> Value {
     let mut helper = Map::new();
-    if let Some(u) = &p.purl {
+    if let Some(u) = p.purl.as_deref().filter(|u| csaf_purl(u)) {
         helper.insert("purl".into(), json!(u));
     }
-    if let Some(c) = &p.cpe23 {
+    if let Some(c) = p.cpe23.as_deref().filter(|c| csaf_cpe(c)) {
         helper.insert("cpe".into(), json!(c));
     }
     let mut f = Map::new();
@@ -323,7 +369,7 @@ fn vulnerability(id: &str, statements: &[(usize, &Statement)], tree: &mut Tree) 
     }
     for (_, s) in statements {
         for a in &s.aliases {
-            if a != id && !ids.contains(&a.as_str()) {
+            if a != id && !a.trim().is_empty() && !ids.contains(&a.as_str()) {
                 ids.push(a);
             }
         }
@@ -351,7 +397,7 @@ fn vulnerability(id: &str, statements: &[(usize, &Statement)], tree: &mut Tree) 
             .map(|p| tree.id_for(p, list_name, &mut used))
             .collect();
         if ids.is_empty() {
-            ids.push(tree.unspecified());
+            ids.push(tree.unspecified(list_name, &mut used));
         }
         let list = status.entry(list_name).or_default();
         for p in &ids {
@@ -369,17 +415,18 @@ fn vulnerability(id: &str, statements: &[(usize, &Statement)], tree: &mut Tree) 
                 flags.push(json!({"label": j.name(), "product_ids": fresh}));
             }
         }
-        let impact = match (&s.impact, s.status, s.justification) {
-            (Some(i), _, _) => Some(i.as_str()),
-            (None, Status::NotAffected, None) => Some(NO_IMPACT),
+        let nonempty = |t: &Option<String>| t.clone().filter(|t| !t.trim().is_empty());
+        let impact = match (nonempty(&s.impact), s.status, s.justification) {
+            (Some(i), _, _) => Some(i),
+            (None, Status::NotAffected, None) => Some(NO_IMPACT.to_string()),
             _ => None,
         };
         if let Some(i) = impact {
             threats.push(json!({"category": "impact", "details": i, "product_ids": ids}));
         }
-        let action = match (&s.action, s.status) {
-            (Some(a), _) => Some(a.as_str()),
-            (None, Status::Affected) => Some(NO_ACTION),
+        let action = match (nonempty(&s.action), s.status) {
+            (Some(a), _) => Some(a),
+            (None, Status::Affected) => Some(NO_ACTION.to_string()),
             _ => None,
         };
         if let Some(a) = action {
@@ -389,7 +436,7 @@ fn vulnerability(id: &str, statements: &[(usize, &Statement)], tree: &mut Tree) 
                 "product_ids": ids
             }));
         }
-        if let Some(n) = &s.notes {
+        if let Some(n) = nonempty(&s.notes) {
             notes.push(json!({
                 "category": "details",
                 "title": format!("Status notes ({})", ids.join(", ")),
@@ -773,12 +820,28 @@ fn kept_statements(vu: &Value, said: &[(String, Said)]) -> Option<Vec<(Kept, Sai
     let mut out = Vec::with_capacity(kept.len());
     for k in kept {
         let first = *by.get(k.products.first()?.as_str())?;
+        let status = Status::from_name(&k.status)?;
+        let model = Statement {
+            vulnerability: String::new(),
+            aliases: Vec::new(),
+            products: Vec::new(),
+            status,
+            justification: None,
+            impact: None,
+            action: None,
+            notes: None,
+            extra: k.extra.clone(),
+        };
         for p in &k.products {
             let s = *by.get(p.as_str())?;
+            // The document must still say what the note's statement wrote: the same list,
+            // impact, action and remediation category.
+            let category = s.remediation.as_deref();
             if s != first
-                || status_of(&s.list).map(Status::name) != Some(k.status.as_str())
-                || (s.impact.is_some() && s.impact != k.impact)
-                || (s.action.is_some() && s.action != k.action)
+                || s.list != status_list(&model)
+                || s.impact != k.impact.clone().filter(|i| !i.trim().is_empty())
+                || s.action != k.action.clone().filter(|a| !a.trim().is_empty())
+                || category.is_some_and(|c| c != remediation_category(&model))
             {
                 return None;
             }
@@ -813,13 +876,7 @@ pub fn validate(v: Value) -> Vec<Finding> {
     let mut out = Vec::new();
     let results = match version(&v) {
         Some("2.0") => {
-            for e in strict_2_0().iter_errors(&v) {
-                out.push(Finding {
-                    test: "schema".to_string(),
-                    pointer: e.instance_path().to_string(),
-                    message: e.to_string(),
-                });
-            }
+            out.extend(validate_schema(&v));
             let doc = csaf_rs::csaf2_0::loader::load_document(v);
             doc.map(|d| {
                 unparsed(&d, &mut out);
@@ -868,6 +925,18 @@ pub fn validate(v: Value) -> Vec<Finding> {
         }),
     }
     out
+}
+
+/// The strict-schema findings alone (what [`validate`] reports under `schema` for CSAF 2.0).
+pub fn validate_schema(v: &Value) -> Vec<Finding> {
+    strict_2_0()
+        .iter_errors(v)
+        .map(|e| Finding {
+            test: "schema".to_string(),
+            pointer: e.instance_path().to_string(),
+            message: e.to_string(),
+        })
+        .collect()
 }
 
 /// `csaf-rs` runs the mandatory tests on the document read into its CSAF types; a document
