@@ -5,11 +5,17 @@
 //! side with the official BSI validator library (`@secvisogram/csaf-validator-lib`) on the
 //! same files in the same run, with and without Node's start-up.
 //!
+//! craft's side runs with mimalloc, the allocator of the `craft` binary.
+//!
 //! Run: `cargo bench -p craft-triage --bench csaf` (figures in docs/BENCHMARKS.md). Reads
 //! `$PEERS/runs/cvebin-big10k.vex.csaf.json` (`PEERS` defaults to /tmp/craft-peers; made by
 //! ../shared/peers/make_inputs.sh), the corpora, and the library in `target/peers`.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
+
+/// The allocator the `craft` binary uses, so the figures are the CLI's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[path = "../../vulndb/benches/common/corpora.rs"]
 mod corpora;

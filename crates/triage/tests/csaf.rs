@@ -93,6 +93,14 @@ fn issue6_csaf_examples_are_valid_and_vex_examples_read() {
             "{}",
             f.display()
         );
+        // And as OpenVEX: valid (a tracking id that is no IRI goes under urn:craft:vex:)
+        // and read back the same.
+        let ov = openvex::write(&doc);
+        if let Some(v) = crate::vex::openvex_validator() {
+            let errs = crate::vex::errors(&v, &ov);
+            assert!(errs.is_empty(), "{}: {errs:#?}", f.display());
+        }
+        assert_eq!(openvex::read(&ov).expect("OpenVEX"), doc, "{}", f.display());
     }
     assert!(vex >= 10, "{vex} VEX examples");
 }
@@ -352,6 +360,20 @@ fn csaf_writer_mends_what_the_profile_refuses() {
     assert_eq!(back.statements[0].status, Status::NotAffected);
     assert_eq!(back.statements[1].status, Status::Affected);
     assert!(back.statements[0].products.is_empty() && back.statements[1].products.is_empty());
+    // Only `first_affected` (a foreign CSAF's list): also listed as known_affected (6.1.27.7)
+    // and read back as it was.
+    let clean = Product::new(Some("pkg:generic/acme-fw@1.0".into()), None, "fw");
+    let mut f = statement("CVE-2024-3333", &clean, Status::Affected);
+    f.extra
+        .insert("csaf:status".into(), "first_affected".into());
+    let d = Document::new("Acme", "2026-11-29T00:00:00Z", vec![f]);
+    let v = csaf::write(&d, &opts());
+    assert!(csaf::validate(v.clone()).is_empty());
+    assert_eq!(
+        v["vulnerabilities"][0]["product_status"]["known_affected"][0],
+        "pkg:generic/acme-fw@1.0"
+    );
+    assert_eq!(csaf::read(&v).expect("read"), d);
     let empty = Document::new("Acme", "2026-11-29T00:00:00Z", Vec::new());
     assert!(!csaf::validate(csaf::write(&empty, &opts())).is_empty());
 }

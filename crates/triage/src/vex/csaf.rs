@@ -74,12 +74,25 @@ impl Options {
 fn status_list(s: &Statement) -> &str {
     match s.extra.get("csaf:status").map(String::as_str) {
         Some(k) if status_of(k) == Some(s.status) => k,
-        _ => match s.status {
-            Status::Affected => "known_affected",
-            Status::NotAffected => "known_not_affected",
-            Status::UnderInvestigation => "under_investigation",
-            Status::Fixed => "fixed",
-        },
+        _ => base_list(s.status),
+    }
+}
+
+/// The four lists the VEX profile knows (6.1.27.7).
+const BASE: [&str; 4] = [
+    "known_affected",
+    "known_not_affected",
+    "under_investigation",
+    "fixed",
+];
+
+/// The base list of a status.
+fn base_list(s: Status) -> &'static str {
+    match s {
+        Status::Affected => "known_affected",
+        Status::NotAffected => "known_not_affected",
+        Status::UnderInvestigation => "under_investigation",
+        Status::Fixed => "fixed",
     }
 }
 
@@ -470,6 +483,22 @@ fn vulnerability(id: &str, statements: &[(usize, &Statement)], tree: &mut Tree) 
         "text": serde_json::to_string(&kept).unwrap_or_default()
     }));
     v.insert("notes".into(), Value::Array(notes));
+    // The profile wants one of the four base lists (6.1.27.7); products only under
+    // `first_affected` and the like are listed under their base list as well.
+    if !BASE.iter().any(|b| status.contains_key(b)) {
+        let extra: Vec<(&str, Vec<String>)> = status
+            .iter()
+            .filter_map(|(l, ids)| Some((base_list(status_of(l)?), ids.clone())))
+            .collect();
+        for (b, ids) in extra {
+            let list = status.entry(b).or_default();
+            for p in ids {
+                if !list.contains(&p) {
+                    list.push(p);
+                }
+            }
+        }
+    }
     v.insert("product_status".into(), json!(status));
     if !flags.is_empty() {
         v.insert("flags".into(), Value::Array(flags));
@@ -680,8 +709,27 @@ fn read_vulnerability(
     // What the document says about each product, in document order.
     let mut said: Vec<(String, Said)> = Vec::new();
     let status = vu.get("product_status");
+    // A product under a specific list (`first_affected`…) and its base list too is read
+    // once, under the specific one.
+    let specific: BTreeSet<(String, Status)> = LISTS
+        .iter()
+        .filter(|l| !BASE.contains(l))
+        .flat_map(|l| {
+            let st = status_of(l);
+            status
+                .map(|s| strings(s, l))
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(move |p| Some((p, st?)))
+        })
+        .collect();
     for list in LISTS {
         for p in status.map(|s| strings(s, list)).unwrap_or_default() {
+            if BASE.contains(&list)
+                && status_of(list).is_some_and(|st| specific.contains(&(p.clone(), st)))
+            {
+                continue;
+            }
             let flag = flags.iter().find(|(_, c)| c.contains(&p)).map(|(f, _)| *f);
             let justification = match flag.and_then(|f| text(f, "label")) {
                 Some(l) => Some(Justification::from_name(&l).ok_or_else(|| {

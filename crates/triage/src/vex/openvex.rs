@@ -18,10 +18,14 @@ pub fn write(doc: &Document) -> Value {
     d.insert("@context".into(), json!(CONTEXT));
     d.insert(
         "@id".into(),
-        json!(doc
-            .id
-            .clone()
-            .unwrap_or_else(|| "urn:craft:vex:unidentified".into())),
+        json!(doc.id.as_deref().map_or_else(
+            || UNIDENTIFIED.to_string(),
+            |id| if id == UNIDENTIFIED {
+                id.to_string()
+            } else {
+                iri_under(DOC, id)
+            }
+        )),
     );
     d.insert(
         "author".into(),
@@ -133,7 +137,13 @@ pub fn read(v: &Value) -> Result<Document, VexError> {
         statements.push(read_statement(st, &format!("/statements/{i}"))?);
     }
     Ok(Document {
-        id: s("@id"),
+        id: s("@id").map(|i| {
+            if i == UNIDENTIFIED {
+                i
+            } else {
+                from_iri_under(DOC, &i)
+            }
+        }),
         author: s("author"),
         timestamp: s("timestamp"),
         statements,
@@ -248,16 +258,32 @@ const REF: &str = "urn:craft:component:";
 /// An identifier as an IRI: purls, CPEs, URNs and URLs as they are; a bare SBOM reference
 /// under [`REF`], percent-encoded where an IRI may not hold the character.
 fn iri(id: &str) -> String {
+    iri_under(REF, id)
+}
+
+/// Where a document id that is no IRI (a CSAF tracking id such as `ACME-VEX-2024-01`) goes.
+const DOC: &str = "urn:craft:vex:";
+
+/// The `@id` of a document without one.
+const UNIDENTIFIED: &str = "urn:craft:vex:unidentified";
+
+/// `id` itself when it is an IRI, else `id` under `prefix`, percent-encoded where an IRI may
+/// not hold the character.
+fn iri_under(prefix: &str, id: &str) -> String {
     let scheme = id.split_once(':').is_some_and(|(s, _)| {
         !s.is_empty()
             && s.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
             && s.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
     });
-    if scheme && !id.contains(|c: char| c.is_whitespace() || "<>\"{}|\\^`".contains(c)) {
+    // An id already under `prefix` is put under it once more, so reading gives it back.
+    if scheme
+        && !id.starts_with(prefix)
+        && !id.contains(|c: char| c.is_whitespace() || "<>\"{}|\\^`".contains(c))
+    {
         return id.to_string();
     }
-    let mut out = String::from(REF);
+    let mut out = String::from(prefix);
     for c in id.chars() {
         if c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/".contains(c) || !c.is_ascii() {
             out.push(c);
@@ -273,7 +299,12 @@ fn iri(id: &str) -> String {
 
 /// The identifier an IRI written by [`iri`] stands for.
 fn from_iri(iri: &str) -> String {
-    let Some(rest) = iri.strip_prefix(REF) else {
+    from_iri_under(REF, iri)
+}
+
+/// The identifier an IRI written by [`iri_under`] with `prefix` stands for.
+fn from_iri_under(prefix: &str, iri: &str) -> String {
+    let Some(rest) = iri.strip_prefix(prefix) else {
         return iri.to_string();
     };
     let bytes = rest.as_bytes();
