@@ -244,6 +244,7 @@ fn human(r: &CheckReport, top: usize) {
         "P4",
         "KEV",
         "undecided",
+        "by rules",
         "since last run",
     ]);
     for rel in &r.releases {
@@ -263,6 +264,7 @@ fn human(r: &CheckReport, top: usize) {
             count(rel, "P4"),
             rel.kev.to_string(),
             rel.unknown.to_string(),
+            rel.dismissed_by_rules.to_string(),
             rel.since_last_run.as_ref().map_or_else(
                 || "-".to_string(),
                 |d| {
@@ -294,8 +296,29 @@ fn human(r: &CheckReport, top: usize) {
         let affected: Vec<_> = rel
             .findings
             .iter()
-            .filter(|f| f.finding.status == craft_scan::FindingStatus::Affected)
+            .filter(|f| f.finding.status == craft_scan::FindingStatus::Affected && !f.dismissed())
             .collect();
+        let dismissed: Vec<_> = rel.findings.iter().filter(|f| f.dismissed()).collect();
+        if !dismissed.is_empty() {
+            println!();
+            println!(
+                "{} {}: {} findings decided by triage.toml",
+                "release".bold(),
+                rel.version.bold(),
+                dismissed.len()
+            );
+            for f in dismissed.iter().take(top) {
+                if let Some(d) = &f.triage {
+                    println!(
+                        "  {} in {}: {} — {}",
+                        f.finding.id,
+                        f.finding.component_name,
+                        d.status.name(),
+                        d.reason
+                    );
+                }
+            }
+        }
         if affected.is_empty() {
             continue;
         }

@@ -338,3 +338,101 @@ fn a_bad_product_directory_is_an_error_with_its_location() {
         .code(2)
         .stderr(predicates::str::contains("no vulnerability database"));
 }
+
+/// The product's `triage.toml`: a rule decides a finding with its reason cited, a dismissed
+/// finding counts neither as affected nor against the policy, a rule of another status
+/// records a decision without dismissing, an expired rule decides nothing and fails the
+/// check, and a rule without a reason is refused with its place.
+#[test]
+fn issue6_triage_rules_decide_findings_and_expire() {
+    let (_tmp, dir) = example();
+    let before = check_json(&dir, 1);
+    let r = release(&before, "2.1.0");
+    assert_eq!(
+        (r["kev"].as_u64(), r["dismissed_by_rules"].as_u64()),
+        (Some(2), Some(0))
+    );
+    let untriaged = r["untriaged"].as_u64().unwrap();
+    assert_eq!(before["policy"]["failing"], 4);
+    std::fs::write(
+        dir.join("triage.toml"),
+        r#"# The gateway's own triage rules.
+[[rule]]
+id = "no-ipv6-routing"
+reason = "CONFIG_IPV6 is not set in the shipped kernel .config (board/agw-200/linux.config:812)."
+justification = "vulnerable_code_not_present"
+vulnerabilities = ["CVE-2024-36971"]
+components = ["linux"]
+
+[[rule]]
+id = "webui-dos"
+reason = "The web UI listens on the service port only; DoS findings are fixed in the 2.2 release."
+status = "affected"
+cwes = ["CWE-1333", "CWE-405"]
+
+[[rule]]
+id = "old-waiver"
+reason = "Waived for the 2019 pilot."
+justification = "inline_mitigations_already_exist"
+components = ["curl"]
+expires = "2020-01-01"
+"#,
+    )
+    .unwrap();
+    let v = check_json(&dir, 1);
+    let r = release(&v, "2.1.0");
+    assert_eq!(r["dismissed_by_rules"], 1);
+    assert_eq!(r["kev"], 1, "the dismissed KEV finding no longer counts");
+    assert_eq!(r["untriaged"].as_u64().unwrap(), untriaged - 3);
+    let f = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "CVE-2024-36971")
+        .unwrap();
+    assert_eq!(f["triage"]["status"], "not_affected");
+    assert_eq!(f["triage"]["justification"], "vulnerable_code_not_present");
+    assert_eq!(f["triage"]["layer"], "rule");
+    assert!(f["triage"]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("`no-ipv6-routing`: CONFIG_IPV6"));
+    let dos: Vec<&Value> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["triage"]["status"] == "affected")
+        .collect();
+    assert_eq!(dos.len(), 2, "{dos:#?}");
+    // The expired waiver decides nothing (curl stays untriaged) and fails the check.
+    let curl = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["component_name"] == "curl")
+        .unwrap();
+    assert!(curl.get("triage").is_none());
+    assert_eq!(
+        v["policy"]["failing"], 2,
+        "the two releases' dismissed KEV finding"
+    );
+    let expired: Vec<&Value> = v["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["code"] == "triage-rule-expired")
+        .collect();
+    assert_eq!(expired.len(), 1);
+    assert_eq!(expired[0]["severity"], "error");
+    assert!(expired[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("`old-waiver`"));
+    // A rule without a reason: refused with the file and line, exit 2.
+    std::fs::write(
+        dir.join("triage.toml"),
+        "[[rule]]\nid = \"x\"\nreason = \"\"\njustification = \"vulnerable_code_not_present\"\ncomponents = [\"linux\"]\n",
+    )
+    .unwrap();
+    refused(&dir, &["triage.toml:1:1", "needs a `reason`"]);
+}

@@ -4,8 +4,10 @@
 //! with one [`Matcher`] (its caches serve every release), and their findings combined: a
 //! vulnerability in the same component name and version found through two SBOMs of one
 //! release counts once. Against the previous run's report (the product's state), each
-//! release lists what is new, fixed and changed. Then the gaps ([`crate::gaps`]): what the
-//! CRA asks that the product directory does not yet show.
+//! release lists what is new, fixed and changed. The product's `triage.toml` rules decide
+//! findings (a finding a rule marks `not_affected` or `fixed` counts neither as affected nor
+//! against the policy, and cites the rule). Then the gaps ([`crate::gaps`]): what the CRA
+//! asks that the product directory does not yet show (an expired rule is an error).
 
 use crate::date::Date;
 use crate::gaps::{self, Gap};
@@ -14,6 +16,8 @@ use craft_sbom::check::{CheckOptions, RuleSet};
 use craft_sbom::{read_path, ReadOptions, Severity};
 use craft_scan::delta::{Delta, Previous};
 use craft_scan::{FailOn, Finding, FindingStatus, Matcher};
+use craft_triage::rules::Subject;
+use craft_triage::{Decision, Status};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -96,6 +100,10 @@ pub struct ReleaseReport {
     pub unknown: usize,
     /// (component, vulnerability) pairs named by a record but cleared by its range.
     pub not_affected: usize,
+    /// Findings a `triage.toml` rule decided `not_affected` or `fixed` (not counted above).
+    pub dismissed_by_rules: usize,
+    /// Affected findings no rule decided.
+    pub untriaged: usize,
     /// Every finding, worst first, each once.
     pub findings: Vec<ReleaseFinding>,
     /// Since the previous run (absent on the first run, or for a release new since).
@@ -110,6 +118,19 @@ pub struct ReleaseFinding {
     /// The finding.
     #[serde(flatten)]
     pub finding: Finding,
+    /// The decision of the product's `triage.toml`, when a rule matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub triage: Option<Decision>,
+}
+
+impl ReleaseFinding {
+    /// Whether a rule decided the finding does not (or no longer) affect the product: it
+    /// then counts neither as affected nor against the policy.
+    pub fn dismissed(&self) -> bool {
+        self.triage
+            .as_ref()
+            .is_some_and(|d| matches!(d.status, Status::NotAffected | Status::Fixed))
+    }
 }
 
 /// One SBOM of a release: read and checked, or why not.
@@ -180,7 +201,7 @@ pub fn check(
         .iter()
         .filter(|r| r.supported)
         .flat_map(|r| &r.findings)
-        .filter(|f| FailOn::any_hit(&fail_on, &f.finding))
+        .filter(|f| !f.dismissed() && FailOn::any_hit(&fail_on, &f.finding))
         .count();
     let gaps = gaps::gaps(product, &releases, ctx);
     // An unreadable SBOM is an error gap (`sbom-unreadable`), like a known-exploited finding.
@@ -234,6 +255,8 @@ fn check_release(
         kev: 0,
         unknown: 0,
         not_affected: 0,
+        dismissed_by_rules: 0,
+        untriaged: 0,
         findings: Vec::new(),
         since_last_run: None,
     };
@@ -303,6 +326,7 @@ fn check_release(
             let found = ReleaseFinding {
                 sbom: name.clone(),
                 finding: f,
+                triage: None,
             };
             match seen.get(&key) {
                 None => {
@@ -327,11 +351,32 @@ fn check_release(
             .cmp(&(b.status != FindingStatus::Affected, b.priority.rank, &b.id))
             .then_with(|| a.component_name.cmp(&b.component_name))
     });
-    for f in &out.findings {
-        let f = &f.finding;
+    // The product's own rules, first match decides (an expired rule decides nothing).
+    if let Some(rules) = &product.rules {
+        let today = ctx.today.to_string();
+        for rf in &mut out.findings {
+            let f = &rf.finding;
+            let subject = Subject {
+                vulnerability: &f.id,
+                aliases: &f.aliases,
+                component: &f.component_name,
+                identity: &f.identity.key,
+                cwes: &f.cwes,
+                score: f.cvss_score(),
+            };
+            rf.triage = rules.decide(&subject, &today).map(|r| r.decision());
+        }
+    }
+    for rf in &out.findings {
+        if rf.dismissed() {
+            out.dismissed_by_rules += 1;
+            continue;
+        }
+        let f = &rf.finding;
         if f.status == FindingStatus::Affected {
             *out.affected.entry(f.priority.label).or_default() += 1;
             out.kev += usize::from(f.kev.is_some());
+            out.untriaged += usize::from(rf.triage.is_none());
         } else {
             out.unknown += 1;
         }

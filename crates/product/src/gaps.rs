@@ -44,6 +44,8 @@ pub enum GapCode {
     RiskAssessmentMissing,
     /// `requirements-evidence-missing`.
     RequirementsEvidenceMissing,
+    /// `triage-rule-expired`.
+    TriageRuleExpired,
 }
 
 impl GapCode {
@@ -182,6 +184,14 @@ pub const CATALOGUE: &[GapKind] = &[
         next: "per Annex I item: applicable or not, and the evidence, in requirements.toml \
                (craft requirements: to come)",
     },
+    GapKind {
+        code: "triage-rule-expired",
+        id: GapCode::TriageRuleExpired,
+        severity: Severity::Error,
+        reference: "Annex I Part II (1)-(2)",
+        next: "review the rule: renew its `expires` with a fresh reason, or delete it so its \
+               findings are handled again",
+    },
 ];
 
 /// A gap found in a product.
@@ -286,7 +296,6 @@ pub fn gaps(product: &ProductDir, releases: &[ReleaseReport], ctx: &CheckContext
         if !r.supported {
             continue;
         }
-        let affected = r.affected.values().sum::<usize>();
         if r.kev > 0 {
             out.push(gap(
                 GapCode::KnownExploited,
@@ -302,6 +311,7 @@ pub fn gaps(product: &ProductDir, releases: &[ReleaseReport], ctx: &CheckContext
             .iter()
             .filter(|f| {
                 f.finding.status == craft_scan::FindingStatus::Affected
+                    && !f.dismissed()
                     && f.finding.kev.is_none()
                     && f.finding.cvss_score().is_some_and(|s| s >= 9.0)
             })
@@ -338,13 +348,31 @@ pub fn gaps(product: &ProductDir, releases: &[ReleaseReport], ctx: &CheckContext
                 ),
             ));
         }
-        if affected > 0 && !product.dir.join("triage.toml").exists() {
+        if r.untriaged > 0 {
             out.push(gap(
                 GapCode::FindingsUntriaged,
                 v,
                 format!(
                     "{} no recorded decision",
-                    count(affected, "affected finding has", "affected findings have")
+                    count(
+                        r.untriaged,
+                        "affected finding has",
+                        "affected findings have"
+                    )
+                ),
+            ));
+        }
+    }
+    if let Some(rules) = &product.rules {
+        for (line, rule) in rules.expired(&ctx.today.to_string()) {
+            out.push(gap(
+                GapCode::TriageRuleExpired,
+                None,
+                format!(
+                    "rule `{}` ({}:{line}) expired on {}: it decides nothing any more",
+                    rule.id,
+                    rules.file,
+                    rule.expires.as_deref().unwrap_or("?")
                 ),
             ));
         }
@@ -420,6 +448,7 @@ mod tests {
         let product = ProductDir {
             dir: PathBuf::from("/nonexistent"),
             manifest: parse(&text, Path::new("craft.toml")).unwrap(),
+            rules: None,
         };
         let ctx = CheckContext {
             today: Date::parse("2026-11-28").unwrap(),

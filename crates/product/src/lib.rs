@@ -42,4 +42,7 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// `triage.toml` is not valid.
+    #[error(transparent)]
+    Rules(#[from] craft_triage::rules::RulesError),
 }

@@ -124,6 +124,8 @@ pub struct ProductDir {
     pub dir: PathBuf,
     /// Its `craft.toml`.
     pub manifest: Manifest,
+    /// Its `triage.toml`, when it has one.
+    pub rules: Option<craft_triage::rules::Rules>,
 }
 
 impl ProductDir {
@@ -156,7 +158,12 @@ impl ProductDir {
         }
         let text = fs_err::read_to_string(&file).map_err(io)?;
         let manifest = parse(&text, &file)?;
-        Ok(ProductDir { dir, manifest })
+        let rules = read_rules(&dir.join(RULES_FILE))?;
+        Ok(ProductDir {
+            dir,
+            manifest,
+            rules,
+        })
     }
 
     /// The path of a file the manifest names (relative to the product directory).
@@ -178,6 +185,33 @@ impl ProductDir {
     pub fn state_dir(&self) -> PathBuf {
         self.dir.join(".craft")
     }
+}
+
+/// The product's triage rules, beside `craft.toml`.
+pub const RULES_FILE: &str = "triage.toml";
+
+/// Read and check `file` when it exists.
+fn read_rules(file: &Path) -> Result<Option<craft_triage::rules::Rules>, Error> {
+    if !file.exists() {
+        return Ok(None);
+    }
+    let io = |e: std::io::Error| Error::Io {
+        file: file.to_path_buf(),
+        source: e,
+    };
+    let len = fs_err::metadata(file).map_err(io)?.len();
+    if len > MAX_BYTES {
+        return Err(Error::Invalid {
+            file: file.to_path_buf(),
+            line: None,
+            message: format!("{len} bytes; a triage.toml is at most {MAX_BYTES}"),
+        });
+    }
+    let text = fs_err::read_to_string(file).map_err(io)?;
+    Ok(Some(craft_triage::rules::Rules::parse(
+        &text,
+        &file.display().to_string(),
+    )?))
 }
 
 /// Parse and check the text of a `craft.toml` read from `file`.

@@ -4,12 +4,14 @@
 //! `not_affected` one of the five justifications).
 //!
 //! Triage works in layers, each a module: [`kernel`] (the kernel's architecture and its
-//! configuration's compiled files). [`vex`] writes the decisions as VEX documents. A finding no layer can decide stays
+//! configuration's compiled files), [`rules`] (the product's own `triage.toml`). [`vex`]
+//! writes the decisions as VEX documents. A finding no layer can decide stays
 //! `under_investigation` — never silently dropped, never guessed `not_affected`.
 
 #![warn(missing_docs)]
 
 pub mod kernel;
+pub mod rules;
 pub mod vex;
 
 use serde::Serialize;
@@ -111,6 +113,8 @@ pub enum Layer {
     Compiled,
     /// The data is insufficient (no files named, a file craft cannot place).
     Insufficient,
+    /// A rule of the product's `triage.toml` decided (its id and reason are cited).
+    Rule,
 }
 
 impl Layer {
@@ -122,6 +126,7 @@ impl Layer {
             Layer::KernelConfig => "kernel-config",
             Layer::Compiled => "compiled",
             Layer::Insufficient => "insufficient-data",
+            Layer::Rule => "rule",
         }
     }
 }

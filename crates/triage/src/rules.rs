@@ -1,0 +1,415 @@
+//! The product's own triage rules (`triage.toml` in the product directory).
+//!
+//! ```toml
+//! [[rule]]
+//! id = "no-bluetooth-radio"
+//! reason = "The AGW-200 has no Bluetooth radio; bluez is in the image for the CLI tools only."
+//! status = "not_affected"                      # the default
+//! justification = "vulnerable_code_not_in_execute_path"
+//! expires = "2027-06-30"                       # optional; once passed, `craft check` fails
+//! components = ["bluez", "pkg:deb/debian/bluez*"]
+//! vulnerabilities = ["CVE-2024-*"]
+//! ```
+//!
+//! A rule matches a finding when every condition it states holds: `vulnerabilities` (the id
+//! or an alias; `*` globs), `components` (the component's name or the identity that matched,
+//! a purl or CPE; `*` globs), `cwes`, `max_severity` (the finding's CVSS severity is at most
+//! this; a finding without a score never matches it). A rule must state at least one
+//! condition and a `reason`; a `not_affected` rule needs a justification. The first rule
+//! that matches decides; a rule past its `expires` date decides nothing and is reported.
+
+use crate::{Decision, Justification, Layer, Status};
+use serde::Deserialize;
+use std::collections::BTreeSet;
+
+/// Why `triage.toml` cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}:{column}: {message}")]
+pub struct RulesError {
+    /// The file.
+    pub file: String,
+    /// Line (1-based; 0 when the place is the whole file).
+    pub line: usize,
+    /// Column (1-based).
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// One rule, as written.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Its id (unique in the file), cited by every decision it makes.
+    pub id: String,
+    /// Why the rule holds: the evidence, in words an auditor can check.
+    pub reason: String,
+    /// The status it decides (`not_affected` by default).
+    #[serde(default = "not_affected")]
+    pub status: String,
+    /// For `not_affected`: one of the five VEX justifications.
+    #[serde(default)]
+    pub justification: Option<String>,
+    /// The last day the rule holds (`YYYY-MM-DD`); after it, it decides nothing.
+    #[serde(default)]
+    pub expires: Option<String>,
+    /// Vulnerability ids or aliases (`*` globs).
+    #[serde(default)]
+    pub vulnerabilities: Vec<String>,
+    /// Component names, purls or CPEs (`*` globs).
+    #[serde(default)]
+    pub components: Vec<String>,
+    /// CWE ids (`CWE-79`).
+    #[serde(default)]
+    pub cwes: Vec<String>,
+    /// The highest CVSS severity the rule covers (`none`, `low`, `medium`, `high`,
+    /// `critical`).
+    #[serde(default)]
+    pub max_severity: Option<String>,
+}
+
+fn not_affected() -> String {
+    "not_affected".to_string()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    rule: Vec<toml::Spanned<Rule>>,
+}
+
+/// A checked rule set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rules {
+    /// The rules, in file order, each with the line it starts on.
+    pub rules: Vec<(usize, Rule)>,
+    /// The file they came from.
+    pub file: String,
+}
+
+/// What a rule is asked about: one finding.
+#[derive(Debug, Clone, Copy)]
+pub struct Subject<'a> {
+    /// The vulnerability id.
+    pub vulnerability: &'a str,
+    /// Its aliases.
+    pub aliases: &'a [String],
+    /// The component's name.
+    pub component: &'a str,
+    /// The identity that matched (purl, CPE or name key).
+    pub identity: &'a str,
+    /// CWE ids.
+    pub cwes: &'a [String],
+    /// The highest CVSS base score, if any.
+    pub score: Option<f64>,
+}
+
+const SEVERITIES: [&str; 5] = ["none", "low", "medium", "high", "critical"];
+
+/// The CVSS v3/v4 qualitative severity of a base score, as its rank in [`SEVERITIES`].
+fn severity_rank(score: f64) -> usize {
+    match score {
+        s if s <= 0.0 => 0,
+        s if s < 4.0 => 1,
+        s if s < 7.0 => 2,
+        s if s < 9.0 => 3,
+        _ => 4,
+    }
+}
+
+/// Whether `text` matches `pattern`, where `*` stands for any run of characters; case
+/// sensitive, as ids and purls are.
+fn glob(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !text.starts_with(first) || text.len() < first.len() + last.len() || !text.ends_with(last) {
+        return false;
+    }
+    let mut rest = &text[first.len()..text.len() - last.len()];
+    for p in &parts[1..parts.len() - 1] {
+        match rest.find(p) {
+            Some(i) => rest = &rest[i + p.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Whether `d` is a real calendar date written `YYYY-MM-DD`.
+fn is_date(d: &str) -> bool {
+    let b = d.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| d.get(r).and_then(|s| s.parse::<u32>().ok());
+    let (Some(y), Some(m), Some(day)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+        && d.bytes()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+impl Rule {
+    /// Whether every condition the rule states holds for `s`.
+    pub fn matches(&self, s: &Subject<'_>) -> bool {
+        let any = |pats: &[String], texts: &mut dyn Iterator<Item = &str>| {
+            let texts: Vec<&str> = texts.collect();
+            pats.iter().any(|p| texts.iter().any(|t| glob(p, t)))
+        };
+        (self.vulnerabilities.is_empty()
+            || any(
+                &self.vulnerabilities,
+                &mut std::iter::once(s.vulnerability).chain(s.aliases.iter().map(String::as_str)),
+            ))
+            && (self.components.is_empty()
+                || any(&self.components, &mut [s.component, s.identity].into_iter()))
+            && (self.cwes.is_empty() || self.cwes.iter().any(|c| s.cwes.contains(c)))
+            && self.max_severity.as_deref().is_none_or(|m| {
+                let max = SEVERITIES.iter().position(|x| *x == m).unwrap_or(0);
+                s.score.is_some_and(|sc| severity_rank(sc) <= max)
+            })
+    }
+
+    /// Whether the rule is past its last day on `today` (`YYYY-MM-DD`).
+    pub fn expired(&self, today: &str) -> bool {
+        self.expires.as_deref().is_some_and(|e| e < today)
+    }
+
+    /// The decision the rule makes.
+    pub fn decision(&self) -> Decision {
+        let status = Status::from_name(&self.status).unwrap_or(Status::UnderInvestigation);
+        Decision {
+            status,
+            justification: self
+                .justification
+                .as_deref()
+                .and_then(Justification::from_name),
+            layer: Layer::Rule,
+            reason: format!("triage.toml rule `{}`: {}", self.id, self.reason),
+            files: Vec::new(),
+        }
+    }
+}
+
+impl Rules {
+    /// Read and check `triage.toml` text; `file` names it in errors.
+    pub fn parse(text: &str, file: &str) -> Result<Rules, RulesError> {
+        let line_col = |offset: usize| {
+            let before = &text[..offset.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            (line, column)
+        };
+        let err = |offset: Option<usize>, message: String| {
+            let (line, column) = offset.map_or((0, 0), line_col);
+            RulesError {
+                file: file.to_string(),
+                line,
+                column,
+                message,
+            }
+        };
+        let parsed: File = toml::from_str(text)
+            .map_err(|e| err(e.span().map(|s| s.start), e.message().to_string()))?;
+        let mut ids = BTreeSet::new();
+        let mut rules = Vec::new();
+        for spanned in parsed.rule {
+            let at = Some(spanned.span().start);
+            let (line, _) = line_col(spanned.span().start);
+            let r = spanned.into_inner();
+            let bad = |m: String| err(at, format!("rule `{}`: {m}", r.id));
+            if r.id.trim().is_empty() {
+                return Err(err(at, "a rule needs an `id`".into()));
+            }
+            if !ids.insert(r.id.clone()) {
+                return Err(bad("the id is used twice".into()));
+            }
+            if r.reason.trim().is_empty() {
+                return Err(bad(
+                    "a rule needs a `reason`: the evidence an auditor can check".into(),
+                ));
+            }
+            let Some(status) = Status::from_name(&r.status) else {
+                return Err(bad(format!(
+                    "unknown status `{}` (not_affected, affected, under_investigation, fixed)",
+                    r.status
+                )));
+            };
+            match (&r.justification, status) {
+                (Some(j), _) if Justification::from_name(j).is_none() => {
+                    return Err(bad(format!("unknown justification `{j}` (component_not_present, vulnerable_code_not_present, vulnerable_code_not_in_execute_path, vulnerable_code_cannot_be_controlled_by_adversary, inline_mitigations_already_exist)")));
+                }
+                (None, Status::NotAffected) => {
+                    return Err(bad("a `not_affected` rule needs a `justification`".into()));
+                }
+                (Some(_), s) if s != Status::NotAffected => {
+                    return Err(bad("only a `not_affected` rule has a justification".into()));
+                }
+                _ => {}
+            }
+            if let Some(e) = r.expires.as_deref().filter(|e| !is_date(e)) {
+                return Err(bad(format!(
+                    "`expires = \"{e}\"` is not a date (YYYY-MM-DD)"
+                )));
+            }
+            if let Some(m) = r
+                .max_severity
+                .as_deref()
+                .filter(|m| !SEVERITIES.contains(m))
+            {
+                return Err(bad(format!(
+                    "unknown severity `{m}` (none, low, medium, high, critical)"
+                )));
+            }
+            if r.vulnerabilities.is_empty()
+                && r.components.is_empty()
+                && r.cwes.is_empty()
+                && r.max_severity.is_none()
+            {
+                return Err(bad(
+                    "a rule needs a condition (vulnerabilities, components, cwes, max_severity); one without would decide every finding".into(),
+                ));
+            }
+            rules.push((line, r));
+        }
+        Ok(Rules {
+            rules,
+            file: file.to_string(),
+        })
+    }
+
+    /// The first rule in force on `today` that matches `s`.
+    pub fn decide(&self, s: &Subject<'_>, today: &str) -> Option<&Rule> {
+        self.rules
+            .iter()
+            .map(|(_, r)| r)
+            .find(|r| !r.expired(today) && r.matches(s))
+    }
+
+    /// The rules past their last day on `today`, with their lines.
+    pub fn expired(&self, today: &str) -> Vec<(usize, &Rule)> {
+        self.rules
+            .iter()
+            .filter(|(_, r)| r.expired(today))
+            .map(|(l, r)| (*l, r))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subject<'a>(v: &'a str, c: &'a str, cwes: &'a [String], score: Option<f64>) -> Subject<'a> {
+        Subject {
+            vulnerability: v,
+            aliases: &[],
+            component: c,
+            identity: c,
+            cwes,
+            score,
+        }
+    }
+
+    const GOOD: &str = r#"
+[[rule]]
+id = "no-bluetooth"
+reason = "No Bluetooth radio on the board."
+justification = "vulnerable_code_not_in_execute_path"
+components = ["bluez", "pkg:deb/debian/bluez*"]
+expires = "2027-06-30"
+
+[[rule]]
+id = "low-web"
+reason = "The web UI is reachable only from the service port."
+status = "under_investigation"
+cwes = ["CWE-79"]
+max_severity = "medium"
+"#;
+
+    #[test]
+    fn rules_match_on_every_stated_condition() {
+        let r = Rules::parse(GOOD, "triage.toml").expect("parse");
+        assert_eq!(r.rules[0].0, 2);
+        assert_eq!(r.rules[1].0, 9);
+        let mut libs = subject("CVE-2024-1", "bluez-libs", &[], None);
+        libs.identity = "pkg:deb/debian/bluez-libs";
+        assert!(r.decide(&libs, "2026-11-29").is_some());
+        let mut other = subject("CVE-2024-1", "bluez-libs", &[], None);
+        other.identity = "pkg:deb/debian/libbluetooth";
+        assert!(r.decide(&other, "2026-11-29").is_none());
+        let xss = vec!["CWE-79".to_string()];
+        let s = subject("CVE-2024-1", "bluez", &[], None);
+        let d = r.decide(&s, "2026-11-29").expect("decided").decision();
+        assert_eq!(d.status, Status::NotAffected);
+        assert!(d.reason.contains("`no-bluetooth`") && d.reason.contains("radio"));
+        // By its identity too; and no longer once expired.
+        let mut s = subject("CVE-2024-1", "libbluetooth3", &[], None);
+        s.identity = "pkg:deb/debian/bluez";
+        assert!(r.decide(&s, "2027-06-30").is_some());
+        assert!(r.decide(&s, "2027-07-01").is_none());
+        assert_eq!(r.expired("2027-07-01").len(), 1);
+        // CWE and severity both needed; no score never matches a severity bound.
+        let s = subject("CVE-2024-2", "web", &xss, Some(6.1));
+        assert_eq!(
+            r.decide(&s, "2026-11-29").map(|r| r.id.as_str()),
+            Some("low-web")
+        );
+        assert!(r
+            .decide(&subject("CVE-2024-2", "web", &xss, Some(7.5)), "2026-11-29")
+            .is_none());
+        assert!(r
+            .decide(&subject("CVE-2024-2", "web", &xss, None), "2026-11-29")
+            .is_none());
+        assert!(r
+            .decide(&subject("CVE-2024-2", "web", &[], Some(5.0)), "2026-11-29")
+            .is_none());
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob("CVE-2024-*", "CVE-2024-1234"));
+        assert!(!glob("CVE-2024-*", "CVE-2023-1234"));
+        assert!(glob("pkg:*/bluez*", "pkg:deb/debian/bluez"));
+        assert!(glob("*", ""));
+        assert!(!glob("a*a", "a"));
+        assert!(glob("a*b*c", "axxbyyc"));
+        assert!(!glob("a*b*c", "axxcyyb"));
+    }
+
+    #[test]
+    fn bad_rules_are_refused_with_their_place() {
+        let cases = [
+            ("[[rule]]\nid = \"a\"\nreason = \"\"\njustification = \"vulnerable_code_not_present\"\ncwes = [\"CWE-1\"]\n", "needs a `reason`"),
+            ("[[rule]]\nid = \"a\"\nreason = \"r\"\ncwes = [\"CWE-1\"]\n", "needs a `justification`"),
+            ("[[rule]]\nid = \"a\"\nreason = \"r\"\njustification = \"because\"\ncwes = [\"CWE-1\"]\n", "unknown justification"),
+            ("[[rule]]\nid = \"a\"\nreason = \"r\"\nstatus = \"affected\"\n", "needs a condition"),
+            ("[[rule]]\nid = \"a\"\nreason = \"r\"\nstatus = \"affected\"\ncwes = [\"CWE-1\"]\nexpires = \"2027-02-30\"\n", "not a date"),
+            ("[[rule]]\nid = \"a\"\nreason = \"r\"\nstatus = \"maybe\"\ncwes = [\"CWE-1\"]\n", "unknown status"),
+            ("[[rule]]\nid = \"a\"\nreason = \"r\"\nstatus = \"affected\"\ncwe = [\"CWE-1\"]\n", "unknown field"),
+            ("[[rule]]\nid = \"a\"\nreason = \"r\"\nstatus = \"affected\"\ncwes = [\"CWE-1\"]\n[[rule]]\nid = \"a\"\nreason = \"r\"\nstatus = \"affected\"\ncwes = [\"CWE-1\"]\n", "used twice"),
+            ("[[rule]\n", ""),
+        ];
+        for (text, want) in cases {
+            let e = Rules::parse(text, "p/triage.toml").expect_err(text);
+            assert!(e.message.contains(want), "{text}: {e}");
+            assert!(e.line >= 1, "{text}: {e}");
+            assert!(e.to_string().starts_with("p/triage.toml:"), "{e}");
+        }
+        assert!(is_date("2024-02-29") && !is_date("2023-02-29") && !is_date("2024-1-01"));
+    }
+}
