@@ -121,6 +121,9 @@ pub struct ReleaseFinding {
     /// The decision of the product's `triage.toml`, when a rule matched.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub triage: Option<Decision>,
+    /// The component's purls and CPEs as its SBOM states them (what rules match on).
+    #[serde(skip)]
+    pub ids: Vec<String>,
 }
 
 impl ReleaseFinding {
@@ -317,7 +320,13 @@ fn check_release(
                 .collect(),
             unreadable: None,
         });
+        let index = loaded.sbom.index_by_id();
         for f in report.findings {
+            let ids = index
+                .get(f.component.as_str())
+                .map(|&i| &loaded.sbom.components[i])
+                .map(|c| c.purls.iter().chain(&c.cpes).cloned().collect())
+                .unwrap_or_default();
             let key = (
                 f.id.clone(),
                 f.component_name.clone(),
@@ -327,6 +336,7 @@ fn check_release(
                 sbom: name.clone(),
                 finding: f,
                 triage: None,
+                ids,
             };
             match seen.get(&key) {
                 None => {
@@ -360,7 +370,7 @@ fn check_release(
                 vulnerability: &f.id,
                 aliases: &f.aliases,
                 component: &f.component_name,
-                identity: &f.identity.key,
+                ids: &rf.ids,
                 cwes: &f.cwes,
                 score: f.cvss_score(),
             };

@@ -12,9 +12,10 @@
 //! ```
 //!
 //! A rule matches a finding when every condition it states holds: `vulnerabilities` (the id
-//! or an alias; `*` globs), `components` (the component's name or the identity that matched,
-//! a purl or CPE; `*` globs), `cwes`, `max_severity` (the finding's CVSS severity is at most
-//! this; a finding without a score never matches it). A rule must state at least one
+//! or an alias; `*` globs), `components` (the component's name, or a purl or CPE its SBOM
+//! states; `*` globs), `cwes` (`CWE-79`; `79` and `cwe-079` are read as `CWE-79`),
+//! `max_severity` (the finding's CVSS severity is at most this; a finding without a score
+//! never matches it). A pattern that is only `*` is refused: it would match everything. A rule must state at least one
 //! condition and a `reason`; a `not_affected` rule needs a justification. The first rule
 //! that matches decides; a rule past its `expires` date decides nothing and is reported.
 
@@ -50,13 +51,14 @@ pub struct Rule {
     /// For `not_affected`: one of the five VEX justifications.
     #[serde(default)]
     pub justification: Option<String>,
-    /// The last day the rule holds (`YYYY-MM-DD`); after it, it decides nothing.
-    #[serde(default)]
+    /// The last day the rule holds (`YYYY-MM-DD`, quoted or a TOML date); after it, it
+    /// decides nothing.
+    #[serde(default, deserialize_with = "date_or_string")]
     pub expires: Option<String>,
     /// Vulnerability ids or aliases (`*` globs).
     #[serde(default)]
     pub vulnerabilities: Vec<String>,
-    /// Component names, purls or CPEs (`*` globs).
+    /// Component names, or purls or CPEs as the SBOM states them (`*` globs).
     #[serde(default)]
     pub components: Vec<String>,
     /// CWE ids (`CWE-79`).
@@ -66,6 +68,31 @@ pub struct Rule {
     /// `critical`).
     #[serde(default)]
     pub max_severity: Option<String>,
+}
+
+/// A TOML date (`2027-06-30`) or a string, as text.
+fn date_or_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum DateLike {
+        Text(String),
+        Date(toml::value::Datetime),
+    }
+    Ok(Some(match DateLike::deserialize(d)? {
+        DateLike::Text(t) => t,
+        DateLike::Date(d) => d.to_string(),
+    }))
+}
+
+/// `CWE-<n>` from `CWE-79`, `cwe-079` or `79`.
+fn cwe(c: &str) -> Option<String> {
+    let t = c.trim();
+    let n = t
+        .get(..4)
+        .filter(|p| p.eq_ignore_ascii_case("cwe-"))
+        .map_or(t, |_| &t[4..]);
+    let n: u32 = n.parse().ok().filter(|n| *n > 0)?;
+    Some(format!("CWE-{n}"))
 }
 
 fn not_affected() -> String {
@@ -97,8 +124,8 @@ pub struct Subject<'a> {
     pub aliases: &'a [String],
     /// The component's name.
     pub component: &'a str,
-    /// The identity that matched (purl, CPE or name key).
-    pub identity: &'a str,
+    /// Its identifiers: the purls and CPEs its SBOM states.
+    pub ids: &'a [String],
     /// CWE ids.
     pub cwes: &'a [String],
     /// The highest CVSS base score, if any.
@@ -176,7 +203,10 @@ impl Rule {
                 &mut std::iter::once(s.vulnerability).chain(s.aliases.iter().map(String::as_str)),
             ))
             && (self.components.is_empty()
-                || any(&self.components, &mut [s.component, s.identity].into_iter()))
+                || any(
+                    &self.components,
+                    &mut std::iter::once(s.component).chain(s.ids.iter().map(String::as_str)),
+                ))
             && (self.cwes.is_empty() || self.cwes.iter().any(|c| s.cwes.contains(c)))
             && self.max_severity.as_deref().is_none_or(|m| {
                 let max = SEVERITIES.iter().position(|x| *x == m).unwrap_or(0);
@@ -209,7 +239,7 @@ impl Rules {
     /// Read and check `triage.toml` text; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> Result<Rules, RulesError> {
         let line_col = |offset: usize| {
-            let before = &text[..offset.min(text.len())];
+            let before = text.get(..offset).unwrap_or(text);
             let line = before.matches('\n').count() + 1;
             let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
             (line, column)
@@ -230,8 +260,22 @@ impl Rules {
         for spanned in parsed.rule {
             let at = Some(spanned.span().start);
             let (line, _) = line_col(spanned.span().start);
-            let r = spanned.into_inner();
+            let mut r = spanned.into_inner();
             let bad = |m: String| err(at, format!("rule `{}`: {m}", r.id));
+            let mut cwes = Vec::new();
+            for c in &r.cwes {
+                cwes.push(cwe(c).ok_or_else(|| bad(format!("`{c}` is not a CWE id (CWE-79)")))?);
+            }
+            if let Some(p) = r
+                .vulnerabilities
+                .iter()
+                .chain(&r.components)
+                .find(|p| p.chars().all(|c| c == '*'))
+            {
+                return Err(bad(format!(
+                    "the pattern `{p}` matches everything; name what the rule is about"
+                )));
+            }
             if r.id.trim().is_empty() {
                 return Err(err(at, "a rule needs an `id`".into()));
             }
@@ -284,6 +328,7 @@ impl Rules {
                     "a rule needs a condition (vulnerabilities, components, cwes, max_severity); one without would decide every finding".into(),
                 ));
             }
+            r.cwes = cwes;
             rules.push((line, r));
         }
         Ok(Rules {
@@ -319,7 +364,7 @@ mod tests {
             vulnerability: v,
             aliases: &[],
             component: c,
-            identity: c,
+            ids: &[],
             cwes,
             score,
         }
@@ -339,6 +384,13 @@ reason = "The web UI is reachable only from the service port."
 status = "under_investigation"
 cwes = ["CWE-79"]
 max_severity = "medium"
+
+[[rule]]
+id = "dated"
+reason = "A TOML date and a CWE written loosely."
+status = "affected"
+cwes = ["cwe-0416", "121"]
+expires = 2027-01-31
 "#;
 
     #[test]
@@ -346,11 +398,13 @@ max_severity = "medium"
         let r = Rules::parse(GOOD, "triage.toml").expect("parse");
         assert_eq!(r.rules[0].0, 2);
         assert_eq!(r.rules[1].0, 9);
+        let libs_ids = ["pkg:deb/debian/bluez-libs@5.66-1".to_string()];
         let mut libs = subject("CVE-2024-1", "bluez-libs", &[], None);
-        libs.identity = "pkg:deb/debian/bluez-libs";
+        libs.ids = &libs_ids;
         assert!(r.decide(&libs, "2026-11-29").is_some());
+        let other_ids = ["pkg:deb/debian/libbluetooth3@5.66-1".to_string()];
         let mut other = subject("CVE-2024-1", "bluez-libs", &[], None);
-        other.identity = "pkg:deb/debian/libbluetooth";
+        other.ids = &other_ids;
         assert!(r.decide(&other, "2026-11-29").is_none());
         let xss = vec!["CWE-79".to_string()];
         let s = subject("CVE-2024-1", "bluez", &[], None);
@@ -358,11 +412,13 @@ max_severity = "medium"
         assert_eq!(d.status, Status::NotAffected);
         assert!(d.reason.contains("`no-bluetooth`") && d.reason.contains("radio"));
         // By its identity too; and no longer once expired.
+        let ids = ["pkg:deb/debian/bluez@5.66-1".to_string()];
         let mut s = subject("CVE-2024-1", "libbluetooth3", &[], None);
-        s.identity = "pkg:deb/debian/bluez";
+        s.ids = &ids;
         assert!(r.decide(&s, "2027-06-30").is_some());
         assert!(r.decide(&s, "2027-07-01").is_none());
-        assert_eq!(r.expired("2027-07-01").len(), 1);
+        assert_eq!(r.expired("2027-07-01").len(), 2);
+        assert_eq!(r.expired("2027-02-01")[0].1.id, "dated");
         // CWE and severity both needed; no score never matches a severity bound.
         let s = subject("CVE-2024-2", "web", &xss, Some(6.1));
         assert_eq!(
@@ -410,6 +466,18 @@ max_severity = "medium"
             assert!(e.line >= 1, "{text}: {e}");
             assert!(e.to_string().starts_with("p/triage.toml:"), "{e}");
         }
+        assert_eq!(cwe("cwe-079").as_deref(), Some("CWE-79"));
+        assert_eq!(cwe("CWE-0"), None);
+        let everything =
+            "[[rule]]\nid = \"a\"\nreason = \"r\"\nstatus = \"affected\"\ncomponents = [\"**\"]\n";
+        let e = Rules::parse(everything, "t").expect_err("catch-all");
+        assert!(e.message.contains("matches everything"), "{e}");
+        let e = Rules::parse(
+            "[[rule]]\nid = \"a\"\nreason = \"r\"\nstatus = \"affected\"\ncwes = [\"XSS\"]\n",
+            "t",
+        )
+        .expect_err("cwe");
+        assert!(e.message.contains("not a CWE id"), "{e}");
         assert!(is_date("2024-02-29") && !is_date("2023-02-29") && !is_date("2024-1-01"));
     }
 }
