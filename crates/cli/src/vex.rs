@@ -281,11 +281,10 @@ fn validate(files: &[PathBuf], top: usize, ctx: Ctx) -> anyhow::Result<u8> {
     let mut unreadable = false;
     for f in files {
         let read = fs_err::read(f).map_err(anyhow::Error::from).and_then(|b| {
-            serde_json::from_slice::<serde_json::Value>(&b)
-                .with_context(|| format!("`{}` is not JSON", f.display()))
+            csaf::validate_bytes(&b).with_context(|| format!("`{}` is not JSON", f.display()))
         });
-        let v = match read {
-            Ok(v) => v,
+        let (csaf_version, findings) = match read {
+            Ok(r) => r,
             Err(e) => {
                 // Said, and the other files are still validated; exit code 2 at the end.
                 output::error(ctx, &e);
@@ -293,8 +292,6 @@ fn validate(files: &[PathBuf], top: usize, ctx: Ctx) -> anyhow::Result<u8> {
                 continue;
             }
         };
-        let csaf_version = csaf::version(&v).map(str::to_string);
-        let findings = csaf::validate(v);
         let mut failed_tests = BTreeMap::new();
         for x in &findings {
             *failed_tests.entry(x.test.clone()).or_insert(0) += 1;

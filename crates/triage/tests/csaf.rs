@@ -39,6 +39,11 @@ fn issue6_csaf_mandatory_test_suite_is_classified_as_the_suite_says() {
             for f in t[key].as_array().into_iter().flatten() {
                 let name = f["name"].as_str().expect("name");
                 let found = csaf::validate(load(&dir.join(name)));
+                // The two-thread entry point says exactly the same.
+                let bytes = std::fs::read(dir.join(name)).expect("read");
+                let (declared, again) = csaf::validate_bytes(&bytes).expect("JSON");
+                assert_eq!(again, found, "{name}");
+                assert_eq!(declared.as_deref(), Some("2.0"), "{name}");
                 let failed = found.iter().any(|x| x.test == id);
                 // A skipped test is no pass: a valid file must also have been read.
                 let skipped = found.iter().any(|x| x.test == "mandatory");

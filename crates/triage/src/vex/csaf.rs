@@ -920,11 +920,49 @@ pub fn version(v: &Value) -> Option<&str> {
 /// (section 6.1); for a CSAF 2.1 document, `csaf-rs`'s schema and 2.1 mandatory tests.
 /// No finding means valid.
 pub fn validate(v: Value) -> Vec<Finding> {
+    let mut out = strict_schema(&v);
+    out.extend(mandatory(v));
+    out
+}
+
+/// [`validate`] from the document's bytes, on two threads: one parses and runs the strict
+/// schema while the other parses and runs the mandatory tests (each needs its own tree:
+/// `csaf-rs` owns the one it reads). The CSAF version the document declares, and the same
+/// findings in the same order as [`validate`].
+///
+/// # Errors
+/// The bytes are not JSON.
+pub fn validate_bytes(bytes: &[u8]) -> Result<(Option<String>, Vec<Finding>), serde_json::Error> {
+    std::thread::scope(|s| {
+        let schema = s.spawn(|| serde_json::from_slice::<Value>(bytes).map(|v| strict_schema(&v)));
+        let rest = serde_json::from_slice::<Value>(bytes)
+            .map(|v| (version(&v).map(str::to_string), mandatory(v)));
+        let mut out = match schema.join() {
+            Ok(r) => r?,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        let (declared, rest) = rest?;
+        out.extend(rest);
+        Ok((declared, out))
+    })
+}
+
+/// The strict-schema findings of a CSAF 2.0 document (none for other versions: their
+/// schema runs with the mandatory tests).
+fn strict_schema(v: &Value) -> Vec<Finding> {
+    if version(v) == Some("2.0") {
+        validate_schema(v)
+    } else {
+        Vec::new()
+    }
+}
+
+/// The mandatory tests (`csaf-rs`), and for CSAF 2.1 its schema.
+fn mandatory(v: Value) -> Vec<Finding> {
     use csaf_rs::validation::{validate_by_preset, TestResultStatus};
     let mut out = Vec::new();
     let results = match version(&v) {
         Some("2.0") => {
-            out.extend(validate_schema(&v));
             let doc = csaf_rs::csaf2_0::loader::load_document(v);
             doc.map(|d| {
                 unparsed(&d, &mut out);
