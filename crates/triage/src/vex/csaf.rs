@@ -988,7 +988,12 @@ fn mandatory(v: Value) -> Vec<Finding> {
     match results {
         Ok(Ok(r)) => {
             for t in r.test_results {
-                if let TestResultStatus::Failure { errors, .. } = t.status {
+                if let TestResultStatus::Failure { mut errors, .. } = t.status {
+                    // csaf-rs reports some tests' findings in hash order: sorted, so the
+                    // same document always gives the same report.
+                    errors.sort_by(|a, b| {
+                        (&a.instance_path, &a.message).cmp(&(&b.instance_path, &b.message))
+                    });
                     for e in errors {
                         out.push(Finding {
                             test: t.test_id.clone(),
