@@ -96,3 +96,18 @@ fn bytes_api_rejects_invalid_utf8() {
         std::cmp::Ordering::Less
     );
 }
+
+/// The examples `compare`'s documentation gives.
+#[test]
+fn compare_orders_by_the_schemes_rules_and_refuses_non_versions() {
+    use std::cmp::Ordering;
+    assert_eq!(
+        compare(Scheme::Deb, "1.0~rc1-1", "1.0-1").unwrap(),
+        Ordering::Less
+    );
+    assert_eq!(
+        compare(Scheme::Rpm, "1.0^git1", "1.0").unwrap(),
+        Ordering::Greater
+    );
+    assert!(compare(Scheme::Deb, "1.0", "not a version").is_err());
+}
