@@ -225,6 +225,7 @@ fn human(r: &Report<'_>, top: usize) {
         Layer::Architecture,
         Layer::NotImageCode,
         Layer::KernelConfig,
+        Layer::SubsystemHeader,
     ] {
         let n = s
             .not_affected_by_layer

@@ -76,11 +76,21 @@ impl Tree {
     }
 
     /// Where this tree has a file another version has at `path` (a moved or renamed
-    /// directory within its subsystem): the only file with the same file name, directory
-    /// name and first two directories (`drivers/media/usb/foo/x.c` for a record's
-    /// `drivers/media/common/foo/x.c`),
-    /// outside `tools/`, `scripts/` and `Documentation/`; `None` when there is not exactly
-    /// one.
+    /// directory within its subsystem). Among the files with the same file name under the
+    /// same top-level directory (outside `tools/`, `scripts/` and `Documentation/`), the
+    /// first rule that leaves exactly one decides:
+    ///
+    /// 1. the same directory name and first two directories (`drivers/media/usb/foo/x.c`
+    ///    for a record's `drivers/media/common/foo/x.c`);
+    /// 2. the same last three path components (`drivers/misc/habanalabs/common/device.c`
+    ///    for `drivers/accel/habanalabs/common/device.c`);
+    /// 3. the only file of that name under the top-level directory, with the same directory
+    ///    name (not one as common as `core/`: `drivers/soc/imx/imx8mp-blk-ctrl.c` for
+    ///    `drivers/pmdomain/imx/imx8mp-blk-ctrl.c`), or with the same first two directories
+    ///    and a name that starts with the record's directory name
+    ///    (`drivers/usb/host/fotg210-hcd.c` for `drivers/usb/fotg210/fotg210-hcd.c`).
+    ///
+    /// `None` otherwise: `drivers/bus/mhi/core/main.c` is not `…/mlx5/core/main.c`.
     pub fn moved(&self, path: &str) -> Option<&str> {
         let index = self.by_name.get_or_init(|| {
             let mut m: std::collections::HashMap<String, Vec<String>> = Default::default();
@@ -90,27 +100,51 @@ impl Tree {
             }
             m
         });
-        let mut parts = path.rsplit('/');
-        let name = parts.next()?;
-        let parent = parts.next()?;
-        // The first two directories must agree too (`drivers/bus/mhi/core/main.c` is not
-        // `drivers/net/…/mlx5/core/main.c`).
+        let name = path.rsplit('/').next()?;
+        let top = path.split_once('/')?.0;
         let head = |p: &str| p.splitn(3, '/').take(2).collect::<Vec<_>>().join("/");
-        let top = head(path);
-        let candidates: Vec<&String> = index
+        // How many trailing path components agree (the file name at least).
+        let tail = |p: &str| {
+            p.rsplit('/')
+                .zip(path.rsplit('/'))
+                .take_while(|(a, b)| a == b)
+                .count()
+        };
+        let candidates: Vec<(&str, usize, bool)> = index
             .get(name)?
             .iter()
-            .filter(|c| c.rsplit('/').nth(1) == Some(parent) && head(c) == top)
+            .filter(|c| c.split_once('/').is_some_and(|(t, _)| t == top))
             .filter(|c| {
                 !["tools/", "scripts/", "Documentation/"]
                     .iter()
                     .any(|p| c.starts_with(p))
             })
+            .map(|c| (c.as_str(), tail(c), head(c) == head(path)))
             .collect();
-        match candidates.as_slice() {
-            [one] => Some(one.as_str()),
-            _ => None,
-        }
+        let only = |keep: &dyn Fn(usize, bool) -> bool| -> Option<&str> {
+            let mut hits = candidates.iter().filter(|(_, k, h)| keep(*k, *h));
+            match (hits.next(), hits.next()) {
+                (Some((c, _, _)), None) => Some(c),
+                _ => None,
+            }
+        };
+        // Directory names too common to tie a file to a driver (`mlx5/core/main.c` is not
+        // `mhi/core/main.c`).
+        const GENERIC_DIRS: &[&str] = &[
+            "core", "common", "host", "lib", "src", "base", "main", "util", "utils", "dev",
+            "device", "hw", "misc", "include",
+        ];
+        let parent = path.rsplit('/').nth(1)?;
+        only(&|k, h| k >= 2 && h)
+            .or_else(|| only(&|k, _| k >= 3))
+            .or_else(|| match candidates.as_slice() {
+                [(c, k, _)] if *k >= 2 && !GENERIC_DIRS.contains(&parent) => Some(c),
+                // `drivers/usb/fotg210/fotg210-hcd.c` is `drivers/usb/host/fotg210-hcd.c`,
+                // but mlx5's `…/steering/hws/send.c` is not WireGuard's
+                // `drivers/net/wireguard/send.c`.
+                [(c, _, true)] if name.starts_with(parent) => Some(c),
+                _ => None,
+            })
     }
 
     /// The root directory.

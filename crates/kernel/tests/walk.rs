@@ -325,3 +325,59 @@ fn issue6_second_review_cases() {
     );
     assert!(out.proves_absent("drivers/toy/toy.c").is_err());
 }
+
+/// A path of another version is found in this tree only where one file is clearly the same.
+#[test]
+fn moved_files_are_found_only_when_unambiguous() {
+    let t = Tree::in_memory(
+        [
+            "drivers/soc/imx/imx8mp-blk-ctrl.c",
+            "drivers/misc/habanalabs/common/device.c",
+            "drivers/base/core/device.c",
+            "drivers/media/pci/zoran/zoran_device.c",
+            "drivers/usb/host/fotg210-hcd.c",
+            "drivers/bus/mhi/host/main.c",
+            "drivers/net/ethernet/mellanox/mlx5/core/main.c",
+            "drivers/net/wireless/ath/ath11k/core/main.c",
+            "tools/testing/foo/only.c",
+            "fs/only.c",
+            "drivers/net/wireguard/send.c",
+            "drivers/gpu/core/unique.c",
+        ]
+        .map(|p| (p.to_string(), String::new())),
+    );
+    for (record, here) in [
+        // 1. the same directory name and first two directories
+        (
+            "drivers/media/staging/zoran/zoran_device.c",
+            Some("drivers/media/pci/zoran/zoran_device.c"),
+        ),
+        // 2. the same last three components
+        (
+            "drivers/accel/habanalabs/common/device.c",
+            Some("drivers/misc/habanalabs/common/device.c"),
+        ),
+        // 3. the only file of that name under the top directory, same directory name …
+        (
+            "drivers/pmdomain/imx/imx8mp-blk-ctrl.c",
+            Some("drivers/soc/imx/imx8mp-blk-ctrl.c"),
+        ),
+        // … or same first two directories
+        (
+            "drivers/usb/fotg210/fotg210-hcd.c",
+            Some("drivers/usb/host/fotg210-hcd.c"),
+        ),
+        // Two files share `core/main.c`: neither is chosen.
+        ("drivers/bus/mhi/core/main.c", None),
+        // Another top-level directory, tools/, or nothing in common but the name.
+        ("drivers/only.c", None),
+        ("drivers/x/y/only.c", None),
+        ("drivers/accel/other/device.c", None),
+        // A name unique under drivers/ and the same first two directories, but nothing
+        // else in common; a common directory name.
+        ("drivers/net/ethernet/mlx5/steering/hws/send.c", None),
+        ("drivers/accel/core/unique.c", None),
+    ] {
+        assert_eq!(t.moved(record), here, "{record}");
+    }
+}

@@ -24,6 +24,7 @@
 use crate::{Decision, Justification, Layer, Status};
 use craft_kernel::{Absence, Compiled, Config, How, Tree};
 use serde::Serialize;
+use std::collections::BTreeSet;
 
 /// What triage knows about the product's kernel.
 pub struct KernelContext<'a> {
@@ -233,6 +234,16 @@ impl KernelContext<'_> {
             }
             let deep_enough = dir.matches('/').count() >= 1 && self.tree.has_dir(dir);
             let shared = dir.starts_with("include") || dir.contains("/include");
+            if ext == "h" && deep_enough && !shared {
+                // A header of another version in a directory this tree has: private to it
+                // as any header there is.
+                let mut f = self.header_in(file, dir);
+                f.evidence = format!(
+                    "not in this tree (the record names another version's path); {}",
+                    f.evidence
+                );
+                return f;
+            }
             if matches!(ext, "c" | "S") && deep_enough && !shared {
                 if let Ok(why) = self.nothing_compiled_under(dir) {
                     return fact(
@@ -278,12 +289,40 @@ impl KernelContext<'_> {
     /// A header: not compiled only when private to a directory of which nothing is
     /// compiled (and not a header-only directory its compiled parent may include from).
     fn header(&self, file: &str) -> FileFact {
+        self.header_in(file, file.rsplit_once('/').map_or("", |(d, _)| d))
+    }
+
+    /// A header judged as one in directory `dir` (its own, or for a path of another
+    /// version, the nearest directory this tree has).
+    fn header_in(&self, file: &str, dir: &str) -> FileFact {
         let fact = |state, evidence: String| FileFact {
             file: file.to_string(),
             state,
             evidence,
         };
-        let dir = file.rsplit_once('/').map_or("", |(d, _)| d);
+        // A subsystem's own include directory (`security/apparmor/include/`,
+        // `drivers/gpu/drm/nouveau/include/nvkm/`): its Makefiles add it to the include path
+        // of their own code, so it is private to the subsystem.
+        let parts: Vec<&str> = dir.split('/').collect();
+        if let Some(i) = parts
+            .iter()
+            .position(|p| *p == "include")
+            .filter(|i| *i >= 2)
+        {
+            let owner = parts[..i].join("/");
+            return match self.nothing_compiled_under(&owner) {
+                Ok(why) => fact(
+                    FileState::NotCompiled,
+                    format!(
+                        "a header of `{owner}/`'s own include directory, and nothing under `{owner}/` is compiled: {why}"
+                    ),
+                ),
+                Err(why) => fact(
+                    FileState::Unknown,
+                    format!("a header of `{owner}/`'s own include directory: {why}"),
+                ),
+            };
+        }
         if dir.is_empty() || dir.starts_with("include") || dir.contains("/include") {
             return fact(
                 FileState::Unknown,
@@ -344,6 +383,129 @@ impl KernelContext<'_> {
         Ok(self.absence(&a))
     }
 
+    /// When the only files craft cannot place are shared headers under `include/`, every
+    /// source file the fix changes is proven not compiled (one at least), and each such
+    /// header is named for those sources (`include/linux/f2fs_fs.h` beside `fs/f2fs/*.c`,
+    /// `include/linux/mlx5/driver.h` beside `drivers/net/ethernet/mellanox/mlx5/…`, by a
+    /// source's file name or a directory of which nothing is compiled): the
+    /// headers with the name part they share. The vulnerable code is then the sources'
+    /// (the header changes serve them), which the configuration does not compile. A header
+    /// named for nothing the fix compiles-out (`include/linux/skbuff.h` in an ESP fix)
+    /// keeps the finding under investigation.
+    fn headers_named_for_sources<'f>(
+        &self,
+        deciding: &[&'f FileFact],
+        unknown: &[&&'f FileFact],
+    ) -> Option<Vec<(&'f str, String)>> {
+        // Name parts too common to tie a header to a subsystem.
+        const GENERIC: &[&str] = &[
+            "include",
+            "linux",
+            "uapi",
+            "net",
+            "trace",
+            "events",
+            "asm",
+            "generic",
+            "h",
+            "c",
+            "s",
+            "core",
+            "common",
+            "api",
+            "types",
+            "internal",
+            "dev",
+            "device",
+            "driver",
+            "drivers",
+            "misc",
+            "platform",
+            "bus",
+            "fs",
+            "mm",
+            "netfilter",
+            "nf",
+            "netns",
+            "kernel",
+            "lib",
+            "sound",
+            "security",
+            "arch",
+            "main",
+            "defs",
+            "priv",
+            "ops",
+            "helpers",
+            "utils",
+            "util",
+            "sched",
+            "ioctl",
+            "if",
+            "proto",
+            "hw",
+            "host",
+            "dma",
+        ];
+        let parts = |p: &str| -> Vec<String> {
+            p.split(['/', '_', '-', '.'])
+                .map(str::to_ascii_lowercase)
+                .filter(|t| t.len() >= 2 && !GENERIC.contains(&t.as_str()))
+                .collect()
+        };
+        if unknown.is_empty()
+            || !unknown.iter().all(|f| {
+                f.file.starts_with("include/")
+                    && f.file.ends_with(".h")
+                    && f.evidence.starts_with("a shared header")
+            })
+        {
+            return None;
+        }
+        let sources: Vec<&str> = deciding
+            .iter()
+            .filter(|f| f.file.ends_with(".c") || f.file.ends_with(".S"))
+            .map(|f| f.file.as_str())
+            .collect();
+        let all_absent = deciding.iter().all(|f| {
+            f.state != FileState::Compiled
+                && (f.state != FileState::Unknown || !sources.contains(&f.file.as_str()))
+        });
+        if sources.is_empty()
+            || !all_absent
+            || !deciding
+                .iter()
+                .any(|f| f.state == FileState::NotCompiled && sources.contains(&f.file.as_str()))
+        {
+            return None;
+        }
+        // The sources' file names, and the names of their directories of which nothing is
+        // compiled (`drivers/e1000/` names no header while `e1000/main.c` is compiled).
+        let mut source_parts = BTreeSet::new();
+        for s in &sources {
+            let (dir, name) = s.rsplit_once('/').unwrap_or(("", s));
+            source_parts.extend(parts(name));
+            let mut d = dir;
+            while let Some((up, last)) = d.rsplit_once('/') {
+                if self.compiled.files_under(d).is_empty() {
+                    source_parts.extend(parts(last));
+                }
+                d = up;
+            }
+        }
+        unknown
+            .iter()
+            .map(|h| {
+                let h: &'f FileFact = h;
+                let name = h.file.strip_prefix("include/").unwrap_or(&h.file);
+                parts(name)
+                    .into_iter()
+                    .find(|t| source_parts.contains(t))
+                    .map(|t| (h.file.as_str(), t))
+            })
+            .collect()
+    }
+
     /// Triage one finding from the files its record names.
     pub fn triage(&self, program_files: &[String]) -> Decision {
         let files: Vec<FileFact> = program_files.iter().map(|f| self.file(f)).collect();
@@ -383,6 +545,25 @@ impl KernelContext<'_> {
             .iter()
             .filter(|f| f.state == FileState::Unknown)
             .collect();
+        if let Some(named) = self.headers_named_for_sources(&deciding, &unknown) {
+            let reason = deciding
+                .iter()
+                .map(|f| match named.iter().find(|(h, _)| *h == f.file) {
+                    Some((_, token)) => format!(
+                        "{}: the fix's shared header, named for its sources (`{token}`), which are not compiled",
+                        f.file
+                    ),
+                    None => format!("{}: {}", f.file, f.evidence),
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            return decision(
+                Status::NotAffected,
+                Some(Justification::VulnerableCodeNotPresent),
+                Layer::SubsystemHeader,
+                reason,
+            );
+        }
         if !unknown.is_empty() {
             let reason = unknown
                 .iter()

@@ -109,6 +109,10 @@ pub enum Layer {
     NotImageCode,
     /// The kernel configuration does not compile the code (Kbuild Makefiles and `.config`).
     KernelConfig,
+    /// Every source file the fix changes is not compiled, and its other changes are to
+    /// shared headers named for those sources (an inference from the fix's files; see
+    /// docs/kernel.md).
+    SubsystemHeader,
     /// The files the configuration compiles include the vulnerable code.
     Compiled,
     /// The data is insufficient (no files named, a file craft cannot place).
@@ -124,6 +128,7 @@ impl Layer {
             Layer::Architecture => "architecture",
             Layer::NotImageCode => "not-image-code",
             Layer::KernelConfig => "kernel-config",
+            Layer::SubsystemHeader => "subsystem-header",
             Layer::Compiled => "compiled",
             Layer::Insufficient => "insufficient-data",
             Layer::Rule => "rule",

@@ -15,7 +15,12 @@ fn tree() -> Tree {
             ("arch/arm/Kbuild", "obj-y += mm.o\n"),
             ("arch/arm/mm.c", ""),
             ("arch/x86/kernel/cpu.c", ""),
-            ("drivers/Makefile", "obj-$(CONFIG_E1000) += e1000/\nobj-$(CONFIG_WIFI) += wifi/\n"),
+            ("drivers/Makefile", "obj-$(CONFIG_E1000) += e1000/\nobj-$(CONFIG_WIFI) += wifi/\nobj-$(CONFIG_CAN) += can/\n"),
+            ("drivers/can/Makefile", "ccflags-y += -I$(src)/include\nobj-y += can_core.o\n"),
+            ("drivers/can/can_core.c", ""),
+            ("drivers/can/include/can_priv.h", ""),
+            ("include/linux/can/skb.h", ""),
+            ("include/linux/e1000.h", ""),
             ("drivers/e1000/Makefile", "obj-$(CONFIG_E1000) += e1000.o\ne1000-y := main.o\nifdef CONFIG_E1000_PTP\ne1000-y += ptp.o\nendif\n"),
             ("drivers/e1000/main.c", ""),
             ("drivers/e1000/ptp.c", ""),
@@ -133,5 +138,56 @@ fn what_cannot_be_told_stays_under_investigation() {
         assert_eq!(d.status, Status::UnderInvestigation, "{files:?}");
         assert_eq!(d.layer, Layer::Insufficient);
         assert!(d.reason.contains(why), "{files:?}: {}", d.reason);
+    }
+}
+
+#[test]
+fn headers_of_a_subsystem_not_compiled_are_not_affected() {
+    // A subsystem's own include directory, of which nothing is compiled.
+    let d = decide(&["drivers/can/include/can_priv.h"]);
+    assert_eq!(
+        (d.status, d.layer),
+        (Status::NotAffected, Layer::KernelConfig)
+    );
+    assert!(d.reason.contains("own include directory"), "{}", d.reason);
+    assert!(d.reason.contains("CONFIG_CAN is not set"), "{}", d.reason);
+    // A header of another version in a directory of which nothing is compiled.
+    let d = decide(&["drivers/can/can_core.c", "drivers/can/gone.h"]);
+    assert_eq!(d.status, Status::NotAffected, "{}", d.reason);
+    assert!(d.reason.contains("another version's path"), "{}", d.reason);
+    // The fix's sources are not compiled and its shared header is named for them.
+    let d = decide(&["drivers/can/can_core.c", "include/linux/can/skb.h"]);
+    assert_eq!(
+        (d.status, d.layer, d.justification),
+        (
+            Status::NotAffected,
+            Layer::SubsystemHeader,
+            Some(Justification::VulnerableCodeNotPresent)
+        )
+    );
+    assert!(
+        d.reason.contains(
+            "include/linux/can/skb.h: the fix's shared header, named for its sources (`can`)"
+        ),
+        "{}",
+        d.reason
+    );
+    assert!(d.reason.contains("CONFIG_CAN is not set"), "{}", d.reason);
+}
+
+#[test]
+fn a_shared_header_not_named_for_absent_sources_keeps_the_finding_open() {
+    for files in [
+        // Named for nothing the fix leaves out.
+        &["drivers/can/can_core.c", "include/linux/skbuff.h"][..],
+        // Named for a directory of which code is compiled (`e1000/main.c`), by a source
+        // that is not (`ptp.c`): the header may serve the compiled code.
+        &["drivers/e1000/ptp.c", "include/linux/e1000.h"][..],
+        // A source of the fix is compiled: affected, whatever the header.
+        &["drivers/wifi/wifi.c", "include/linux/can/skb.h"][..],
+    ] {
+        let d = decide(files);
+        assert_ne!(d.status, Status::NotAffected, "{files:?}: {}", d.reason);
+        assert_ne!(d.layer, Layer::SubsystemHeader, "{files:?}");
     }
 }
