@@ -84,43 +84,15 @@ pub fn run(args: CheckArgs, ctx: Ctx) -> anyhow::Result<u8> {
             .releases
             .retain(|r| args.release.contains(&r.version));
     }
-    let (dir, store) = database(&product, args.db.as_deref(), ctx)?;
-    let precedence = Precedence::for_dir(&dir)?;
-    let status = store.status()?;
-    let database = DatabaseInfo {
-        dir: dir.display().to_string(),
-        vulnerabilities: status.vulnerabilities,
-        newest_record: status.sources.iter().filter_map(|s| s.newest.clone()).max(),
-    };
     let last_run = product.state_dir().join(LAST_RUN);
     let previous = read_previous(&last_run);
-    let now = output::now_rfc3339();
-    let today = Date::from_unix(craft_model::unix_from_rfc3339(&now).unwrap_or(0));
-    let check_ctx = CheckContext {
-        today,
-        checked_at: now,
-        database,
-        fail_on: args.fail_on.clone(),
-    };
-    let total: usize = product
-        .manifest
-        .releases
-        .iter()
-        .map(|r| r.sboms.len())
-        .sum();
-    let bar = output::progress(ctx, total, "SBOMs");
-    let mut matcher = Matcher::new(&store, &precedence);
-    let report = craft_product::check(
+    let report = check_product(
         &product,
-        &mut matcher,
-        &check_ctx,
+        args.db.as_deref(),
+        args.fail_on.clone(),
         previous.as_ref(),
-        &mut |sbom| {
-            bar.set_message(sbom.to_string());
-            bar.inc(1);
-        },
+        ctx,
     )?;
-    bar.finish_and_clear();
     let unreadable = report
         .releases
         .iter()
@@ -143,6 +115,47 @@ pub fn run(args: CheckArgs, ctx: Ctx) -> anyhow::Result<u8> {
     } else {
         u8::from(report.policy.failed)
     })
+}
+
+/// Check every release of `product` against its database (`db` overrides its
+/// `[vulndb]`), with a progress bar; `previous` is the last run's report.
+pub(crate) fn check_product(
+    product: &ProductDir,
+    db: Option<&Path>,
+    fail_on: Vec<FailOn>,
+    previous: Option<&serde_json::Value>,
+    ctx: Ctx,
+) -> anyhow::Result<CheckReport> {
+    let (dir, store) = database(product, db, ctx)?;
+    let precedence = Precedence::for_dir(&dir)?;
+    let status = store.status()?;
+    let database = DatabaseInfo {
+        dir: dir.display().to_string(),
+        vulnerabilities: status.vulnerabilities,
+        newest_record: status.sources.iter().filter_map(|s| s.newest.clone()).max(),
+    };
+    let now = output::now_rfc3339();
+    let today = Date::from_unix(craft_model::unix_from_rfc3339(&now).unwrap_or(0));
+    let check_ctx = CheckContext {
+        today,
+        checked_at: now,
+        database,
+        fail_on,
+    };
+    let total: usize = product
+        .manifest
+        .releases
+        .iter()
+        .map(|r| r.sboms.len())
+        .sum();
+    let bar = output::progress(ctx, total, "SBOMs");
+    let mut matcher = Matcher::new(&store, &precedence);
+    let report = craft_product::check(product, &mut matcher, &check_ctx, previous, &mut |sbom| {
+        bar.set_message(sbom.to_string());
+        bar.inc(1);
+    })?;
+    bar.finish_and_clear();
+    Ok(report)
 }
 
 /// The database to use and, when the product imports its own data, that data imported.
@@ -244,7 +257,7 @@ fn human(r: &CheckReport, top: usize) {
         "P4",
         "KEV",
         "undecided",
-        "by rules",
+        "dismissed (rules/people)",
         "since last run",
     ]);
     for rel in &r.releases {
@@ -264,7 +277,10 @@ fn human(r: &CheckReport, top: usize) {
             count(rel, "P4"),
             rel.kev.to_string(),
             rel.unknown.to_string(),
-            rel.dismissed_by_rules.to_string(),
+            format!(
+                "{} / {}",
+                rel.dismissed_by_rules, rel.dismissed_by_decisions
+            ),
             rel.since_last_run.as_ref().map_or_else(
                 || "-".to_string(),
                 |d| {
@@ -302,7 +318,7 @@ fn human(r: &CheckReport, top: usize) {
         if !dismissed.is_empty() {
             println!();
             println!(
-                "{} {}: {} findings decided by triage.toml",
+                "{} {}: {} findings dismissed by triage.toml rules or people's decisions",
                 "release".bold(),
                 rel.version.bold(),
                 dismissed.len()
@@ -317,6 +333,28 @@ fn human(r: &CheckReport, top: usize) {
                         d.reason
                     );
                 }
+            }
+        }
+        let reopened: Vec<_> = rel
+            .findings
+            .iter()
+            .filter(|f| f.reopened.is_some())
+            .collect();
+        if !reopened.is_empty() {
+            println!();
+            println!(
+                "{} {}: {} decisions re-opened (review, then `craft triage set` again)",
+                "release".bold(),
+                rel.version.bold(),
+                reopened.len()
+            );
+            for f in reopened.iter().take(top) {
+                println!(
+                    "  {} in {}: {}",
+                    f.finding.id,
+                    f.finding.component_name,
+                    f.reopened.as_deref().unwrap_or_default()
+                );
             }
         }
         if affected.is_empty() {

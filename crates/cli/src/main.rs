@@ -21,6 +21,7 @@ macro_rules! println {
 
 mod check;
 mod db;
+mod decide;
 mod id;
 mod kernel;
 mod output;

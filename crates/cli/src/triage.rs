@@ -51,6 +51,28 @@ Examples:
         #[command(flatten)]
         vex: crate::vex::VexOut,
     },
+    /// Record your decision on a finding of a product: appended, with who, when, why and
+    /// the state it replaces, to the product's `triage-decisions.jsonl` (a file to commit
+    /// and review). `craft check` applies it to every release where the component has the
+    /// same version and the vulnerability data the same range; when those change (a new
+    /// release, a database update) the decision is re-opened and reported. A person's
+    /// decision comes before `triage.toml`'s rules.
+    #[command(after_help = "\
+Examples:
+  craft triage set CVE-2024-0727 openssl --status not_affected \\
+      --justification vulnerable_code_not_in_execute_path \\
+      --reason 'PKCS12 files are never parsed: no certificate import (design doc D-12)' \\
+      --product examples/gateway
+  craft triage set CVE-2023-44487 nghttp2 --status affected \\
+      --reason 'HTTP/2 is on for the web UI; fix planned in 2.1.1' --release 2.1.0
+  craft triage history --product examples/gateway
+  craft --format json triage history CVE-2024-0727 --product examples/gateway
+
+Exit codes: 0 recorded; 2 the product, the finding or the arguments are wrong.")]
+    Set(crate::decide::SetArgs),
+    /// Show the recorded decisions of a product, oldest first, with the state each
+    /// replaced.
+    History(crate::decide::HistoryArgs),
 }
 
 #[derive(Serialize)]
@@ -82,14 +104,18 @@ struct Report<'a> {
 
 /// Run a `craft triage` command.
 pub fn run(cmd: TriageCommand, ctx: Ctx) -> anyhow::Result<u8> {
-    let TriageCommand::Kernel {
-        sboms,
-        version,
-        kernel,
-        db,
-        top,
-        vex: vex_out,
-    } = cmd;
+    let (sboms, version, kernel, db, top, vex_out) = match cmd {
+        TriageCommand::Set(args) => return crate::decide::set(args, ctx),
+        TriageCommand::History(args) => return crate::decide::history(args, ctx),
+        TriageCommand::Kernel {
+            sboms,
+            version,
+            kernel,
+            db,
+            top,
+            vex,
+        } => (sboms, version, kernel, db, top, vex),
+    };
     if sboms.is_empty() && version.is_none() {
         anyhow::bail!("name the kernel: SBOM files, or --version");
     }

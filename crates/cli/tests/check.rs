@@ -453,3 +453,244 @@ expires = "2020-01-01"
     .unwrap();
     refused(&dir, &["triage.toml:1:1", "needs a `reason`"]);
 }
+
+/// `craft triage set VULN COMPONENT …` in the example product's copy, with `--by`.
+fn set(dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+    craft()
+        .args(["--quiet", "--format", "json", "triage", "set"])
+        .args(args)
+        .arg("--product")
+        .arg(dir)
+        .args(["--by", "alice@acme.example"])
+        .assert()
+}
+
+fn finding<'a>(r: &'a Value, id: &str, component: &str) -> &'a Value {
+    r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == id && f["component_name"] == component)
+        .unwrap_or_else(|| panic!("no {id} in {component}"))
+}
+
+#[test]
+fn issue6_triage_set_records_history_carries_over_and_reopens() {
+    let (_tmp, dir) = example();
+    let before = check_json(&dir, 1);
+    let untriaged = |v: &Value, rel: &str| release(v, rel)["untriaged"].as_u64().unwrap();
+    // Same glibc version and range in both releases: one decision for both.
+    let out = set(
+        &dir,
+        &[
+            "CVE-2024-2961",
+            "glibc",
+            "--status",
+            "not_affected",
+            "--justification",
+            "vulnerable_code_not_in_execute_path",
+            "--reason",
+            "The image ships no gconv modules (recipe rootfs.bb:42), so ISO-2022-CN-EXT is never loaded.",
+        ],
+    )
+    .code(0);
+    let recorded: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(recorded["releases"], serde_json::json!(["2.0.0", "2.1.0"]));
+    assert_eq!(recorded["entry"]["previous"]["status"], "affected");
+    assert_eq!(recorded["entry"]["previous"]["source"], "scan");
+    assert_eq!(recorded["entry"]["facts"]["version"], "2.38");
+    // openssl differs between the releases (3.0.11, 3.0.13): the user must pick one.
+    set(
+        &dir,
+        &[
+            "CVE-2024-5535",
+            "openssl",
+            "--status",
+            "affected",
+            "--reason",
+            "x",
+        ],
+    )
+    .code(2)
+    .stderr(predicates::str::contains("--release"))
+    .stderr(predicates::str::contains("version 3.0.11"))
+    .stderr(predicates::str::contains("version 3.0.13"));
+    set(
+        &dir,
+        &[
+            "CVE-2024-5535",
+            "openssl",
+            "--status",
+            "affected",
+            "--reason",
+            "The web UI's TLS server sets an empty ALPN list; fixed in 2.1.1.",
+            "--release",
+            "2.1.0",
+        ],
+    )
+    .code(0);
+    // Refused before anything is scanned or written.
+    for (args, why) in [
+        (
+            &[
+                "CVE-2024-2961",
+                "glibc",
+                "--status",
+                "not_affected",
+                "--reason",
+                "r",
+            ][..],
+            "needs --justification",
+        ),
+        (
+            &[
+                "CVE-2024-2961",
+                "glibc",
+                "--status",
+                "fixed",
+                "--reason",
+                " ",
+            ][..],
+            "--reason is empty",
+        ),
+        (
+            &[
+                "CVE-2099-0001",
+                "glibc",
+                "--status",
+                "fixed",
+                "--reason",
+                "r",
+            ][..],
+            "`glibc` has",
+        ),
+        (
+            &[
+                "CVE-2024-2961",
+                "glib",
+                "--status",
+                "fixed",
+                "--reason",
+                "r",
+            ][..],
+            "it is found in: glibc",
+        ),
+    ] {
+        set(&dir, args)
+            .code(2)
+            .stderr(predicates::str::contains(why));
+    }
+    let log = std::fs::read_to_string(dir.join("triage-decisions.jsonl")).unwrap();
+    assert_eq!(log.lines().count(), 2, "{log}");
+
+    let v = check_json(&dir, 1);
+    for rel in ["2.0.0", "2.1.0"] {
+        let r = release(&v, rel);
+        assert_eq!(r["dismissed_by_decisions"], 1, "{rel}");
+        let f = finding(r, "CVE-2024-2961", "glibc");
+        assert_eq!(f["triage"]["layer"], "manual");
+        assert_eq!(
+            f["triage"]["justification"],
+            "vulnerable_code_not_in_execute_path"
+        );
+        assert!(f["triage"]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("decided by alice@acme.example on 20"));
+    }
+    // The affected decision counts as triaged, in its release only.
+    assert_eq!(untriaged(&v, "2.1.0"), untriaged(&before, "2.1.0") - 2);
+    assert_eq!(untriaged(&v, "2.0.0"), untriaged(&before, "2.0.0") - 1);
+    assert_eq!(
+        finding(release(&v, "2.1.0"), "CVE-2024-5535", "openssl")["triage"]["status"],
+        "affected"
+    );
+    assert!(finding(release(&v, "2.0.0"), "CVE-2024-5535", "openssl")
+        .get("triage")
+        .is_none());
+    assert!(!gap_codes(&v).contains(&"triage-decision-reopened"));
+
+    // A next release: the same glibc carries the decision over; a newer glibc re-opens it.
+    let rootfs = std::fs::read_to_string(dir.join("rootfs.spdx.json")).unwrap();
+    let newer = rootfs.replacen(
+        "\"name\": \"glibc\",\n      \"versionInfo\": \"2.38\"",
+        "\"name\": \"glibc\",\n      \"versionInfo\": \"2.39\"",
+        1,
+    );
+    assert_ne!(rootfs, newer);
+    std::fs::write(dir.join("rootfs-2.3.spdx.json"), newer).unwrap();
+    let mut manifest = std::fs::read_to_string(dir.join("craft.toml")).unwrap();
+    manifest = manifest.replace(
+        "# The demo's vulnerability data",
+        "[[release]]\nversion = \"2.2.0\"\nsboms = [\"rootfs.spdx.json\"]\n\n\
+         [[release]]\nversion = \"2.3.0\"\nsboms = [\"rootfs-2.3.spdx.json\"]\n\n\
+         # The demo's vulnerability data",
+    );
+    std::fs::write(dir.join("craft.toml"), manifest).unwrap();
+    let v = check_json(&dir, 1);
+    let carried = finding(release(&v, "2.2.0"), "CVE-2024-2961", "glibc");
+    assert_eq!(carried["triage"]["layer"], "manual");
+    let reopened = finding(release(&v, "2.3.0"), "CVE-2024-2961", "glibc");
+    assert!(reopened.get("triage").is_none());
+    assert!(
+        reopened["reopened"]
+            .as_str()
+            .unwrap()
+            .contains("version is now 2.39"),
+        "{reopened:#}"
+    );
+    assert_eq!(release(&v, "2.3.0")["reopened"], 1);
+    assert!(gap_codes(&v).contains(&"triage-decision-reopened"));
+    // Deciding again for the new facts records the re-opened state it replaces.
+    set(
+        &dir,
+        &[
+            "CVE-2024-2961",
+            "glibc",
+            "--status",
+            "not_affected",
+            "--justification",
+            "vulnerable_code_not_in_execute_path",
+            "--reason",
+            "Still no gconv modules in 2.3.0 (rootfs.bb:42).",
+            "--release",
+            "2.3.0",
+        ],
+    )
+    .code(0);
+    let v = check_json(&dir, 1);
+    assert_eq!(release(&v, "2.3.0")["dismissed_by_decisions"], 1);
+    assert!(!gap_codes(&v).contains(&"triage-decision-reopened"));
+
+    // The history, oldest first, with the state each replaced.
+    let out = craft()
+        .args([
+            "--format",
+            "json",
+            "triage",
+            "history",
+            "CVE-2024-2961",
+            "--product",
+        ])
+        .arg(&dir)
+        .assert()
+        .code(0);
+    let h: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let h = h.as_array().unwrap();
+    assert_eq!(h.len(), 2);
+    assert!(h[1]["previous"]["source"]
+        .as_str()
+        .unwrap()
+        .contains("re-opened: the component's version is now 2.39"));
+
+    // A log line that is not a decision: check refuses the product, naming the line.
+    let mut log = std::fs::read_to_string(dir.join("triage-decisions.jsonl")).unwrap();
+    log.push_str("{\"at\":\"now\"}\n");
+    std::fs::write(dir.join("triage-decisions.jsonl"), log).unwrap();
+    craft()
+        .args(["--quiet", "check"])
+        .arg(&dir)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("triage-decisions.jsonl:4:"));
+}

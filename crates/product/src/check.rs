@@ -6,7 +6,9 @@
 //! release counts once. Against the previous run's report (the product's state), each
 //! release lists what is new, fixed and changed. The product's `triage.toml` rules decide
 //! findings (a finding a rule marks `not_affected` or `fixed` counts neither as affected nor
-//! against the policy, and cites the rule). Then the gaps ([`crate::gaps`]): what the CRA
+//! against the policy, and cites the rule); people's decisions (`triage-decisions.jsonl`,
+//! written by `craft triage set`) come before the rules while the facts they were taken on
+//! hold. Then the gaps ([`crate::gaps`]): what the CRA
 //! asks that the product directory does not yet show (an expired rule is an error).
 
 use crate::date::Date;
@@ -16,8 +18,9 @@ use craft_sbom::check::{CheckOptions, RuleSet};
 use craft_sbom::{read_path, ReadOptions, Severity};
 use craft_scan::delta::{Delta, Previous};
 use craft_scan::{FailOn, Finding, FindingStatus, Matcher};
+use craft_triage::decisions::Outcome;
 use craft_triage::rules::Subject;
-use craft_triage::{Decision, Status};
+use craft_triage::{Decision, Layer, Status};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -102,6 +105,11 @@ pub struct ReleaseReport {
     pub not_affected: usize,
     /// Findings a `triage.toml` rule decided `not_affected` or `fixed` (not counted above).
     pub dismissed_by_rules: usize,
+    /// Findings a person decided `not_affected` or `fixed` (`craft triage set`; not counted
+    /// above).
+    pub dismissed_by_decisions: usize,
+    /// Findings whose recorded decision was re-opened (its facts changed).
+    pub reopened: usize,
     /// Affected findings no rule decided.
     pub untriaged: usize,
     /// Every finding, worst first, each once.
@@ -118,9 +126,13 @@ pub struct ReleaseFinding {
     /// The finding.
     #[serde(flatten)]
     pub finding: Finding,
-    /// The decision of the product's `triage.toml`, when a rule matched.
+    /// The decision in force: a person's (`craft triage set`), else the first matching rule
+    /// of the product's `triage.toml`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub triage: Option<Decision>,
+    /// A person's decision that no longer holds, and what changed since.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reopened: Option<String>,
     /// The component's purls and CPEs as its SBOM states them (what rules match on).
     #[serde(skip)]
     pub ids: Vec<String>,
@@ -259,6 +271,8 @@ fn check_release(
         unknown: 0,
         not_affected: 0,
         dismissed_by_rules: 0,
+        dismissed_by_decisions: 0,
+        reopened: 0,
         untriaged: 0,
         findings: Vec::new(),
         since_last_run: None,
@@ -336,6 +350,7 @@ fn check_release(
                 sbom: name.clone(),
                 finding: f,
                 triage: None,
+                reopened: None,
                 ids,
             };
             match seen.get(&key) {
@@ -377,9 +392,38 @@ fn check_release(
             rf.triage = rules.decide(&subject, &today).map(|r| r.decision());
         }
     }
+    // People's decisions (`craft triage set`) over the rules: the last one that applies
+    // decides while the facts it was taken on hold, else it is re-opened.
+    let order: Vec<String> = product
+        .manifest
+        .releases
+        .iter()
+        .map(|r| r.version.clone())
+        .collect();
+    for rf in &mut out.findings {
+        let f = &rf.finding;
+        let subject = craft_triage::decisions::Subject {
+            vulnerability: &f.id,
+            aliases: &f.aliases,
+            component: &f.component_name,
+            release: &release.version,
+            version: f.component_version.as_deref(),
+            range: &f.range,
+            order: &order,
+        };
+        match product.decisions.decide(&subject) {
+            Some(Outcome::InForce(e)) => rf.triage = Some(e.decision()),
+            Some(Outcome::Reopened { why, .. }) => rf.reopened = Some(why),
+            None => {}
+        }
+    }
     for rf in &out.findings {
+        out.reopened += usize::from(rf.reopened.is_some());
         if rf.dismissed() {
-            out.dismissed_by_rules += 1;
+            match rf.triage.as_ref().map(|d| d.layer) {
+                Some(Layer::Manual) => out.dismissed_by_decisions += 1,
+                _ => out.dismissed_by_rules += 1,
+            }
             continue;
         }
         let f = &rf.finding;

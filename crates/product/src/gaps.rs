@@ -46,6 +46,8 @@ pub enum GapCode {
     RequirementsEvidenceMissing,
     /// `triage-rule-expired`.
     TriageRuleExpired,
+    /// `triage-decision-reopened`.
+    TriageDecisionReopened,
 }
 
 impl GapCode {
@@ -123,14 +125,15 @@ pub const CATALOGUE: &[GapKind] = &[
         severity: Severity::Warning,
         reference: "Annex I Part I (2)(a); Annex I Part II (2)",
         next: "remediate without delay, or record why the vulnerability is not exploitable \
-               in this product (triage and VEX: to come)",
+               in this product (`craft triage set`, or a rule in triage.toml)",
     },
     GapKind {
         code: "findings-untriaged",
         id: GapCode::FindingsUntriaged,
         severity: Severity::Info,
         reference: "Annex I Part II (1)-(2)",
-        next: "record a decision per finding with evidence (triage.toml and VEX: to come)",
+        next: "record a decision per finding with its evidence: `craft triage set`, or a rule \
+               in triage.toml",
     },
     GapKind {
         code: "findings-undecided",
@@ -191,6 +194,14 @@ pub const CATALOGUE: &[GapKind] = &[
         reference: "Annex I Part II (1)-(2)",
         next: "review the rule: renew its `expires` with a fresh reason, or delete it so its \
                findings are handled again",
+    },
+    GapKind {
+        code: "triage-decision-reopened",
+        id: GapCode::TriageDecisionReopened,
+        severity: Severity::Warning,
+        reference: "Annex I Part II (1)-(2)",
+        next: "the facts a decision was taken on changed (the component's version, the \
+               vulnerability data's range): review it and record it again with `craft triage set`",
     },
 ];
 
@@ -348,6 +359,21 @@ pub fn gaps(product: &ProductDir, releases: &[ReleaseReport], ctx: &CheckContext
                 ),
             ));
         }
+        let reopened: Vec<&crate::check::ReleaseFinding> =
+            r.findings.iter().filter(|f| f.reopened.is_some()).collect();
+        if let Some(first) = reopened.first() {
+            out.push(gap(
+                GapCode::TriageDecisionReopened,
+                v,
+                format!(
+                    "{} re-opened (e.g. {} in {}: {})",
+                    count(reopened.len(), "decision", "decisions"),
+                    first.finding.id,
+                    first.finding.component_name,
+                    first.reopened.as_deref().unwrap_or_default()
+                ),
+            ));
+        }
         if r.untriaged > 0 {
             out.push(gap(
                 GapCode::FindingsUntriaged,
@@ -449,6 +475,7 @@ mod tests {
             dir: PathBuf::from("/nonexistent"),
             manifest: parse(&text, Path::new("craft.toml")).unwrap(),
             rules: None,
+            decisions: Default::default(),
         };
         let ctx = CheckContext {
             today: Date::parse("2026-11-28").unwrap(),

@@ -45,4 +45,7 @@ pub enum Error {
     /// `triage.toml` is not valid.
     #[error(transparent)]
     Rules(#[from] craft_triage::rules::RulesError),
+    /// `triage-decisions.jsonl` is not valid.
+    #[error(transparent)]
+    Decisions(#[from] craft_triage::decisions::LogError),
 }

@@ -126,6 +126,8 @@ pub struct ProductDir {
     pub manifest: Manifest,
     /// Its `triage.toml`, when it has one.
     pub rules: Option<craft_triage::rules::Rules>,
+    /// Its `triage-decisions.jsonl` (empty when it has none).
+    pub decisions: craft_triage::decisions::Log,
 }
 
 impl ProductDir {
@@ -159,10 +161,12 @@ impl ProductDir {
         let text = fs_err::read_to_string(&file).map_err(io)?;
         let manifest = parse(&text, &file)?;
         let rules = read_rules(&dir.join(RULES_FILE))?;
+        let decisions = read_decisions(&dir.join(craft_triage::decisions::FILE_NAME))?;
         Ok(ProductDir {
             dir,
             manifest,
             rules,
+            decisions,
         })
     }
 
@@ -212,6 +216,34 @@ fn read_rules(file: &Path) -> Result<Option<craft_triage::rules::Rules>, Error> 
         &text,
         &file.display().to_string(),
     )?))
+}
+
+/// The largest decision log craft reads (about 200,000 decisions).
+const MAX_DECISIONS_BYTES: u64 = 128 * 1024 * 1024;
+
+/// Read and check the decision log `file` (an empty log when it does not exist).
+pub fn read_decisions(file: &Path) -> Result<craft_triage::decisions::Log, Error> {
+    let name = file.display().to_string();
+    if !file.exists() {
+        return Ok(craft_triage::decisions::Log {
+            file: name,
+            entries: Vec::new(),
+        });
+    }
+    let io = |e: std::io::Error| Error::Io {
+        file: file.to_path_buf(),
+        source: e,
+    };
+    let len = fs_err::metadata(file).map_err(io)?.len();
+    if len > MAX_DECISIONS_BYTES {
+        return Err(Error::Invalid {
+            file: file.to_path_buf(),
+            line: None,
+            message: format!("{len} bytes; a decision log is at most {MAX_DECISIONS_BYTES}"),
+        });
+    }
+    let text = fs_err::read_to_string(file).map_err(io)?;
+    Ok(craft_triage::decisions::Log::parse(&text, &name)?)
 }
 
 /// Parse and check the text of a `craft.toml` read from `file`.

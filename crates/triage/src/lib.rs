@@ -4,20 +4,22 @@
 //! `not_affected` one of the five justifications).
 //!
 //! Triage works in layers, each a module: [`kernel`] (the kernel's architecture and its
-//! configuration's compiled files), [`rules`] (the product's own `triage.toml`). [`vex`]
+//! configuration's compiled files), [`rules`] (the product's own `triage.toml`), [`decisions`] (people's decisions,
+//! `craft triage set`, with their history). [`vex`]
 //! writes the decisions as VEX documents. A finding no layer can decide stays
 //! `under_investigation` — never silently dropped, never guessed `not_affected`.
 
 #![warn(missing_docs)]
 
+pub mod decisions;
 pub mod kernel;
 pub mod rules;
 pub mod vex;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The status of a finding, as the VEX dialects name it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// The product is affected.
@@ -55,7 +57,7 @@ impl Status {
 
 /// Why a product is not affected (OpenVEX 0.2.0's justifications; CycloneDX and CSAF
 /// have the same five under other names).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Justification {
     /// The component is not in the product.
@@ -119,6 +121,8 @@ pub enum Layer {
     Insufficient,
     /// A rule of the product's `triage.toml` decided (its id and reason are cited).
     Rule,
+    /// A person decided (`craft triage set`; who, when and why are cited).
+    Manual,
 }
 
 impl Layer {
@@ -132,6 +136,7 @@ impl Layer {
             Layer::Compiled => "compiled",
             Layer::Insufficient => "insufficient-data",
             Layer::Rule => "rule",
+            Layer::Manual => "manual",
         }
     }
 }
