@@ -257,7 +257,7 @@ fn human(r: &CheckReport, top: usize) {
         "P4",
         "KEV",
         "undecided",
-        "dismissed (rules/people)",
+        "dismissed (VEX/rules/people)",
         "since last run",
     ]);
     for rel in &r.releases {
@@ -278,8 +278,8 @@ fn human(r: &CheckReport, top: usize) {
             rel.kev.to_string(),
             rel.unknown.to_string(),
             format!(
-                "{} / {}",
-                rel.dismissed_by_rules, rel.dismissed_by_decisions
+                "{} / {} / {}",
+                rel.dismissed_by_vex, rel.dismissed_by_rules, rel.dismissed_by_decisions
             ),
             rel.since_last_run.as_ref().map_or_else(
                 || "-".to_string(),
@@ -309,6 +309,32 @@ fn human(r: &CheckReport, top: usize) {
             );
             print_delta(d);
         }
+        for x in &rel.vex {
+            match &x.unreadable {
+                Some(why) => println!(
+                    "{} {}: VEX `{}` cannot be read: {why}",
+                    "release".bold(),
+                    rel.version.bold(),
+                    x.file
+                ),
+                None => println!(
+                    "{} {}: VEX `{}` ({}): {} statements, {} findings decided, {} statements \
+                     cover no finding{}",
+                    "release".bold(),
+                    rel.version.bold(),
+                    x.file,
+                    x.dialect.unwrap_or("?"),
+                    x.statements,
+                    x.applied,
+                    x.unmatched.len(),
+                    if x.conflicts > 0 {
+                        format!(", {} findings with conflicting statements", x.conflicts)
+                    } else {
+                        String::new()
+                    }
+                ),
+            }
+        }
         let affected: Vec<_> = rel
             .findings
             .iter()
@@ -318,7 +344,7 @@ fn human(r: &CheckReport, top: usize) {
         if !dismissed.is_empty() {
             println!();
             println!(
-                "{} {}: {} findings dismissed by triage.toml rules or people's decisions",
+                "{} {}: {} findings dismissed by VEX, triage.toml rules or people's decisions",
                 "release".bold(),
                 rel.version.bold(),
                 dismissed.len()

@@ -154,23 +154,9 @@ fn read(path: &Path) -> anyhow::Result<(&'static str, Document)> {
     let text = fs_err::read_to_string(path)?;
     let v: serde_json::Value =
         serde_json::from_str(&text).with_context(|| format!("`{}` is not JSON", path.display()))?;
-    let doc = if v.get("@context").is_some() {
-        ("openvex", openvex::read(&v))
-    } else if v.get("bomFormat").is_some() {
-        ("cyclonedx", cyclonedx::read(&v))
-    } else if v.pointer("/document/csaf_version").is_some() {
-        ("csaf", csaf::read(&v))
-    } else {
-        anyhow::bail!(
-            "`{}` is neither OpenVEX (no `@context`), CycloneDX (no `bomFormat`) nor CSAF (no `document.csaf_version`)",
-            path.display()
-        );
-    };
-    let (dialect, doc) = doc;
-    Ok((
-        dialect,
-        doc.with_context(|| format!("`{}` is not a readable VEX document", path.display()))?,
-    ))
+    let (dialect, doc) = craft_triage::vex::read_any(&v)
+        .with_context(|| format!("`{}` is not a readable VEX document", path.display()))?;
+    Ok((dialect, doc))
 }
 
 #[derive(Serialize)]

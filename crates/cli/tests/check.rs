@@ -694,3 +694,138 @@ fn issue6_triage_set_records_history_carries_over_and_reopens() {
         .code(2)
         .stderr(predicates::str::contains("triage-decisions.jsonl:4:"));
 }
+
+#[test]
+fn issue6_supplier_vex_and_sbom_vex_decide_findings_and_unmatched_statements_are_reported() {
+    let (_tmp, dir) = example();
+    let before = check_json(&dir, 1);
+    let r0 = release(&before, "2.1.0");
+    assert_eq!(
+        finding(r0, "CVE-2024-5535", "openssl")["status"],
+        "affected"
+    );
+    // A supplier's OpenVEX: one statement by CPE without a version, one about a vulnerability
+    // the product does not have.
+    std::fs::write(
+        dir.join("openssl-supplier.openvex.json"),
+        serde_json::json!({
+            "@context": "https://openvex.dev/ns/v0.2.0",
+            "@id": "https://supplier.example/vex/2026-001",
+            "author": "Supplier Ltd",
+            "timestamp": "2026-11-01T00:00:00Z",
+            "version": 1,
+            "statements": [
+                {"vulnerability": {"name": "CVE-2024-5535"},
+                 "products": [{"@id": "cpe:2.3:a:openssl:openssl:*:*:*:*:*:*:*:*",
+                               "identifiers": {"cpe23": "cpe:2.3:a:openssl:openssl:*:*:*:*:*:*:*:*"}}],
+                 "status": "not_affected",
+                 "justification": "vulnerable_code_not_in_execute_path",
+                 "impact_statement": "SSL_select_next_proto is never called with an empty list in our build."},
+                {"vulnerability": {"name": "CVE-2099-0001"},
+                 "products": [{"@id": "pkg:generic/openssl@3.0.13"}],
+                 "status": "fixed"}
+            ]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    // An SPDX 3 SBOM carrying its own VEX (as Yocto writes it): a tool's own openssl, its
+    // CVE fixed by a backported patch.
+    std::fs::write(
+        dir.join("tools.spdx3.json"),
+        serde_json::json!({
+            "@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld",
+            "@graph": [
+                {"type": "CreationInfo", "@id": "_:ci", "specVersion": "3.0.1",
+                 "created": "2026-11-20T00:00:00Z", "createdBy": ["urn:acme"]},
+                {"type": "Organization", "spdxId": "urn:acme", "name": "Acme", "creationInfo": "_:ci"},
+                {"type": "SpdxDocument", "spdxId": "urn:doc", "creationInfo": "_:ci",
+                 "rootElement": ["urn:pkg/openssl"]},
+                {"type": "software_Package", "spdxId": "urn:pkg/openssl", "name": "openssl",
+                 "creationInfo": "_:ci", "software_packageVersion": "3.0.12",
+                 "externalIdentifier": [{"type": "ExternalIdentifier",
+                    "externalIdentifierType": "cpe23",
+                    "identifier": "cpe:2.3:a:openssl:openssl:3.0.12:*:*:*:*:*:*:*"}]},
+                {"type": "security_Vulnerability", "spdxId": "urn:vuln/CVE-2024-6119",
+                 "creationInfo": "_:ci",
+                 "externalIdentifier": [{"type": "ExternalIdentifier",
+                    "externalIdentifierType": "cve", "identifier": "CVE-2024-6119"}]},
+                {"type": "security_VexFixedVulnAssessmentRelationship", "spdxId": "urn:vex/1",
+                 "creationInfo": "_:ci", "from": "urn:vuln/CVE-2024-6119",
+                 "relationshipType": "fixedIn", "to": ["urn:pkg/openssl"],
+                 "security_vexVersion": "1.0.0"}
+            ]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let manifest = std::fs::read_to_string(dir.join("craft.toml")).unwrap();
+    let manifest = manifest.replace(
+        "sboms = [\"bootloader.cdx.json\", \"rootfs.spdx.json\", \"webui.cdx.json\", \"app.cdx.xml\"]",
+        "sboms = [\"bootloader.cdx.json\", \"rootfs.spdx.json\", \"webui.cdx.json\", \"app.cdx.xml\", \"tools.spdx3.json\"]\n\
+         vex = [\"openssl-supplier.openvex.json\"]",
+    );
+    std::fs::write(dir.join("craft.toml"), &manifest).unwrap();
+    let v = check_json(&dir, 1);
+    let r = release(&v, "2.1.0");
+    let f = finding(r, "CVE-2024-5535", "openssl");
+    assert_eq!(f["triage"]["layer"], "vex");
+    assert_eq!(f["triage"]["status"], "not_affected");
+    assert!(f["triage"]["reason"]
+        .as_str()
+        .unwrap()
+        .starts_with("VEX openssl-supplier.openvex.json by Supplier Ltd: SSL_select_next_proto"));
+    let vex = r["vex"].as_array().unwrap();
+    assert_eq!(vex.len(), 2, "{vex:#?}");
+    let spdx = &vex[0];
+    assert_eq!(
+        (
+            spdx["file"].as_str(),
+            spdx["sbom"].as_str(),
+            spdx["dialect"].as_str()
+        ),
+        (
+            Some("tools.spdx3.json"),
+            Some("tools.spdx3.json"),
+            Some("spdx3")
+        )
+    );
+    assert_eq!(spdx["applied"], 1);
+    let supplier = &vex[1];
+    assert_eq!(supplier["statements"], 2);
+    assert!(supplier["applied"].as_u64().unwrap() >= 1);
+    assert_eq!(supplier["unmatched"][0]["vulnerability"], "CVE-2099-0001");
+    assert!(gap_codes(&v).contains(&"vex-statements-unmatched"));
+    // The SBOM's own VEX speaks for its own findings only.
+    let fixed: Vec<&Value> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["id"] == "CVE-2024-6119" && f["triage"]["layer"] == "vex")
+        .collect();
+    assert!(!fixed.is_empty());
+    assert!(fixed.iter().all(|f| f["sbom"] == "tools.spdx3.json"));
+    assert!(r["dismissed_by_vex"].as_u64().unwrap() >= 2);
+    // Release 2.0.0 lists no VEX: untouched.
+    assert!(release(&v, "2.0.0").get("vex").is_none());
+    // A VEX file that cannot be read is an error gap naming it.
+    std::fs::write(
+        dir.join("openssl-supplier.openvex.json"),
+        "{\"statements\": 3}",
+    )
+    .unwrap();
+    let v = check_json(&dir, 1);
+    let g: Vec<&Value> = v["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["code"] == "vex-unreadable")
+        .collect();
+    assert_eq!(g.len(), 1, "{:#?}", v["gaps"]);
+    let message = g[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("openssl-supplier.openvex.json")
+            && message.contains("not a readable VEX document: neither OpenVEX"),
+        "{message}"
+    );
+}

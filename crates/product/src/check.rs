@@ -20,6 +20,8 @@ use craft_scan::delta::{Delta, Previous};
 use craft_scan::{FailOn, Finding, FindingStatus, Matcher};
 use craft_triage::decisions::Outcome;
 use craft_triage::rules::Subject;
+use craft_triage::vex::apply::Target;
+use craft_triage::vex::Document as VexDoc;
 use craft_triage::{Decision, Layer, Status};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -91,6 +93,10 @@ pub struct ReleaseReport {
     pub supported: bool,
     /// Each SBOM file.
     pub sboms: Vec<SbomSummary>,
+    /// Each VEX document applied: the release's `vex` files, and the VEX an SPDX 3 SBOM
+    /// carries.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vex: Vec<VexSummary>,
     /// Components over its SBOMs (files excluded).
     pub components: usize,
     /// Components craft could identify (purl, CPE or known name).
@@ -108,6 +114,8 @@ pub struct ReleaseReport {
     /// Findings a person decided `not_affected` or `fixed` (`craft triage set`; not counted
     /// above).
     pub dismissed_by_decisions: usize,
+    /// Findings a VEX statement decided `not_affected` or `fixed` (not counted above).
+    pub dismissed_by_vex: usize,
     /// Findings whose recorded decision was re-opened (its facts changed).
     pub reopened: usize,
     /// Affected findings no rule decided.
@@ -146,6 +154,41 @@ impl ReleaseFinding {
             .as_ref()
             .is_some_and(|d| matches!(d.status, Status::NotAffected | Status::Fixed))
     }
+}
+
+/// A VEX document applied to a release.
+#[derive(Debug, Clone, Serialize)]
+pub struct VexSummary {
+    /// The file (as `craft.toml` names it, or the SBOM that carries it).
+    pub file: String,
+    /// The SBOM whose findings it speaks for, when it is carried by one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sbom: Option<String>,
+    /// Its dialect (`openvex`, `cyclonedx`, `csaf`, `spdx3`).
+    pub dialect: Option<&'static str>,
+    /// Its statements.
+    pub statements: usize,
+    /// Findings one of its statements decided (a rule or a person may decide them after).
+    pub applied: usize,
+    /// Statements that cover no finding of the release: (statement index, vulnerability,
+    /// products).
+    pub unmatched: Vec<UnmatchedStatement>,
+    /// Findings covered by statements of different status (the later one decides).
+    pub conflicts: usize,
+    /// Why it could not be read, when it could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreadable: Option<String>,
+}
+
+/// A VEX statement that covers no finding.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnmatchedStatement {
+    /// Its index in the document.
+    pub index: usize,
+    /// Its vulnerability.
+    pub vulnerability: String,
+    /// Its products' identifiers.
+    pub products: Vec<String>,
 }
 
 /// One SBOM of a release: read and checked, or why not.
@@ -261,6 +304,7 @@ fn check_release(
         placed_on_market: release.placed_on_market,
         supported,
         sboms: Vec::new(),
+        vex: Vec::new(),
         components: 0,
         identified: 0,
         affected: ["P1", "P2", "P3", "P4"]
@@ -272,6 +316,7 @@ fn check_release(
         not_affected: 0,
         dismissed_by_rules: 0,
         dismissed_by_decisions: 0,
+        dismissed_by_vex: 0,
         reopened: 0,
         untriaged: 0,
         findings: Vec::new(),
@@ -376,6 +421,24 @@ fn check_release(
             .cmp(&(b.status != FindingStatus::Affected, b.priority.rank, &b.id))
             .then_with(|| a.component_name.cmp(&b.component_name))
     });
+    // VEX first (the lowest precedence): the VEX the SPDX 3 SBOMs carry, for their own
+    // findings, then the release's `vex` files, for all.
+    let mut sources: Vec<(String, Option<String>, ReadVex)> = Vec::new();
+    for (_, name, l) in &loaded {
+        if let Some(doc) = embedded_vex(l) {
+            sources.push((name.clone(), Some(name.clone()), Ok(doc)));
+        }
+    }
+    for file in &release.vex {
+        sources.push((
+            file.display().to_string(),
+            None,
+            read_vex(&product.resolve(file)),
+        ));
+    }
+    for (file, sbom, doc) in sources {
+        out.vex.push(apply_vex(&mut out.findings, file, sbom, doc));
+    }
     // The product's own rules, first match decides (an expired rule decides nothing).
     if let Some(rules) = &product.rules {
         let today = ctx.today.to_string();
@@ -389,7 +452,9 @@ fn check_release(
                 cwes: &f.cwes,
                 score: f.cvss_score(),
             };
-            rf.triage = rules.decide(&subject, &today).map(|r| r.decision());
+            if let Some(r) = rules.decide(&subject, &today) {
+                rf.triage = Some(r.decision());
+            }
         }
     }
     // People's decisions (`craft triage set`) over the rules: the last one that applies
@@ -422,6 +487,7 @@ fn check_release(
         if rf.dismissed() {
             match rf.triage.as_ref().map(|d| d.layer) {
                 Some(Layer::Manual) => out.dismissed_by_decisions += 1,
+                Some(Layer::Vex) => out.dismissed_by_vex += 1,
                 _ => out.dismissed_by_rules += 1,
             }
             continue;
@@ -464,6 +530,112 @@ fn previous_findings(report: &serde_json::Value, version: &str) -> Option<Vec<Pr
         .iter()
         .find(|r| r["version"] == version)?;
     serde_json::from_value(release.get("findings")?.clone()).ok()
+}
+
+/// A VEX document read (with its dialect), or why it could not be.
+type ReadVex = Result<(&'static str, VexDoc), String>;
+
+/// The VEX an SPDX 3 JSON-LD SBOM file carries, when it carries statements.
+fn embedded_vex(l: &craft_sbom::Loaded) -> Option<(&'static str, VexDoc)> {
+    if l.sbom.document.format.as_ref()?.kind != craft_model::FormatKind::Spdx3 || !l.path.is_file()
+    {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_slice(&fs_err::read(&l.path).ok()?).ok()?;
+    let doc = craft_triage::vex::spdx3::read(&v).ok()?;
+    (!doc.statements.is_empty()).then_some(("spdx3", doc))
+}
+
+/// The largest VEX document craft reads.
+const MAX_VEX_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Read a VEX document of any dialect.
+fn read_vex(path: &std::path::Path) -> ReadVex {
+    let len = fs_err::metadata(path).map_err(|e| error_chain(&e))?.len();
+    if len > MAX_VEX_BYTES {
+        return Err(format!(
+            "{len} bytes; a VEX document is at most {MAX_VEX_BYTES}"
+        ));
+    }
+    let bytes = fs_err::read(path).map_err(|e| error_chain(&e))?;
+    let v: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| format!("not JSON: {e}"))?;
+    craft_triage::vex::read_any(&v).map_err(|e| format!("not a readable VEX document: {e}"))
+}
+
+/// Apply one VEX document to the findings it speaks for (all, or one SBOM's).
+fn apply_vex(
+    findings: &mut [ReleaseFinding],
+    file: String,
+    sbom: Option<String>,
+    doc: ReadVex,
+) -> VexSummary {
+    let (dialect, doc) = match doc {
+        Ok(d) => d,
+        Err(why) => {
+            return VexSummary {
+                file,
+                sbom,
+                dialect: None,
+                statements: 0,
+                applied: 0,
+                unmatched: Vec::new(),
+                conflicts: 0,
+                unreadable: Some(why),
+            }
+        }
+    };
+    let at: Vec<usize> = (0..findings.len())
+        .filter(|&i| sbom.as_ref().is_none_or(|s| findings[i].sbom == *s))
+        .collect();
+    let targets: Vec<Target<'_>> = at
+        .iter()
+        .map(|&i| {
+            let rf = &findings[i];
+            Target {
+                vulnerability: &rf.finding.id,
+                aliases: &rf.finding.aliases,
+                name: &rf.finding.component_name,
+                version: rf.finding.component_version.as_deref(),
+                ids: &rf.ids,
+                reference: &rf.finding.component,
+            }
+        })
+        .collect();
+    let applied = craft_triage::vex::apply::apply(&doc, &targets);
+    drop(targets);
+    let mut n = 0;
+    for (k, decided) in applied.decided.iter().enumerate() {
+        if let Some(si) = decided {
+            findings[at[k]].triage = Some(craft_triage::vex::apply::decision(
+                &doc.statements[*si],
+                &doc,
+                &file,
+            ));
+            n += 1;
+        }
+    }
+    VexSummary {
+        file,
+        sbom,
+        dialect: Some(dialect),
+        statements: doc.statements.len(),
+        applied: n,
+        unmatched: applied
+            .unmatched
+            .iter()
+            .map(|&i| {
+                let s = &doc.statements[i];
+                UnmatchedStatement {
+                    index: i,
+                    vulnerability: s.vulnerability.clone(),
+                    products: s.products.iter().map(|p| p.id.clone()).collect(),
+                }
+            })
+            .collect(),
+        conflicts: applied.conflicts.len(),
+        unreadable: None,
+    }
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {

@@ -48,6 +48,10 @@ pub enum GapCode {
     TriageRuleExpired,
     /// `triage-decision-reopened`.
     TriageDecisionReopened,
+    /// `vex-unreadable`.
+    VexUnreadable,
+    /// `vex-statements-unmatched`.
+    VexStatementsUnmatched,
 }
 
 impl GapCode {
@@ -202,6 +206,22 @@ pub const CATALOGUE: &[GapKind] = &[
         reference: "Annex I Part II (1)-(2)",
         next: "the facts a decision was taken on changed (the component's version, the \
                vulnerability data's range): review it and record it again with `craft triage set`",
+    },
+    GapKind {
+        code: "vex-unreadable",
+        id: GapCode::VexUnreadable,
+        severity: Severity::Error,
+        reference: "Annex I Part II (1)-(2)",
+        next: "fix the path in the release's `vex = [...]`, or ask the supplier for a valid \
+               document (`craft vex validate` / `craft vex show` say what is wrong)",
+    },
+    GapKind {
+        code: "vex-statements-unmatched",
+        id: GapCode::VexStatementsUnmatched,
+        severity: Severity::Info,
+        reference: "Annex I Part II (1)-(2)",
+        next: "a statement about a product or vulnerability this release does not have: check \
+               the product identifiers (purl, CPE, version) against the SBOM",
     },
 ];
 
@@ -358,6 +378,28 @@ pub fn gaps(product: &ProductDir, releases: &[ReleaseReport], ctx: &CheckContext
                     r.components
                 ),
             ));
+        }
+        for x in &r.vex {
+            if let Some(why) = &x.unreadable {
+                out.push(gap(
+                    GapCode::VexUnreadable,
+                    v,
+                    format!("`{}`: {why}", x.file),
+                ));
+            } else if let Some(first) = x.unmatched.first() {
+                out.push(gap(
+                    GapCode::VexStatementsUnmatched,
+                    v,
+                    format!(
+                        "`{}`: {} of {} cover no finding (e.g. {} for {})",
+                        x.file,
+                        count(x.unmatched.len(), "statement", "statements"),
+                        x.statements,
+                        first.vulnerability,
+                        first.products.join(", ")
+                    ),
+                ));
+            }
         }
         let reopened: Vec<&crate::check::ReleaseFinding> =
             r.findings.iter().filter(|f| f.reopened.is_some()).collect();

@@ -90,6 +90,10 @@ pub struct Release {
     pub placed_on_market: Option<Date>,
     /// Its SBOM files, relative to the product directory (any format `craft sbom` reads).
     pub sboms: Vec<PathBuf>,
+    /// VEX documents that speak for its components (a supplier's: OpenVEX, CycloneDX VEX,
+    /// CSAF VEX or SPDX 3), relative to the product directory.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vex: Vec<PathBuf>,
 }
 
 /// `[vulndb]`.

@@ -123,6 +123,8 @@ pub enum Layer {
     Rule,
     /// A person decided (`craft triage set`; who, when and why are cited).
     Manual,
+    /// A VEX statement decided (a supplier's document, or the one an SPDX 3 SBOM carries).
+    Vex,
 }
 
 impl Layer {
@@ -137,6 +139,7 @@ impl Layer {
             Layer::Insufficient => "insufficient-data",
             Layer::Rule => "rule",
             Layer::Manual => "manual",
+            Layer::Vex => "vex",
         }
     }
 }

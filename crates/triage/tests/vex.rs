@@ -238,3 +238,52 @@ fn issue6_a_real_yocto_vex_converts() {
     assert_eq!(back.statements, doc.statements);
     assert_eq!((&back.id, &back.timestamp), (&doc.id, &doc.timestamp));
 }
+
+/// The SPDX 3 SBOM Yocto wrote for vulnscout's example image carries its cve-check results
+/// as VEX relationships (patched CVEs `fixed`, ignored ones `not_affected`): every one reads
+/// (repeats merged),
+/// and the statements convert to OpenVEX valid by the official schema and back, and through
+/// CycloneDX VEX unchanged.
+#[test]
+fn issue6_yocto_spdx3_vex_relationships_read() {
+    let Some(dir) = corpus("sbom/vulnscout-yocto/example/spdx3") else {
+        return;
+    };
+    let json: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("core-image-minimal-qemux86-64.rootfs.spdx.json"))
+            .expect("read"),
+    )
+    .expect("JSON");
+    let (dialect, doc) = craft_triage::vex::read_any(&json).expect("read SPDX 3 VEX");
+    assert_eq!(dialect, "spdx3");
+    let count = |s: craft_triage::Status| doc.statements.iter().filter(|x| x.status == s).count();
+    // 72 relationships, one per binary package; 20 different statements (the packages of a
+    // recipe share its CPE).
+    assert_eq!(doc.statements.len(), 20);
+    assert_eq!(count(craft_triage::Status::NotAffected), 17);
+    assert_eq!(count(craft_triage::Status::Fixed), 3);
+    // Every vulnerability by its CVE id, every product resolved, every dismissal explained.
+    assert!(doc
+        .statements
+        .iter()
+        .all(|s| s.vulnerability.starts_with("CVE-")));
+    assert!(doc.statements.iter().all(|s| !s.products.is_empty()));
+    assert!(doc
+        .statements
+        .iter()
+        .filter(|s| s.status == craft_triage::Status::NotAffected)
+        .all(|s| s.justification.is_some() || s.impact.is_some()));
+    let cdx = cyclonedx::write(&doc, None);
+    assert_eq!(
+        cyclonedx::read(&cdx).expect("read CycloneDX").statements,
+        doc.statements
+    );
+    let Some(v) = openvex_validator() else { return };
+    let ov = openvex::write(&doc);
+    let errs = errors(&v, &ov);
+    assert!(errs.is_empty(), "{:#?}", &errs[..errs.len().min(5)]);
+    assert_eq!(
+        openvex::read(&ov).expect("read back").statements,
+        doc.statements
+    );
+}

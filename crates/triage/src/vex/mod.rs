@@ -1,7 +1,8 @@
 //! VEX: one format-neutral model ([`Document`], [`Statement`]) and the dialects read and
 //! written from it — OpenVEX 0.2.0 ([`openvex`]) and CycloneDX 1.6 VEX ([`cyclonedx`]);
 //! CSAF 2.0 VEX ([`csaf`]), which is also validated by its strict schema and the
-//! specification's mandatory tests.
+//! specification's mandatory tests; SPDX 3.0 VEX relationships are read ([`spdx3`]).
+//! [`apply`] applies a document to findings.
 //!
 //! The model is OpenVEX's vocabulary (status, the five justifications, impact and action
 //! statements, notes); what a dialect says beyond it is kept in [`Statement::extra`] under
@@ -10,9 +11,11 @@
 //! evidence: for `not_affected` the justification and the proof as impact statement, for
 //! `affected` the fixed versions as action, and the deciding layer in the notes.
 
+pub mod apply;
 pub mod csaf;
 pub mod cyclonedx;
 pub mod openvex;
+pub mod spdx3;
 
 use crate::{Decision, Justification, Status};
 use sha2::{Digest, Sha256};
@@ -32,7 +35,7 @@ pub struct Document {
 }
 
 /// One vulnerability's status for some products.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Statement {
     /// The vulnerability's id.
     pub vulnerability: String,
@@ -102,7 +105,7 @@ pub(crate) fn source_of(id: &str) -> &'static str {
 
 /// Why a VEX document cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{pointer}: {message}")]
+#[error("{}{message}", if pointer.is_empty() { String::new() } else { format!("{pointer}: ") })]
 pub struct VexError {
     /// Where (a JSON Pointer into the document).
     pub pointer: String,
@@ -116,6 +119,29 @@ impl VexError {
             pointer: pointer.into(),
             message: message.into(),
         }
+    }
+}
+
+/// Read a VEX document of any dialect craft reads, telling which (`openvex`, `cyclonedx`,
+/// `csaf`, `spdx3`).
+///
+/// # Errors
+/// The document is none of them, or its dialect's reader refuses it.
+pub fn read_any(v: &serde_json::Value) -> Result<(&'static str, Document), VexError> {
+    if spdx3::is_spdx3(v) {
+        Ok(("spdx3", spdx3::read(v)?))
+    } else if v.get("@context").is_some() {
+        Ok(("openvex", openvex::read(v)?))
+    } else if v.get("bomFormat").is_some() {
+        Ok(("cyclonedx", cyclonedx::read(v)?))
+    } else if v.pointer("/document/csaf_version").is_some() {
+        Ok(("csaf", csaf::read(v)?))
+    } else {
+        Err(VexError::at(
+            "",
+            "neither OpenVEX (no `@context`), CycloneDX (no `bomFormat`), CSAF (no \
+             `document.csaf_version`) nor SPDX 3 (no spdx.org/rdf/3 `@context`)",
+        ))
     }
 }
 

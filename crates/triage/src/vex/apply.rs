@@ -1,0 +1,377 @@
+//! Applying a VEX document (a supplier's, or the one an SPDX 3 SBOM carries) to findings.
+//!
+//! A statement covers a finding when it names the finding's vulnerability (its id or an
+//! alias, on either side) and one of its products is the finding's component:
+//!
+//! - by purl: type, namespace and name equal (ASCII case ignored), and the version equal
+//!   when the statement's purl states one (qualifiers and subpath ignored);
+//! - by CPE 2.3: vendor and product equal, the part too unless either is `*`, and the
+//!   version equal to the component's (or its CPE's) unless the statement's is `*` or `-`;
+//! - else, when the component has neither a purl nor a CPE the statement could be compared
+//!   with, by name: the product's purl name, CPE product, or its id's last path segment
+//!   (`…/package/busybox`) equals the component's name, or its id is the component's SBOM
+//!   reference — and a version the product states must be the component's.
+//!
+//! The last statement in document order that covers a finding decides it; statements of
+//! different status covering one finding are reported as a conflict. Statements that cover
+//! no finding are reported too: a supplier's statement about a product or vulnerability the
+//! product does not have is worth a look (a misspelt purl, another version).
+
+use super::{Document, Product, Statement};
+use crate::{Decision, Layer, Status};
+
+/// A finding as VEX sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    /// The vulnerability's id.
+    pub vulnerability: &'a str,
+    /// Its aliases.
+    pub aliases: &'a [String],
+    /// The component's name.
+    pub name: &'a str,
+    /// Its version.
+    pub version: Option<&'a str>,
+    /// Its purls and CPEs as the SBOM states them.
+    pub ids: &'a [String],
+    /// Its SBOM reference (`bom-ref`, `SPDXID`).
+    pub reference: &'a str,
+}
+
+/// What applying a document found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Per target (in the order given), the statement that decides it.
+    pub decided: Vec<Option<usize>>,
+    /// Statements that cover no target.
+    pub unmatched: Vec<usize>,
+    /// Targets covered by statements of different status: (target, the statements).
+    pub conflicts: Vec<(usize, Vec<usize>)>,
+}
+
+/// Apply `doc` to `targets`.
+pub fn apply(doc: &Document, targets: &[Target<'_>]) -> Applied {
+    let mut covering: Vec<Vec<usize>> = vec![Vec::new(); targets.len()];
+    let mut unmatched = Vec::new();
+    for (si, s) in doc.statements.iter().enumerate() {
+        let mut any = false;
+        for (ti, t) in targets.iter().enumerate() {
+            if names_vulnerability(s, t) && s.products.iter().any(|p| covers(p, t)) {
+                covering[ti].push(si);
+                any = true;
+            }
+        }
+        if !any {
+            unmatched.push(si);
+        }
+    }
+    let mut conflicts = Vec::new();
+    let decided = covering
+        .iter()
+        .enumerate()
+        .map(|(ti, list)| {
+            let first = list.first().map(|&i| doc.statements[i].status);
+            if list
+                .iter()
+                .any(|&i| Some(doc.statements[i].status) != first)
+            {
+                conflicts.push((ti, list.clone()));
+            }
+            list.last().copied()
+        })
+        .collect();
+    Applied {
+        decided,
+        unmatched,
+        conflicts,
+    }
+}
+
+/// The decision a statement makes, citing the document (`source`: its file).
+pub fn decision(s: &Statement, doc: &Document, source: &str) -> Decision {
+    let by = doc
+        .author
+        .as_deref()
+        .map_or_else(String::new, |a| format!(" by {a}"));
+    let said = s
+        .impact
+        .as_deref()
+        .or(s.action.as_deref())
+        .or(s.notes.as_deref())
+        .unwrap_or("no statement text");
+    Decision {
+        status: s.status,
+        justification: if s.status == Status::NotAffected {
+            s.justification
+        } else {
+            None
+        },
+        layer: Layer::Vex,
+        reason: format!("VEX {source}{by}: {said}"),
+        files: Vec::new(),
+    }
+}
+
+fn names_vulnerability(s: &Statement, t: &Target<'_>) -> bool {
+    let ours = || std::iter::once(t.vulnerability).chain(t.aliases.iter().map(String::as_str));
+    std::iter::once(s.vulnerability.as_str())
+        .chain(s.aliases.iter().map(String::as_str))
+        .any(|v| ours().any(|o| o.eq_ignore_ascii_case(v)))
+}
+
+/// A purl split into (type/namespace/name lowercased, version).
+fn purl_parts(p: &str) -> Option<(String, Option<&str>)> {
+    let rest = p.strip_prefix("pkg:")?;
+    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
+    let slash = rest.rfind('/').unwrap_or(0);
+    let (path, version) = match rest[slash..].find('@') {
+        Some(at) => (&rest[..slash + at], Some(&rest[slash + at + 1..])),
+        None => (rest, None),
+    };
+    Some((path.trim_matches('/').to_ascii_lowercase(), version))
+}
+
+/// CPE 2.3 fields (part, vendor, product, version), `\:` kept inside a field.
+fn cpe_parts(c: &str) -> Option<[String; 4]> {
+    let rest = c.strip_prefix("cpe:2.3:")?;
+    let mut fields = Vec::new();
+    let mut cur = String::new();
+    let mut chars = rest.chars();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '\\' => {
+                cur.push(ch);
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                }
+            }
+            ':' => fields.push(std::mem::take(&mut cur)),
+            _ => cur.push(ch),
+        }
+        if fields.len() == 4 {
+            break;
+        }
+    }
+    if fields.len() < 4 {
+        fields.push(cur);
+    }
+    let f: Vec<String> = fields.into_iter().map(|x| x.to_ascii_lowercase()).collect();
+    Some([
+        f.first()?.clone(),
+        f.get(1)?.clone(),
+        f.get(2)?.clone(),
+        f.get(3)?.clone(),
+    ])
+}
+
+fn any_version(v: &str) -> bool {
+    matches!(v, "*" | "-" | "")
+}
+
+/// The version a product states (its purl's, else its CPE's unless a wildcard).
+fn stated_version(p: &Product) -> Option<String> {
+    p.purl
+        .as_deref()
+        .and_then(purl_parts)
+        .and_then(|(_, v)| v.map(str::to_string))
+        .or_else(|| {
+            p.cpe23
+                .as_deref()
+                .and_then(cpe_parts)
+                .map(|f| f[3].clone())
+                .filter(|v| !any_version(v))
+        })
+}
+
+fn covers(p: &Product, t: &Target<'_>) -> bool {
+    let target_purls: Vec<(String, Option<&str>)> =
+        t.ids.iter().filter_map(|i| purl_parts(i)).collect();
+    let target_cpes: Vec<[String; 4]> = t.ids.iter().filter_map(|i| cpe_parts(i)).collect();
+    let version_is = |v: &str| {
+        t.version.is_some_and(|tv| tv.eq_ignore_ascii_case(v))
+            || target_cpes.iter().any(|c| c[3] == v.to_ascii_lowercase())
+            || target_purls
+                .iter()
+                .any(|(_, tv)| tv.is_some_and(|tv| tv.eq_ignore_ascii_case(v)))
+    };
+    let mut compared = false;
+    if let Some((path, version)) = p.purl.as_deref().and_then(purl_parts) {
+        if !target_purls.is_empty() {
+            compared = true;
+            let same = target_purls.iter().any(|(tp, tv)| {
+                *tp == path && version.is_none_or(|v| tv.is_some_and(|tv| tv == v) || version_is(v))
+            });
+            if same {
+                return true;
+            }
+        }
+    }
+    if let Some([part, vendor, product, version]) = p.cpe23.as_deref().and_then(cpe_parts) {
+        if !target_cpes.is_empty() {
+            compared = true;
+            let same = target_cpes.iter().any(|c| {
+                c[1] == vendor
+                    && c[2] == product
+                    && (part == "*" || c[0] == "*" || c[0] == part)
+                    && (any_version(&version) || c[3] == version || version_is(&version))
+            });
+            if same {
+                return true;
+            }
+        }
+    }
+    if compared {
+        return false;
+    }
+    // By name, where no identity could be compared.
+    let tail =
+        p.id.rsplit(['/', '#'])
+            .find(|s| !s.is_empty())
+            .unwrap_or(&p.id);
+    let named = p.id == t.reference || p.name() == t.name || tail == t.name;
+    named && stated_version(p).is_none_or(|v| version_is(&v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn st(v: &str, products: Vec<Product>, status: Status) -> Statement {
+        Statement {
+            vulnerability: v.into(),
+            aliases: vec![],
+            products,
+            status,
+            justification: None,
+            impact: None,
+            action: None,
+            notes: None,
+            extra: BTreeMap::new(),
+        }
+    }
+
+    fn purl(p: &str) -> Product {
+        Product::new(Some(p.into()), None, p)
+    }
+
+    fn cpe(c: &str) -> Product {
+        Product::new(None, Some(c.into()), c)
+    }
+
+    #[test]
+    fn statements_cover_findings_by_purl_cpe_and_name() {
+        let ids_openssl = vec![
+            "pkg:deb/debian/openssl@3.0.13-1?arch=arm64".to_string(),
+            "cpe:2.3:a:openssl:openssl:3.0.13:*:*:*:*:*:*:*".to_string(),
+        ];
+        let aliases = vec!["GHSA-aaaa".to_string()];
+        let none: Vec<String> = vec![];
+        let targets = [
+            Target {
+                vulnerability: "CVE-2024-1",
+                aliases: &aliases,
+                name: "openssl",
+                version: Some("3.0.13-1"),
+                ids: &ids_openssl,
+                reference: "SPDXRef-openssl",
+            },
+            Target {
+                vulnerability: "CVE-2024-2",
+                aliases: &none,
+                name: "busybox",
+                version: Some("1.36.1"),
+                ids: &none,
+                reference: "SPDXRef-busybox",
+            },
+        ];
+        let doc = Document {
+            statements: vec![
+                // 0: by purl, without version and qualifiers, named by an alias
+                st(
+                    "GHSA-AAAA",
+                    vec![purl("pkg:deb/debian/openssl")],
+                    Status::NotAffected,
+                ),
+                // 1: by purl of another version: no
+                st(
+                    "CVE-2024-1",
+                    vec![purl("pkg:deb/debian/openssl@3.0.11-1")],
+                    Status::Affected,
+                ),
+                // 2: by CPE with a wildcard version: yes, and conflicts with 0
+                st(
+                    "CVE-2024-1",
+                    vec![cpe("cpe:2.3:a:openssl:openssl:*:*:*:*:*:*:*:*")],
+                    Status::Affected,
+                ),
+                // 3: by name (the component has no identity), the id's last segment
+                st(
+                    "CVE-2024-2",
+                    vec![Product::new(
+                        None,
+                        None,
+                        "http://spdx.org/x/package/busybox",
+                    )],
+                    Status::Fixed,
+                ),
+                // 4: a vulnerability the product does not have
+                st(
+                    "CVE-2099-9",
+                    vec![purl("pkg:deb/debian/openssl")],
+                    Status::Fixed,
+                ),
+                // 5: by name too (the component has no identity to compare), the same
+                // version: the later statement decides
+                st(
+                    "CVE-2024-2",
+                    vec![purl("pkg:npm/busybox@1.36.1")],
+                    Status::Fixed,
+                ),
+            ],
+            ..Document::default()
+        };
+        let a = apply(&doc, &targets);
+        assert_eq!(a.decided, vec![Some(2), Some(5)]);
+        assert_eq!(a.unmatched, vec![1, 4]);
+        assert_eq!(a.conflicts, vec![(0, vec![0, 2])]);
+        let d = decision(&doc.statements[3], &doc, "busybox.spdx.json");
+        assert_eq!((d.status, d.layer), (Status::Fixed, Layer::Vex));
+        assert!(
+            d.reason.starts_with("VEX busybox.spdx.json: "),
+            "{}",
+            d.reason
+        );
+    }
+
+    #[test]
+    fn a_named_product_of_another_version_does_not_cover() {
+        let none: Vec<String> = vec![];
+        let t = Target {
+            vulnerability: "CVE-1",
+            aliases: &none,
+            name: "busybox",
+            version: Some("1.36.1"),
+            ids: &none,
+            reference: "r",
+        };
+        assert!(!covers(&purl("pkg:generic/busybox@1.35.0"), &t));
+        assert!(covers(&purl("pkg:generic/busybox@1.36.1"), &t));
+        assert!(covers(
+            &cpe("cpe:2.3:a:busybox:busybox:-:*:*:*:*:*:*:*"),
+            &t
+        ));
+        assert!(!covers(
+            &cpe("cpe:2.3:a:busybox:busybox:1.0:*:*:*:*:*:*:*"),
+            &t
+        ));
+        assert_eq!(cpe_parts("cpe:2.3:a:x\\:y:z"), None);
+        assert_eq!(
+            cpe_parts("cpe:2.3:a:x\\:y:z:1:*"),
+            Some(["a".into(), "x\\:y".into(), "z".into(), "1".into()])
+        );
+        assert_eq!(
+            purl_parts("pkg:npm/%40s/x@1?y=z"),
+            Some(("npm/%40s/x".into(), Some("1")))
+        );
+    }
+}
