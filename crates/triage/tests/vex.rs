@@ -287,3 +287,53 @@ fn issue6_yocto_spdx3_vex_relationships_read() {
         doc.statements
     );
 }
+
+/// vulnscout's Yocto cve-check outputs read as VEX: `Patched` fixed, `Ignored` not_affected
+/// with the reason, every statement naming the recipe by `pkg:yocto` purl and CPE.
+#[test]
+fn issue6_yocto_cve_check_json_reads_as_vex() {
+    let Some(dir) = corpus("sbom/vulnscout-yocto/tests") else {
+        return;
+    };
+    let mut total = 0;
+    for (file, n, fixed) in [
+        ("docker/yocto.json", 4, 3),
+        ("end_to_end_tests/yocto.json", 3, 2),
+    ] {
+        let json: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(file)).expect("read"))
+                .expect("JSON");
+        let (dialect, doc) = craft_triage::vex::read_any(&json).expect(file);
+        assert_eq!(dialect, "yocto-cve-check");
+        assert_eq!(doc.statements.len(), n, "{file}");
+        let f = doc
+            .statements
+            .iter()
+            .filter(|s| s.status == craft_triage::Status::Fixed)
+            .count();
+        assert_eq!(f, fixed, "{file}");
+        for s in &doc.statements {
+            let p = &s.products[0];
+            assert!(
+                p.purl.as_deref().unwrap().starts_with("pkg:yocto/meta"),
+                "{p:?}"
+            );
+            assert!(
+                p.cpe23.as_deref().unwrap().starts_with("cpe:2.3:a:*:"),
+                "{p:?}"
+            );
+            if s.status == craft_triage::Status::NotAffected {
+                assert!(s.impact.is_some());
+            }
+        }
+        // Written as OpenVEX and read back: the same statements.
+        assert_eq!(
+            openvex::read(&openvex::write(&doc))
+                .expect("back")
+                .statements,
+            doc.statements
+        );
+        total += n;
+    }
+    assert_eq!(total, 7);
+}

@@ -5,8 +5,9 @@
 //!
 //! - by purl: type, namespace and name equal (ASCII case ignored), and the version equal
 //!   when the statement's purl states one (qualifiers and subpath ignored);
-//! - by CPE 2.3: vendor and product equal, the part too unless either is `*`, and the
-//!   version equal to the component's (or its CPE's) unless the statement's is `*` or `-`;
+//! - by CPE 2.3: product equal, the vendor too unless the statement's is `*` (Yocto
+//!   writes `cpe:2.3:*:*:glibc:2.41:…`), the part too unless either is `*`, and the version
+//!   equal to the component's (or its CPE's) unless the statement's is `*` or `-`;
 //! - else, when the component has neither a purl nor a CPE the statement could be compared
 //!   with, by name: the product's purl name, CPE product, or its id's last path segment
 //!   (`…/package/busybox`) equals the component's name, or its id is the component's SBOM
@@ -209,7 +210,7 @@ fn covers(p: &Product, t: &Target<'_>) -> bool {
         if !target_cpes.is_empty() {
             compared = true;
             let same = target_cpes.iter().any(|c| {
-                c[1] == vendor
+                (vendor == "*" || c[1] == vendor)
                     && c[2] == product
                     && (part == "*" || c[0] == "*" || c[0] == part)
                     && (any_version(&version) || c[3] == version || version_is(&version))

@@ -16,6 +16,7 @@ pub mod csaf;
 pub mod cyclonedx;
 pub mod openvex;
 pub mod spdx3;
+pub mod yocto;
 
 use crate::{Decision, Justification, Status};
 use sha2::{Digest, Sha256};
@@ -123,7 +124,7 @@ impl VexError {
 }
 
 /// Read a VEX document of any dialect craft reads, telling which (`openvex`, `cyclonedx`,
-/// `csaf`, `spdx3`).
+/// `csaf`, `spdx3`, `yocto-cve-check`).
 ///
 /// # Errors
 /// The document is none of them, or its dialect's reader refuses it.
@@ -136,11 +137,14 @@ pub fn read_any(v: &serde_json::Value) -> Result<(&'static str, Document), VexEr
         Ok(("cyclonedx", cyclonedx::read(v)?))
     } else if v.pointer("/document/csaf_version").is_some() {
         Ok(("csaf", csaf::read(v)?))
+    } else if yocto::is_cve_check(v) {
+        Ok(("yocto-cve-check", yocto::read(v)?))
     } else {
         Err(VexError::at(
             "",
             "neither OpenVEX (no `@context`), CycloneDX (no `bomFormat`), CSAF (no \
-             `document.csaf_version`) nor SPDX 3 (no spdx.org/rdf/3 `@context`)",
+             `document.csaf_version`), SPDX 3 (no spdx.org/rdf/3 `@context`) nor Yocto \
+             cve-check JSON (no `package` list)",
         ))
     }
 }
