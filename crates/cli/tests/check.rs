@@ -759,11 +759,29 @@ fn issue6_supplier_vex_and_sbom_vex_decide_findings_and_unmatched_statements_are
         .to_string(),
     )
     .unwrap();
+    // The build's patches for openssl: one named after its CVE, one with Yocto's CVE: tag.
+    std::fs::create_dir_all(dir.join("patches/openssl/files")).unwrap();
+    std::fs::write(
+        dir.join("patches/openssl/CVE-2024-2511.patch"),
+        "Subject: [PATCH] Fix unconstrained session cache growth\n---\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("patches/openssl/files/0002-backport.patch"),
+        "Subject: [PATCH] backport\nCVE: CVE-2024-4603\nUpstream-Status: Backport\n---\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("patches/openssl/README"),
+        "CVE-2024-4741 is not a patch",
+    )
+    .unwrap();
     let manifest = std::fs::read_to_string(dir.join("craft.toml")).unwrap();
     let manifest = manifest.replace(
         "sboms = [\"bootloader.cdx.json\", \"rootfs.spdx.json\", \"webui.cdx.json\", \"app.cdx.xml\"]",
         "sboms = [\"bootloader.cdx.json\", \"rootfs.spdx.json\", \"webui.cdx.json\", \"app.cdx.xml\", \"tools.spdx3.json\"]\n\
-         vex = [\"openssl-supplier.openvex.json\"]",
+         vex = [\"openssl-supplier.openvex.json\"]\n\
+         patches.openssl = [\"patches/openssl\"]",
     );
     std::fs::write(dir.join("craft.toml"), &manifest).unwrap();
     let v = check_json(&dir, 1);
@@ -776,7 +794,7 @@ fn issue6_supplier_vex_and_sbom_vex_decide_findings_and_unmatched_statements_are
         .unwrap()
         .starts_with("VEX openssl-supplier.openvex.json by Supplier Ltd: SSL_select_next_proto"));
     let vex = r["vex"].as_array().unwrap();
-    assert_eq!(vex.len(), 2, "{vex:#?}");
+    assert_eq!(vex.len(), 3, "{vex:#?}");
     let spdx = &vex[0];
     assert_eq!(
         (
@@ -806,6 +824,31 @@ fn issue6_supplier_vex_and_sbom_vex_decide_findings_and_unmatched_statements_are
     assert!(!fixed.is_empty());
     assert!(fixed.iter().all(|f| f["sbom"] == "tools.spdx3.json"));
     assert!(r["dismissed_by_vex"].as_u64().unwrap() >= 2);
+    // The patches decide their CVEs, citing file and line.
+    for (id, how) in [
+        (
+            "CVE-2024-2511",
+            "patched by patches/openssl/CVE-2024-2511.patch (named in the file name)",
+        ),
+        (
+            "CVE-2024-4603",
+            "patched by patches/openssl/files/0002-backport.patch (`CVE:` tag, line 2)",
+        ),
+    ] {
+        let f = finding(r, id, "openssl");
+        assert_eq!(
+            (
+                f["triage"]["status"].as_str(),
+                f["triage"]["layer"].as_str()
+            ),
+            (Some("fixed"), Some("patch")),
+            "{f:#}"
+        );
+        assert_eq!(f["triage"]["reason"], how);
+    }
+    let patches = &vex[2];
+    assert_eq!(patches["dialect"], "patches");
+    assert_eq!(patches["statements"], 2, "the README is no patch");
     // Release 2.0.0 lists no VEX: untouched.
     assert!(release(&v, "2.0.0").get("vex").is_none());
     // A VEX file that cannot be read is an error gap naming it.

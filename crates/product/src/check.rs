@@ -93,8 +93,8 @@ pub struct ReleaseReport {
     pub supported: bool,
     /// Each SBOM file.
     pub sboms: Vec<SbomSummary>,
-    /// Each VEX document applied: the release's `vex` files, and the VEX an SPDX 3 SBOM
-    /// carries.
+    /// Each VEX document applied: the VEX an SPDX 3 SBOM carries, the release's `vex` files,
+    /// and its `patches` (dialect `patches`, one entry per component).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub vex: Vec<VexSummary>,
     /// Components over its SBOMs (files excluded).
@@ -114,7 +114,8 @@ pub struct ReleaseReport {
     /// Findings a person decided `not_affected` or `fixed` (`craft triage set`; not counted
     /// above).
     pub dismissed_by_decisions: usize,
-    /// Findings a VEX statement decided `not_affected` or `fixed` (not counted above).
+    /// Findings a VEX statement or a patch of the build decided `not_affected` or `fixed`
+    /// (not counted above).
     pub dismissed_by_vex: usize,
     /// Findings whose recorded decision was re-opened (its facts changed).
     pub reopened: usize,
@@ -437,7 +438,24 @@ fn check_release(
         ));
     }
     for (file, sbom, doc) in sources {
-        out.vex.push(apply_vex(&mut out.findings, file, sbom, doc));
+        out.vex
+            .push(apply_vex(&mut out.findings, file, sbom, doc, Layer::Vex));
+    }
+    // The build's patches, per component: a CVE a patch names is fixed.
+    for (component, paths) in &release.patches {
+        let file = paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let doc = read_patches(product, paths).map(|files| {
+            (
+                "patches",
+                craft_triage::patches::document(component, &files),
+            )
+        });
+        out.vex
+            .push(apply_vex(&mut out.findings, file, None, doc, Layer::Patch));
     }
     // The product's own rules, first match decides (an expired rule decides nothing).
     if let Some(rules) = &product.rules {
@@ -487,7 +505,7 @@ fn check_release(
         if rf.dismissed() {
             match rf.triage.as_ref().map(|d| d.layer) {
                 Some(Layer::Manual) => out.dismissed_by_decisions += 1,
-                Some(Layer::Vex) => out.dismissed_by_vex += 1,
+                Some(Layer::Vex | Layer::Patch) => out.dismissed_by_vex += 1,
                 _ => out.dismissed_by_rules += 1,
             }
             continue;
@@ -563,12 +581,78 @@ fn read_vex(path: &std::path::Path) -> ReadVex {
     craft_triage::vex::read_any(&v).map_err(|e| format!("not a readable VEX document: {e}"))
 }
 
+/// The largest patch craft reads.
+const MAX_PATCH_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The patch files (`*.patch`, `*.diff`) of `paths` (files, or directories searched four
+/// levels deep), as (path as listed, text), sorted by path.
+fn read_patches(
+    product: &ProductDir,
+    paths: &[std::path::PathBuf],
+) -> Result<Vec<(String, String)>, String> {
+    fn walk(
+        dir: &std::path::Path,
+        shown: &std::path::Path,
+        depth: usize,
+        out: &mut Vec<(std::path::PathBuf, std::path::PathBuf)>,
+    ) -> Result<(), String> {
+        let mut entries: Vec<_> = fs_err::read_dir(dir)
+            .map_err(|e| error_chain(&e))?
+            .filter_map(Result::ok)
+            .collect();
+        entries.sort_by_key(fs_err::DirEntry::file_name);
+        for e in entries {
+            let path = e.path();
+            let name = shown.join(e.file_name());
+            let ft = e.file_type().map_err(|e| error_chain(&e))?;
+            if ft.is_dir() && depth < 4 {
+                walk(&path, &name, depth + 1, out)?;
+            } else if ft.is_file()
+                && path
+                    .extension()
+                    .is_some_and(|x| x == "patch" || x == "diff")
+            {
+                out.push((path, name));
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    for p in paths {
+        let full = product.resolve(p);
+        if full.is_dir() {
+            walk(&full, p, 0, &mut files)?;
+        } else {
+            fs_err::metadata(&full).map_err(|e| error_chain(&e))?;
+            files.push((full, p.clone()));
+        }
+    }
+    files
+        .into_iter()
+        .map(|(full, shown)| {
+            let len = fs_err::metadata(&full).map_err(|e| error_chain(&e))?.len();
+            if len > MAX_PATCH_BYTES {
+                return Err(format!(
+                    "`{}`: {len} bytes; a patch is at most {MAX_PATCH_BYTES}",
+                    shown.display()
+                ));
+            }
+            let bytes = fs_err::read(&full).map_err(|e| error_chain(&e))?;
+            Ok((
+                shown.display().to_string(),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            ))
+        })
+        .collect()
+}
+
 /// Apply one VEX document to the findings it speaks for (all, or one SBOM's).
 fn apply_vex(
     findings: &mut [ReleaseFinding],
     file: String,
     sbom: Option<String>,
     doc: ReadVex,
+    layer: Layer,
 ) -> VexSummary {
     let (dialect, doc) = match doc {
         Ok(d) => d,
@@ -611,6 +695,7 @@ fn apply_vex(
                 &doc.statements[*si],
                 &doc,
                 &file,
+                layer,
             ));
             n += 1;
         }

@@ -94,6 +94,11 @@ pub struct Release {
     /// CSAF VEX or SPDX 3), relative to the product directory.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vex: Vec<PathBuf>,
+    /// The patches the build applies, by component name: patch files, or directories of
+    /// them (`*.patch`, `*.diff`, searched 4 levels deep); a CVE a patch names (file name or
+    /// `CVE:` tag) is `fixed` in that component.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub patches: std::collections::BTreeMap<String, Vec<PathBuf>>,
 }
 
 /// `[vulndb]`.

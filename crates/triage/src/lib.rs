@@ -13,6 +13,7 @@
 
 pub mod decisions;
 pub mod kernel;
+pub mod patches;
 pub mod rules;
 pub mod vex;
 
@@ -125,6 +126,8 @@ pub enum Layer {
     Manual,
     /// A VEX statement decided (a supplier's document, or the one an SPDX 3 SBOM carries).
     Vex,
+    /// A patch the build applies names the vulnerability (file name or `CVE:` tag).
+    Patch,
 }
 
 impl Layer {
@@ -140,6 +143,7 @@ impl Layer {
             Layer::Rule => "rule",
             Layer::Manual => "manual",
             Layer::Vex => "vex",
+            Layer::Patch => "patch",
         }
     }
 }

@@ -87,8 +87,9 @@ pub fn apply(doc: &Document, targets: &[Target<'_>]) -> Applied {
     }
 }
 
-/// The decision a statement makes, citing the document (`source`: its file).
-pub fn decision(s: &Statement, doc: &Document, source: &str) -> Decision {
+/// The decision a statement makes as `layer` ([`Layer::Vex`], or [`Layer::Patch`] for the
+/// statements of [`crate::patches`]), citing the document (`source`: its file).
+pub fn decision(s: &Statement, doc: &Document, source: &str, layer: Layer) -> Decision {
     let by = doc
         .author
         .as_deref()
@@ -106,8 +107,11 @@ pub fn decision(s: &Statement, doc: &Document, source: &str) -> Decision {
         } else {
             None
         },
-        layer: Layer::Vex,
-        reason: format!("VEX {source}{by}: {said}"),
+        layer,
+        reason: match layer {
+            Layer::Patch => said.to_string(),
+            _ => format!("VEX {source}{by}: {said}"),
+        },
         files: Vec::new(),
     }
 }
@@ -335,7 +339,7 @@ mod tests {
         assert_eq!(a.decided, vec![Some(2), Some(5)]);
         assert_eq!(a.unmatched, vec![1, 4]);
         assert_eq!(a.conflicts, vec![(0, vec![0, 2])]);
-        let d = decision(&doc.statements[3], &doc, "busybox.spdx.json");
+        let d = decision(&doc.statements[3], &doc, "busybox.spdx.json", Layer::Vex);
         assert_eq!((d.status, d.layer), (Status::Fixed, Layer::Vex));
         assert!(
             d.reason.starts_with("VEX busybox.spdx.json: "),

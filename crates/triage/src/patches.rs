@@ -1,0 +1,131 @@
+//! Patches the build applies, as evidence that a CVE is fixed: a patch file named after
+//! the CVE (`CVE-2024-5535.patch`, `0001-fix-CVE-2024-5535.patch`), or whose header carries
+//! Yocto's `CVE:` tag (`CVE: CVE-2024-5535 CVE-2024-6119`, required by OE-Core for security
+//! patches). Each becomes a `fixed` VEX statement for the component the patches are listed
+//! under, citing the file and the line or name that named the CVE.
+
+use crate::vex::{Document, Product, Statement};
+use crate::Status;
+use std::collections::BTreeMap;
+
+/// The CVE ids in `s` (`CVE-YYYY-NNNN…`, any case), uppercased, in order, each once.
+pub fn cve_ids(s: &str) -> Vec<String> {
+    let b = s.as_bytes();
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i + 4 <= b.len() {
+        if b[i..i + 4].eq_ignore_ascii_case(b"CVE-") {
+            let year = b[i + 4..].iter().take_while(|c| c.is_ascii_digit()).count();
+            let at = i + 4 + year;
+            if year == 4 && b.get(at) == Some(&b'-') {
+                let seq = b[at + 1..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_digit())
+                    .count();
+                if seq >= 4 {
+                    let id = s[i..at + 1 + seq].to_ascii_uppercase();
+                    if !out.contains(&id) {
+                        out.push(id);
+                    }
+                    i = at + 1 + seq;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The CVEs a patch names, each with how: its file name, or a `CVE:` line of its header
+/// (before the first `diff`, `---` or `Index:` line).
+pub fn cves_in_patch(file_name: &str, text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for id in cve_ids(file_name) {
+        out.push((id, "named in the file name".to_string()));
+    }
+    for (n, line) in text.lines().enumerate() {
+        if line.starts_with("diff ") || line.starts_with("--- ") || line.starts_with("Index:") {
+            break;
+        }
+        if let Some(rest) = line.strip_prefix("CVE:") {
+            for id in cve_ids(rest) {
+                if !out.iter().any(|(x, _)| *x == id) {
+                    out.push((id, format!("`CVE:` tag, line {}", n + 1)));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `fixed` statements for `component` from its patches: (the file as the product
+/// directory names it, its text).
+pub fn document(component: &str, patches: &[(String, String)]) -> Document {
+    let mut statements = Vec::new();
+    for (file, text) in patches {
+        let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+        for (id, how) in cves_in_patch(name, text) {
+            statements.push(Statement {
+                vulnerability: id,
+                aliases: Vec::new(),
+                products: vec![Product::new(None, None, component)],
+                status: Status::Fixed,
+                justification: None,
+                impact: None,
+                action: None,
+                notes: Some(format!("patched by {file} ({how})")),
+                extra: BTreeMap::new(),
+            });
+        }
+    }
+    Document {
+        id: None,
+        author: Some("the build's patches".to_string()),
+        timestamp: None,
+        statements,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_come_from_names_and_cve_tags() {
+        assert_eq!(
+            cve_ids("0001-fix-cve-2024-5535-and-CVE-2023-12345.patch CVE-24-1 CVE-2024-12"),
+            vec!["CVE-2024-5535", "CVE-2023-12345"]
+        );
+        assert_eq!(cve_ids("CVE-"), Vec::<String>::new());
+        assert_eq!(
+            cve_ids("ĆVE-2024-1234 ünïcode CVE-2024-99999"),
+            vec!["CVE-2024-99999"]
+        );
+        let text = "From abc\nSubject: [PATCH] fix\n\nCVE: CVE-2024-6119, CVE-2024-5535\nUpstream-Status: Backport\n---\n a.c | 1 +\nCVE: CVE-2099-0001\n";
+        assert_eq!(
+            cves_in_patch("CVE-2024-5535.patch", text),
+            vec![
+                (
+                    "CVE-2024-5535".to_string(),
+                    "named in the file name".to_string()
+                ),
+                (
+                    "CVE-2024-6119".to_string(),
+                    "`CVE:` tag, line 4".to_string()
+                ),
+            ]
+        );
+        let d = document(
+            "openssl",
+            &[("patches/openssl/CVE-2024-5535.patch".into(), text.into())],
+        );
+        assert_eq!(d.statements.len(), 2);
+        assert_eq!(d.statements[0].status, Status::Fixed);
+        assert_eq!(
+            d.statements[1].notes.as_deref(),
+            Some("patched by patches/openssl/CVE-2024-5535.patch (`CVE:` tag, line 4)")
+        );
+        assert_eq!(d.statements[0].products[0].id, "openssl");
+    }
+}
