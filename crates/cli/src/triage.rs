@@ -31,6 +31,8 @@ Examples:
   craft triage kernel --version 6.1.192 --config .config --tree ~/src/linux
   craft triage kernel rootfs.spdx.json --config .config --tree linux --db ./vulndb
   craft triage kernel --version 6.1.192 --config .config --tree linux \\
+      --compiled build/compile_commands.json
+  craft triage kernel --version 6.1.192 --config .config --tree linux \\
       --openvex kernel.openvex.json --csaf-vex kernel.csaf.json \\
       --author 'Acme GmbH' --namespace https://acme.example
   craft --format json triage kernel --version 6.1.192 --config imx.config --tree linux \\
@@ -43,6 +45,11 @@ Examples:
         version: Option<String>,
         #[command(flatten)]
         kernel: KernelArgs,
+        /// What a real build compiled, where you have it: a `compile_commands.json`, a
+        /// kernel build directory (its `.cmd` files: sources and the headers they
+        /// included), or a list of source paths. It decides over the Makefile walk.
+        #[arg(long, value_name = "PATH")]
+        compiled: Option<PathBuf>,
         #[command(flatten)]
         db: DbArg,
         /// Rows of the human table (all with --format json).
@@ -104,17 +111,18 @@ struct Report<'a> {
 
 /// Run a `craft triage` command.
 pub fn run(cmd: TriageCommand, ctx: Ctx) -> anyhow::Result<u8> {
-    let (sboms, version, kernel, db, top, vex_out) = match cmd {
+    let (sboms, version, kernel, compiled_list, db, top, vex_out) = match cmd {
         TriageCommand::Set(args) => return crate::decide::set(args, ctx),
         TriageCommand::History(args) => return crate::decide::history(args, ctx),
         TriageCommand::Kernel {
             sboms,
             version,
             kernel,
+            compiled,
             db,
             top,
             vex,
-        } => (sboms, version, kernel, db, top, vex),
+        } => (sboms, version, kernel, compiled, db, top, vex),
     };
     if sboms.is_empty() && version.is_none() {
         anyhow::bail!("name the kernel: SBOM files, or --version");
@@ -160,10 +168,27 @@ pub fn run(cmd: TriageCommand, ctx: Ctx) -> anyhow::Result<u8> {
         }
     }
     spinner.set_message("triaging");
+    let built = match &compiled_list {
+        Some(p) => {
+            let b = craft_kernel::Built::read(p, &t)?;
+            if b.sources.is_empty() {
+                anyhow::bail!(
+                    "`{}` names no source file of the tree `{}` ({} paths not in it): is it \
+                     this kernel's build?",
+                    p.display(),
+                    t.root().display(),
+                    b.unplaced
+                );
+            }
+            Some(b)
+        }
+        None => None,
+    };
     let kctx = KernelContext {
         compiled: &compiled,
         config: &cfg,
         tree: &t,
+        built: built.as_ref(),
     };
     let mut summary = Summary::default();
     let mut decisions = Vec::new();
@@ -251,6 +276,7 @@ fn human(r: &Report<'_>, top: usize) {
         Layer::Architecture,
         Layer::NotImageCode,
         Layer::KernelConfig,
+        Layer::BuildList,
         Layer::SubsystemHeader,
     ] {
         let n = s

@@ -9,11 +9,13 @@
 
 #![warn(missing_docs)]
 
+pub mod built;
 pub mod config;
 pub mod kbuild;
 pub mod make;
 pub mod tree;
 
+pub use built::Built;
 pub use config::Config;
 pub use kbuild::{compiled_files, Absence, Compiled, CompiledFile, Excluded, How};
 pub use tree::Tree;

@@ -110,6 +110,7 @@ fn main() {
             compiled,
             config,
             tree: &tree,
+            built: None,
         };
         let mut times = Vec::new();
         let mut dismissed = 0;

@@ -22,7 +22,7 @@
 //! file stays `under_investigation`.
 
 use crate::{Decision, Justification, Layer, Status};
-use craft_kernel::{Absence, Compiled, Config, How, Tree};
+use craft_kernel::{Absence, Built, Compiled, Config, How, Tree};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -34,6 +34,9 @@ pub struct KernelContext<'a> {
     pub config: &'a Config,
     /// Its source tree (which files exist in this version).
     pub tree: &'a Tree,
+    /// What a real build compiled, when the maker has it: it decides over the Makefile walk
+    /// for the sources it lists (and, from `.cmd` files, for headers).
+    pub built: Option<&'a Built>,
 }
 
 /// What is known about one file a record names.
@@ -59,6 +62,8 @@ pub enum FileState {
     NotImageCode,
     /// The configuration does not compile it.
     NotCompiled,
+    /// The build's own list of what it compiled (or included) does not have it.
+    NotBuilt,
     /// Build or documentation files; they do not decide.
     Ignored,
     /// craft cannot place it.
@@ -149,6 +154,9 @@ impl KernelContext<'_> {
             state,
             evidence,
         };
+        if let Some(f) = self.by_build_list(file) {
+            return f;
+        }
         let c = self.compiled;
         if let Some(f) = c.file(file) {
             let how = match f.how {
@@ -284,6 +292,49 @@ impl KernelContext<'_> {
                 format!("craft cannot place a `.{ext}` file"),
             ),
         }
+    }
+
+    /// What the build's own list says of a file the tree has. A file it compiled or (from
+    /// `.cmd` files) included is compiled. A file it neither compiled nor included is not —
+    /// but only when the list knows what was included (`.cmd` files: a plain list or a
+    /// compile_commands.json cannot show `kernel/sched/rt.c`, which `build_policy.c`
+    /// `#include`s), and never against the Makefile walk's "compiled" (a list from
+    /// `make vmlinux modules` lacks the boot image the device runs). `None` when the list
+    /// does not decide the file.
+    fn by_build_list(&self, file: &str) -> Option<FileFact> {
+        let b = self.built?;
+        let other_arch = file
+            .strip_prefix("arch/")
+            .and_then(|r| r.split_once('/'))
+            .is_some_and(|(a, _)| a != self.compiled.srcarch);
+        if !self.tree.exists(file) || other_arch {
+            return None;
+        }
+        let fact = |state, evidence: String| FileFact {
+            file: file.to_string(),
+            state,
+            evidence,
+        };
+        if b.sources.contains(file) {
+            return Some(fact(
+                FileState::Compiled,
+                format!("compiled by the build: {}", b.origin),
+            ));
+        }
+        let included = b.included.as_ref()?;
+        if included.contains(file) {
+            return Some(fact(
+                FileState::Compiled,
+                format!("included by a source the build compiled: {}", b.origin),
+            ));
+        }
+        let code = [".c", ".S", ".h"].iter().any(|x| file.ends_with(x));
+        (code && self.compiled.file(file).is_none()).then(|| {
+            fact(
+                FileState::NotBuilt,
+                format!("neither compiled nor included by the build: {}", b.origin),
+            )
+        })
     }
 
     /// A header: not compiled only when private to a directory of which nothing is
@@ -473,9 +524,10 @@ impl KernelContext<'_> {
         });
         if sources.is_empty()
             || !all_absent
-            || !deciding
-                .iter()
-                .any(|f| f.state == FileState::NotCompiled && sources.contains(&f.file.as_str()))
+            || !deciding.iter().any(|f| {
+                matches!(f.state, FileState::NotCompiled | FileState::NotBuilt)
+                    && sources.contains(&f.file.as_str())
+            })
         {
             return None;
         }
@@ -577,7 +629,9 @@ impl KernelContext<'_> {
                 reason,
             );
         }
-        let layer = if deciding.iter().any(|f| f.state == FileState::NotCompiled) {
+        let layer = if deciding.iter().any(|f| f.state == FileState::NotBuilt) {
+            Layer::BuildList
+        } else if deciding.iter().any(|f| f.state == FileState::NotCompiled) {
             Layer::KernelConfig
         } else if deciding
             .iter()

@@ -112,6 +112,9 @@ pub enum Layer {
     NotImageCode,
     /// The kernel configuration does not compile the code (Kbuild Makefiles and `.config`).
     KernelConfig,
+    /// The build's own list of what it compiled (compile_commands.json, `.cmd` files, a
+    /// list of sources) does not have the code.
+    BuildList,
     /// Every source file the fix changes is not compiled, and its other changes are to
     /// shared headers named for those sources (an inference from the fix's files; see
     /// docs/kernel.md).
@@ -137,6 +140,7 @@ impl Layer {
             Layer::Architecture => "architecture",
             Layer::NotImageCode => "not-image-code",
             Layer::KernelConfig => "kernel-config",
+            Layer::BuildList => "build-list",
             Layer::SubsystemHeader => "subsystem-header",
             Layer::Compiled => "compiled",
             Layer::Insufficient => "insufficient-data",

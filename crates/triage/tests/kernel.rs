@@ -1,6 +1,6 @@
 //! Kernel triage on a small tree held in memory: one `decide` is the only caller of the API.
 
-use craft_kernel::{compiled_files, Config, Tree};
+use craft_kernel::{compiled_files, Built, Config, Tree};
 use craft_triage::kernel::{FileState, KernelContext};
 use craft_triage::{Justification, Layer, Status};
 
@@ -41,13 +41,26 @@ fn tree() -> Tree {
 }
 
 fn decide(files: &[&str]) -> craft_triage::Decision {
+    decide_with(files, None)
+}
+
+/// As the build's list (`.cmd` texts, else a plain list) says.
+fn decide_with(files: &[&str], list: Option<(&[&str], bool)>) -> craft_triage::Decision {
     let config = Config::parse(CONFIG);
     let t = tree();
     let compiled = compiled_files(&t, &config, None).expect("walk");
+    let built = list.map(|(texts, cmd)| {
+        if cmd {
+            Built::from_cmd_files(texts.iter().copied(), &t, "build/")
+        } else {
+            Built::from_list(&texts.join("\n"), &t, "sources.txt")
+        }
+    });
     let ctx = KernelContext {
         compiled: &compiled,
         config: &config,
         tree: &t,
+        built: built.as_ref(),
     };
     ctx.triage(&files.iter().map(|f| f.to_string()).collect::<Vec<_>>())
 }
@@ -190,4 +203,51 @@ fn a_shared_header_not_named_for_absent_sources_keeps_the_finding_open() {
         assert_ne!(d.status, Status::NotAffected, "{files:?}: {}", d.reason);
         assert_ne!(d.layer, Layer::SubsystemHeader, "{files:?}");
     }
+}
+
+#[test]
+fn the_builds_own_list_decides_what_the_walk_cannot() {
+    // `.cmd` files: net/core.c compiled, including net/other.c and the shared header.
+    let cmd: &[&str] = &["source_net/core.o := net/core.c\n\
+        deps_net/core.o := \\\n  include/linux/skbuff.h \\\n  net/other.c \\\n\n"];
+    let d = decide_with(&["net/other.c"], Some((cmd, true)));
+    assert_eq!(d.status, Status::Affected, "{}", d.reason);
+    assert!(
+        d.reason.contains("included by a source the build compiled"),
+        "{}",
+        d.reason
+    );
+    let d = decide_with(&["include/linux/skbuff.h"], Some((cmd, true)));
+    assert_eq!(d.status, Status::Affected);
+    // Neither compiled nor included: not affected, even where the walk cannot tell.
+    let cmd2: &[&str] = &["source_net/core.o := net/core.c\ndeps_net/core.o := \\\n  net/core.c\n"];
+    for f in ["net/other.c", "include/linux/skbuff.h"] {
+        let d = decide_with(&[f], Some((cmd2, true)));
+        assert_eq!(
+            (d.status, d.layer),
+            (Status::NotAffected, Layer::BuildList),
+            "{f}: {}",
+            d.reason
+        );
+        assert!(
+            d.reason.contains(
+                "neither compiled nor included by the build: build/ (.cmd files: 1 sources)"
+            ),
+            "{}",
+            d.reason
+        );
+    }
+    // The walk's "compiled" stands against a list that lacks the file (a partial build).
+    let d = decide_with(&["drivers/e1000/main.c"], Some((cmd2, true)));
+    assert_eq!((d.status, d.layer), (Status::Affected, Layer::Compiled));
+    // Another architecture's code keeps its own layer.
+    let d = decide_with(&["arch/x86/kernel/cpu.c"], Some((cmd2, true)));
+    assert_eq!(d.layer, Layer::Architecture);
+    // A plain list cannot show what a compiled source includes: a file it lacks is left
+    // to the walk (here: cannot tell); one it has is compiled.
+    let list: &[&str] = &["net/core.c", "/build/src/net/other.c"];
+    let d = decide_with(&["net/other.c"], Some((list, false)));
+    assert_eq!(d.status, Status::Affected, "{}", d.reason);
+    let d = decide_with(&["net/other.c"], Some((&["net/core.c"], false)));
+    assert_eq!(d.status, Status::UnderInvestigation, "{}", d.reason);
 }

@@ -65,6 +65,14 @@ fn kernel() -> Option<Kernel> {
 }
 
 fn triage(k: &Kernel, config: &str) -> BTreeMap<String, craft_triage::Decision> {
+    triage_with(k, config, None)
+}
+
+fn triage_with(
+    k: &Kernel,
+    config: &str,
+    built: Option<&craft_kernel::Built>,
+) -> BTreeMap<String, craft_triage::Decision> {
     let text = std::fs::read_to_string(k.root.join("configs").join(config)).expect("config");
     let config = Config::parse(&text);
     let compiled = compiled_files(&k.tree, &config, None).expect("walk");
@@ -72,6 +80,7 @@ fn triage(k: &Kernel, config: &str) -> BTreeMap<String, craft_triage::Decision> 
         compiled: &compiled,
         config: &config,
         tree: &k.tree,
+        built,
     };
     k.findings
         .iter()
@@ -97,6 +106,20 @@ fn issue6_kernel_triage_on_real_boards() {
             .map(str::to_string)
             .collect();
     let x86 = triage(&k, "linux-6.1.192-x86_64-defconfig.config");
+    // The same build's source list given as the maker's compiled-files list: it agrees
+    // with the walk on every finding (a plain list adds only what the build compiled).
+    let list =
+        craft_kernel::Built::read(&k.root.join("compiled/x86_64-defconfig.src-files"), &k.tree)
+            .expect("list");
+    assert_eq!(list.unplaced, 0);
+    let with_list = triage_with(&k, "linux-6.1.192-x86_64-defconfig.config", Some(&list));
+    for (id, d) in &x86 {
+        assert_eq!(
+            with_list[id].status, d.status,
+            "{id}: {}",
+            with_list[id].reason
+        );
+    }
     for (id, d) in &x86 {
         let compiled = d.files.iter().any(|f| truth.contains(&f.file));
         match d.status {

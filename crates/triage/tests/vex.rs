@@ -48,6 +48,7 @@ fn openvex_statements_carry_the_decision_and_validate() {
         compiled: &compiled,
         config: &config,
         tree: &t,
+        built: None,
     };
     let product = Product::new(
         None,
