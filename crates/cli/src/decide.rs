@@ -48,6 +48,10 @@ pub struct SetArgs {
     /// version and vulnerability data, and the releases after while those hold).
     #[arg(long, value_name = "VERSION")]
     release: Option<String>,
+    /// Decide for this version of the component (where releases, or the components of that
+    /// name in one release, have several), in every release that has it.
+    #[arg(long = "version", value_name = "COMPONENT_VERSION")]
+    component_version: Option<String>,
     /// Who decides (else $CRAFT_USER, else $USER).
     #[arg(long, value_name = "NAME")]
     by: Option<String>,
@@ -119,7 +123,13 @@ pub fn set(args: SetArgs, ctx: Ctx) -> anyhow::Result<u8> {
     };
     let mut groups: BTreeMap<FactsKey, (Vec<String>, &ReleaseFinding)> = BTreeMap::new();
     for r in &report.releases {
-        for f in r.findings.iter().filter(|f| is_it(f)) {
+        for f in r.findings.iter().filter(|f| {
+            is_it(f)
+                && args
+                    .component_version
+                    .as_ref()
+                    .is_none_or(|v| f.finding.component_version.as_ref() == Some(v))
+        }) {
             groups
                 .entry((f.finding.component_version.clone(), f.finding.range.clone()))
                 .or_insert_with(|| (Vec::new(), f))
@@ -129,17 +139,20 @@ pub fn set(args: SetArgs, ctx: Ctx) -> anyhow::Result<u8> {
     }
     let Some(((version, range), (found_in, finding))) = groups.iter().next() else {
         anyhow::bail!(
-            "no release of `{}` has {} in a component named `{}`{}",
+            "no release of `{}` has {} in a component named `{}`{}{}",
             product.manifest.product.name,
             args.vulnerability,
             args.component,
+            args.component_version
+                .as_ref()
+                .map_or_else(String::new, |v| format!(" at version {v}")),
             near_misses(&report, &args.vulnerability, &args.component)
         );
     };
     if groups.len() > 1 {
         anyhow::bail!(
-            "{} in `{}` rests on different facts in different releases; decide one with \
-             --release:\n{}",
+            "{} in `{}` rests on different facts (component version, matched range); decide \
+             one with --version (or --release):\n{}",
             args.vulnerability,
             args.component,
             groups
@@ -227,29 +240,71 @@ fn previous_state(f: &ReleaseFinding) -> Previous {
 }
 
 /// Append one line to the log, atomically: the old bytes and the line go to a temporary
-/// file that replaces the log. The log as it stands was read and checked before.
+/// file beside it (with the log's permissions, 0644 for a new one) that replaces the log —
+/// the log behind a symbolic link, which stays. If another `set` changed the log meanwhile
+/// it is read again (up to five times), so no entry is lost.
 fn append(file: &Path, line: &str) -> anyhow::Result<()> {
-    let mut bytes = match fs_err::read(file) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+    use std::io::Write;
+    let target = match fs_err::canonicalize(file) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => file.to_path_buf(),
         Err(e) => return Err(e.into()),
     };
-    if !bytes.is_empty() && !bytes.ends_with(b"\n") {
+    let read = |p: &Path| -> anyhow::Result<Option<Vec<u8>>> {
+        match fs_err::read(p) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    };
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    for _ in 0..5 {
+        let before = read(&target)?;
+        let mut bytes = before.clone().unwrap_or_default();
+        if !bytes.is_empty() && !bytes.ends_with(b"\n") {
+            bytes.push(b'\n');
+        }
+        bytes.extend_from_slice(line.as_bytes());
         bytes.push(b'\n');
+        let mut tmp = tempfile::NamedTempFile::new_in(&dir)
+            .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
+        tmp.write_all(&bytes)?;
+        tmp.as_file().sync_all()?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs_err::metadata(&target).map_or(0o644, |m| m.permissions().mode());
+            fs_err::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode))?;
+        }
+        if read(&target)? != before {
+            continue;
+        }
+        tmp.persist(&target)
+            .with_context(|| format!("cannot write `{}`", target.display()))?;
+        return Ok(());
     }
-    bytes.extend_from_slice(line.as_bytes());
-    bytes.push(b'\n');
-    output::write_atomic(file, &bytes)
+    anyhow::bail!(
+        "`{}` kept changing while craft appended to it; try again",
+        target.display()
+    )
 }
 
 /// Show the recorded decisions, oldest first.
 pub fn history(args: HistoryArgs, ctx: Ctx) -> anyhow::Result<u8> {
     let dir = if args.product.is_dir() {
         args.product.clone()
-    } else {
+    } else if args.product.is_file() {
         args.product
             .parent()
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    } else {
+        anyhow::bail!(
+            "`{}` is no product directory (nor its craft.toml)",
+            args.product.display()
+        );
     };
     let log = craft_product::manifest::read_decisions(&dir.join(FILE_NAME))?;
     let entries: Vec<&Entry> = log

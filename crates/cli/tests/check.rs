@@ -512,7 +512,7 @@ fn issue6_triage_set_records_history_carries_over_and_reopens() {
         ],
     )
     .code(2)
-    .stderr(predicates::str::contains("--release"))
+    .stderr(predicates::str::contains("--version"))
     .stderr(predicates::str::contains("version 3.0.11"))
     .stderr(predicates::str::contains("version 3.0.13"));
     set(
@@ -524,11 +524,20 @@ fn issue6_triage_set_records_history_carries_over_and_reopens() {
             "affected",
             "--reason",
             "The web UI's TLS server sets an empty ALPN list; fixed in 2.1.1.",
-            "--release",
-            "2.1.0",
+            "--version",
+            "3.0.13",
         ],
     )
     .code(0);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("triage-decisions.jsonl"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o644, "the log stays readable by the team");
+    }
     // Refused before anything is scanned or written.
     for (args, why) in [
         (
@@ -630,6 +639,11 @@ fn issue6_triage_set_records_history_carries_over_and_reopens() {
     let v = check_json(&dir, 1);
     let carried = finding(release(&v, "2.2.0"), "CVE-2024-2961", "glibc");
     assert_eq!(carried["triage"]["layer"], "manual");
+    // The openssl decision taken on 3.0.13 carries to 2.2.0, which ships 3.0.13 too.
+    assert_eq!(
+        finding(release(&v, "2.2.0"), "CVE-2024-5535", "openssl")["triage"]["status"],
+        "affected"
+    );
     let reopened = finding(release(&v, "2.3.0"), "CVE-2024-2961", "glibc");
     assert!(reopened.get("triage").is_none());
     assert!(
@@ -746,13 +760,18 @@ fn issue6_supplier_vex_and_sbom_vex_decide_findings_and_unmatched_statements_are
                  "externalIdentifier": [{"type": "ExternalIdentifier",
                     "externalIdentifierType": "cpe23",
                     "identifier": "cpe:2.3:a:openssl:openssl:3.0.12:*:*:*:*:*:*:*"}]},
+                {"type": "software_Package", "spdxId": "urn:pkg/openssl13", "name": "openssl",
+                 "creationInfo": "_:ci", "software_packageVersion": "3.0.13",
+                 "externalIdentifier": [{"type": "ExternalIdentifier",
+                    "externalIdentifierType": "cpe23",
+                    "identifier": "cpe:2.3:a:openssl:openssl:3.0.13:*:*:*:*:*:*:*"}]},
                 {"type": "security_Vulnerability", "spdxId": "urn:vuln/CVE-2024-6119",
                  "creationInfo": "_:ci",
                  "externalIdentifier": [{"type": "ExternalIdentifier",
                     "externalIdentifierType": "cve", "identifier": "CVE-2024-6119"}]},
                 {"type": "security_VexFixedVulnAssessmentRelationship", "spdxId": "urn:vex/1",
                  "creationInfo": "_:ci", "from": "urn:vuln/CVE-2024-6119",
-                 "relationshipType": "fixedIn", "to": ["urn:pkg/openssl"],
+                 "relationshipType": "fixedIn", "to": ["urn:pkg/openssl", "urn:pkg/openssl13"],
                  "security_vexVersion": "1.0.0"}
             ]
         })
@@ -823,6 +842,22 @@ fn issue6_supplier_vex_and_sbom_vex_decide_findings_and_unmatched_statements_are
         .collect();
     assert!(!fixed.is_empty());
     assert!(fixed.iter().all(|f| f["sbom"] == "tools.spdx3.json"));
+    // Its openssl 3.0.13 is the rootfs's too: that finding stands for both SBOMs, and the
+    // tools SBOM's own VEX does not speak for the rootfs's build of it.
+
+    let shared: Vec<&Value> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["id"] == "CVE-2024-6119" && f["component_version"] == "3.0.13")
+        .collect();
+    assert_eq!(shared.len(), 1);
+    assert_eq!(shared[0]["sbom"], "rootfs.spdx.json");
+    assert_eq!(
+        shared[0]["also_in"],
+        serde_json::json!(["tools.spdx3.json"])
+    );
+    assert!(shared[0].get("triage").is_none(), "{:#}", shared[0]);
     assert!(r["dismissed_by_vex"].as_u64().unwrap() >= 2);
     // The patches decide their CVEs, citing file and line.
     for (id, how) in [

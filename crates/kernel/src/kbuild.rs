@@ -82,6 +82,18 @@ pub struct Unresolved {
 }
 
 impl Compiled {
+    /// Whether `part` is a name part ([`name_parts`]) of a compiled file's path.
+    pub fn names_part(&self, part: &str) -> bool {
+        self.parts
+            .get_or_init(|| {
+                self.files
+                    .iter()
+                    .flat_map(|f| name_parts(&f.path))
+                    .collect()
+            })
+            .contains(part)
+    }
+
     /// The compiled file `path`, if it is one.
     pub fn file(&self, path: &str) -> Option<&CompiledFile> {
         self.files
@@ -284,6 +296,17 @@ pub struct Compiled {
     /// (the arm and mips vDSOs include `lib/vdso/Makefile`): code there is built from
     /// elsewhere, so that no list names it proves nothing.
     pub included_directories: Vec<String>,
+    /// The name parts ([`name_parts`]) of every compiled file's path, built on first use.
+    #[serde(skip)]
+    pub(crate) parts: std::sync::OnceLock<ahash::AHashSet<String>>,
+}
+
+/// The parts of a path's names: split at `/ _ - .`, lowercased (`drivers/net/bonding/
+/// bond_main.c` → `drivers net bonding bond main c`).
+pub fn name_parts(path: &str) -> impl Iterator<Item = String> + '_ {
+    path.split(['/', '_', '-', '.'])
+        .filter(|t| !t.is_empty())
+        .map(str::to_ascii_lowercase)
 }
 
 /// A diagnostic met while assigning a list Kbuild never builds from (`obj-`, `always-`,
@@ -750,5 +773,6 @@ pub fn compiled_files(tree: &Tree, config: &Config, arch: Option<&str>) -> Resul
         config_problems: config.problems.clone(),
         excluded,
         included_directories: included.into_iter().collect(),
+        parts: std::sync::OnceLock::new(),
     })
 }

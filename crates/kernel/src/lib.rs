@@ -17,7 +17,7 @@ pub mod tree;
 
 pub use built::Built;
 pub use config::Config;
-pub use kbuild::{compiled_files, Absence, Compiled, CompiledFile, Excluded, How};
+pub use kbuild::{compiled_files, name_parts, Absence, Compiled, CompiledFile, Excluded, How};
 pub use tree::Tree;
 
 use std::path::PathBuf;

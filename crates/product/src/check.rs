@@ -139,6 +139,10 @@ pub struct ReleaseFinding {
     /// of the product's `triage.toml`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub triage: Option<Decision>,
+    /// Other SBOMs of the release that gave the same finding (same vulnerability,
+    /// component name and version).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_in: Vec<String>,
     /// A person's decision that no longer holds, and what changed since.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reopened: Option<String>,
@@ -397,6 +401,7 @@ fn check_release(
                 finding: f,
                 triage: None,
                 reopened: None,
+                also_in: Vec::new(),
                 ids,
             };
             match seen.get(&key) {
@@ -406,10 +411,20 @@ fn check_release(
                 }
                 // The same pair through another SBOM: the worse finding stands (affected
                 // over undecided, then the higher priority).
-                Some(&at) if worse(&found.finding, &out.findings[at].finding) => {
-                    out.findings[at] = found;
+                Some(&at) => {
+                    let before = &mut out.findings[at];
+                    let mut sboms = std::mem::take(&mut before.also_in);
+                    sboms.push(before.sbom.clone());
+                    if worse(&found.finding, &before.finding) {
+                        *before = found;
+                    } else {
+                        sboms.push(found.sbom);
+                    }
+                    sboms.retain(|s| *s != before.sbom);
+                    sboms.sort();
+                    sboms.dedup();
+                    before.also_in = sboms;
                 }
-                Some(_) => {}
             }
         }
     }
@@ -427,7 +442,7 @@ fn check_release(
     let mut sources: Vec<(String, Option<String>, ReadVex)> = Vec::new();
     for (_, name, l) in &loaded {
         if let Some(doc) = embedded_vex(l) {
-            sources.push((name.clone(), Some(name.clone()), Ok(doc)));
+            sources.push((name.clone(), Some(name.clone()), doc));
         }
     }
     for file in &release.vex {
@@ -514,7 +529,12 @@ fn check_release(
         if f.status == FindingStatus::Affected {
             *out.affected.entry(f.priority.label).or_default() += 1;
             out.kev += usize::from(f.kev.is_some());
-            out.untriaged += usize::from(rf.triage.is_none());
+            // A decision "under investigation" (a VEX statement's, a rule's) is no decision.
+            out.untriaged += usize::from(
+                rf.triage
+                    .as_ref()
+                    .is_none_or(|d| d.status == Status::UnderInvestigation),
+            );
         } else {
             out.unknown += 1;
         }
@@ -553,15 +573,20 @@ fn previous_findings(report: &serde_json::Value, version: &str) -> Option<Vec<Pr
 /// A VEX document read (with its dialect), or why it could not be.
 type ReadVex = Result<(&'static str, VexDoc), String>;
 
-/// The VEX an SPDX 3 JSON-LD SBOM file carries, when it carries statements.
-fn embedded_vex(l: &craft_sbom::Loaded) -> Option<(&'static str, VexDoc)> {
+/// The VEX an SPDX 3 JSON-LD SBOM file carries, when it carries statements (or why its
+/// statements cannot be read: one bad relationship is reported, never skipped silently).
+fn embedded_vex(l: &craft_sbom::Loaded) -> Option<ReadVex> {
     if l.sbom.document.format.as_ref()?.kind != craft_model::FormatKind::Spdx3 || !l.path.is_file()
     {
         return None;
     }
+    // Read as an SBOM already: a compressed or otherwise non-JSON file carries none here.
     let v: serde_json::Value = serde_json::from_slice(&fs_err::read(&l.path).ok()?).ok()?;
-    let doc = craft_triage::vex::spdx3::read(&v).ok()?;
-    (!doc.statements.is_empty()).then_some(("spdx3", doc))
+    match craft_triage::vex::spdx3::read(&v) {
+        Ok(doc) if doc.statements.is_empty() => None,
+        Ok(doc) => Some(Ok(("spdx3", doc))),
+        Err(e) => Some(Err(format!("its VEX relationships cannot be read: {e}"))),
+    }
 }
 
 /// The largest VEX document craft reads.
@@ -669,8 +694,13 @@ fn apply_vex(
             }
         }
     };
+    // An SBOM's own VEX speaks for findings only it gave: the same component through
+    // another SBOM (another build of it) is not covered.
     let at: Vec<usize> = (0..findings.len())
-        .filter(|&i| sbom.as_ref().is_none_or(|s| findings[i].sbom == *s))
+        .filter(|&i| {
+            sbom.as_ref()
+                .is_none_or(|s| findings[i].sbom == *s && findings[i].also_in.is_empty())
+        })
         .collect();
     let targets: Vec<Target<'_>> = at
         .iter()
@@ -686,7 +716,7 @@ fn apply_vex(
             }
         })
         .collect();
-    let applied = craft_triage::vex::apply::apply(&doc, &targets);
+    let applied = craft_triage::vex::apply::apply(&doc, &targets, sbom.is_some());
     drop(targets);
     let mut n = 0;
     for (k, decided) in applied.decided.iter().enumerate() {

@@ -251,8 +251,8 @@ pub fn read_decisions(file: &Path) -> Result<craft_triage::decisions::Log, Error
             message: format!("{len} bytes; a decision log is at most {MAX_DECISIONS_BYTES}"),
         });
     }
-    let text = fs_err::read_to_string(file).map_err(io)?;
-    Ok(craft_triage::decisions::Log::parse(&text, &name)?)
+    let bytes = fs_err::read(file).map_err(io)?;
+    Ok(craft_triage::decisions::Log::parse_bytes(&bytes, &name)?)
 }
 
 /// Parse and check the text of a `craft.toml` read from `file`.

@@ -186,16 +186,36 @@ impl Log {
     /// A line that is not one JSON object with the fields above, or whose entry is
     /// inconsistent ([`Entry::problem`]); the error names the line.
     pub fn parse(text: &str, file: &str) -> Result<Log, LogError> {
+        Log::parse_bytes(text.as_bytes(), file)
+    }
+
+    /// Read a log from its bytes (a UTF-8 byte-order mark is skipped; a line that is not
+    /// UTF-8 is an error naming it). Entries are ordered by `at`, file order among equal
+    /// times, so the newest decision wins whatever order a merge left the lines in.
+    ///
+    /// # Errors
+    /// As [`Log::parse`].
+    pub fn parse_bytes(bytes: &[u8], file: &str) -> Result<Log, LogError> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let mut entries = Vec::new();
-        for (i, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
+        for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
             let err = |message: String| LogError {
                 file: file.to_string(),
                 line: i + 1,
                 message,
             };
+            let line = std::str::from_utf8(line).map_err(|e| {
+                err(format!(
+                    "not UTF-8 (at byte {} of the line)",
+                    e.valid_up_to()
+                ))
+            })?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            if !line.trim_start().starts_with('{') {
+                return Err(err("not a decision: each line is one JSON object".into()));
+            }
             let entry: Entry =
                 serde_json::from_str(line).map_err(|e| err(format!("not a decision: {e}")))?;
             if let Some(p) = entry.problem() {
@@ -203,6 +223,7 @@ impl Log {
             }
             entries.push(entry);
         }
+        entries.sort_by_key(|e| craft_model::unix_from_rfc3339(&e.at).unwrap_or(i64::MIN));
         Ok(Log {
             file: file.to_string(),
             entries,
@@ -348,6 +369,16 @@ mod tests {
         );
         let log = Log::parse(&text, "d.jsonl").unwrap();
         assert_eq!(log.entries, vec![na.clone(), affected.clone()]);
+        // The newest by time wins, whatever the order of the lines (a merge).
+        let swapped = format!(
+            "{}\n{}\n",
+            Log::line(&affected).unwrap(),
+            Log::line(&na).unwrap()
+        );
+        assert_eq!(
+            Log::parse(&swapped, "d").unwrap().entries,
+            vec![na.clone(), affected.clone()]
+        );
         let aliases = vec!["cve-2024-0727".to_string()];
         // Found by alias, case ignored; the later entry wins.
         assert_eq!(
@@ -401,7 +432,7 @@ mod tests {
         .unwrap();
         for (bad, why) in [
             ("{", "not a decision"),
-            ("[]", "not a decision"),
+            ("[]", "one JSON object"),
             (
                 &good.replace("\"reason\":\"no PKCS12 import\"", "\"reason\":\" \""),
                 "`reason` is empty",
@@ -426,6 +457,13 @@ mod tests {
             assert!(e.to_string().starts_with("d.jsonl:2: "), "{e}");
             assert!(e.message.contains(why), "{bad}: {e}");
         }
+        // A byte-order mark is skipped; bytes that are not UTF-8 name their line.
+        let bom = format!("\u{feff}{good}\n");
+        assert_eq!(Log::parse(&bom, "d").unwrap().entries.len(), 1);
+        let mut bad = format!("{good}\n").into_bytes();
+        bad.extend_from_slice(b"{\"at\": \"\xff\"}\n");
+        let e = Log::parse_bytes(&bad, "d").unwrap_err();
+        assert_eq!((e.line, e.message.contains("not UTF-8")), (2, true), "{e}");
         let mut affected_with_j = entry(
             "1",
             Status::Affected,

@@ -499,8 +499,7 @@ impl KernelContext<'_> {
             "dma",
         ];
         let parts = |p: &str| -> Vec<String> {
-            p.split(['/', '_', '-', '.'])
-                .map(str::to_ascii_lowercase)
+            craft_kernel::name_parts(p)
                 .filter(|t| t.len() >= 2 && !GENERIC.contains(&t.as_str()))
                 .collect()
         };
@@ -531,20 +530,27 @@ impl KernelContext<'_> {
         {
             return None;
         }
-        // The sources' file names, and the names of their directories of which nothing is
-        // compiled (`drivers/e1000/` names no header while `e1000/main.c` is compiled).
+        // The names of the sources this configuration does not compile (not `tools/` or
+        // another architecture's, which say nothing of this kernel), and of their
+        // directories of which nothing is proven compiled (`drivers/e1000/` names no header
+        // while `e1000/main.c` is compiled).
         let mut source_parts = BTreeSet::new();
-        for s in &sources {
-            let (dir, name) = s.rsplit_once('/').unwrap_or(("", s));
+        for f in deciding.iter().filter(|f| {
+            matches!(f.state, FileState::NotCompiled | FileState::NotBuilt)
+                && sources.contains(&f.file.as_str())
+        }) {
+            let (dir, name) = f.file.rsplit_once('/').unwrap_or(("", &f.file));
             source_parts.extend(parts(name));
             let mut d = dir;
             while let Some((up, last)) = d.rsplit_once('/') {
-                if self.compiled.files_under(d).is_empty() {
+                if self.nothing_compiled_under(d).is_ok() {
                     source_parts.extend(parts(last));
                 }
                 d = up;
             }
         }
+        // A part that also names compiled code (`bpf` while `kernel/bpf/core.c` is compiled)
+        // may tie the header to that code instead: it names nothing.
         unknown
             .iter()
             .map(|h| {
@@ -552,7 +558,7 @@ impl KernelContext<'_> {
                 let name = h.file.strip_prefix("include/").unwrap_or(&h.file);
                 parts(name)
                     .into_iter()
-                    .find(|t| source_parts.contains(t))
+                    .find(|t| source_parts.contains(t) && !self.compiled.names_part(t))
                     .map(|t| (h.file.as_str(), t))
             })
             .collect()

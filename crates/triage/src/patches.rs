@@ -38,14 +38,18 @@ pub fn cve_ids(s: &str) -> Vec<String> {
 }
 
 /// The CVEs a patch names, each with how: its file name, or a `CVE:` line of its header
-/// (before the first `diff`, `---` or `Index:` line).
+/// (before the first `---` line, `diff`, `--- a/…` or `Index:`).
 pub fn cves_in_patch(file_name: &str, text: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for id in cve_ids(file_name) {
         out.push((id, "named in the file name".to_string()));
     }
     for (n, line) in text.lines().enumerate() {
-        if line.starts_with("diff ") || line.starts_with("--- ") || line.starts_with("Index:") {
+        if line.trim_end() == "---"
+            || line.starts_with("diff ")
+            || line.starts_with("--- ")
+            || line.starts_with("Index:")
+        {
             break;
         }
         if let Some(rest) = line.strip_prefix("CVE:") {

@@ -271,8 +271,11 @@ fn issue6_kernel_triage_on_real_boards() {
     // other versions, subsystems' own include directories, shared headers named for the
     // fix's sources), all 53 checked by hand.
     assert_eq!(right, [50, 50, 53], "each sample's dismissals judged right");
+    // After the review's stricter subsystem-header rule (a name part that also names
+    // compiled code ties nothing: `sch`, `tables`, `queue`, `bpf`, `fsl` on i.MX) nine of
+    // them are under investigation again, none affected.
     assert!(
-        dismissed[2] >= 52,
+        dismissed[2] >= 44,
         "{} of the third sample's 53 still dismissed",
         dismissed[2]
     );

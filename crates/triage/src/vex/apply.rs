@@ -49,14 +49,36 @@ pub struct Applied {
     pub conflicts: Vec<(usize, Vec<usize>)>,
 }
 
-/// Apply `doc` to `targets`.
-pub fn apply(doc: &Document, targets: &[Target<'_>]) -> Applied {
+/// Apply `doc` to `targets`. `by_reference`: the document is the SBOM's own (an SPDX 3
+/// SBOM's VEX), so a product id equal to a component's SBOM reference is that component.
+pub fn apply(doc: &Document, targets: &[Target<'_>], by_reference: bool) -> Applied {
+    // Targets by vulnerability id and alias (ASCII case ignored).
+    let mut by_id: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    for (ti, t) in targets.iter().enumerate() {
+        for v in std::iter::once(t.vulnerability).chain(t.aliases.iter().map(String::as_str)) {
+            let list = by_id.entry(v.to_ascii_uppercase()).or_default();
+            if list.last() != Some(&ti) {
+                list.push(ti);
+            }
+        }
+    }
     let mut covering: Vec<Vec<usize>> = vec![Vec::new(); targets.len()];
     let mut unmatched = Vec::new();
     for (si, s) in doc.statements.iter().enumerate() {
+        let mut candidates: Vec<usize> = std::iter::once(&s.vulnerability)
+            .chain(&s.aliases)
+            .filter_map(|v| by_id.get(&v.to_ascii_uppercase()))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
         let mut any = false;
-        for (ti, t) in targets.iter().enumerate() {
-            if names_vulnerability(s, t) && s.products.iter().any(|p| covers(p, t)) {
+        for ti in candidates {
+            if s.products
+                .iter()
+                .any(|p| covers(p, &targets[ti], by_reference))
+            {
                 covering[ti].push(si);
                 any = true;
             }
@@ -116,13 +138,6 @@ pub fn decision(s: &Statement, doc: &Document, source: &str, layer: Layer) -> De
     }
 }
 
-fn names_vulnerability(s: &Statement, t: &Target<'_>) -> bool {
-    let ours = || std::iter::once(t.vulnerability).chain(t.aliases.iter().map(String::as_str));
-    std::iter::once(s.vulnerability.as_str())
-        .chain(s.aliases.iter().map(String::as_str))
-        .any(|v| ours().any(|o| o.eq_ignore_ascii_case(v)))
-}
-
 /// A purl split into (type/namespace/name lowercased, version).
 fn purl_parts(p: &str) -> Option<(String, Option<&str>)> {
     let rest = p.strip_prefix("pkg:")?;
@@ -135,10 +150,11 @@ fn purl_parts(p: &str) -> Option<(String, Option<&str>)> {
     Some((path.trim_matches('/').to_ascii_lowercase(), version))
 }
 
-/// CPE 2.3 fields (part, vendor, product, version), `\:` kept inside a field.
-fn cpe_parts(c: &str) -> Option<[String; 4]> {
+/// CPE 2.3 fields (part, vendor, product, version, update), lowercased, `\\:` kept inside
+/// a field; a missing update is `*`.
+fn cpe_parts(c: &str) -> Option<[String; 5]> {
     let rest = c.strip_prefix("cpe:2.3:")?;
-    let mut fields = Vec::new();
+    let mut fields: Vec<String> = Vec::new();
     let mut cur = String::new();
     let mut chars = rest.chars();
     while let Some(ch) = chars.next() {
@@ -149,23 +165,22 @@ fn cpe_parts(c: &str) -> Option<[String; 4]> {
                     cur.push(n);
                 }
             }
-            ':' => fields.push(std::mem::take(&mut cur)),
+            ':' => fields.push(std::mem::take(&mut cur).to_ascii_lowercase()),
             _ => cur.push(ch),
         }
-        if fields.len() == 4 {
+        if fields.len() == 5 {
             break;
         }
     }
-    if fields.len() < 4 {
-        fields.push(cur);
+    if fields.len() < 5 {
+        fields.push(cur.to_ascii_lowercase());
     }
-    let f: Vec<String> = fields.into_iter().map(|x| x.to_ascii_lowercase()).collect();
-    Some([
-        f.first()?.clone(),
-        f.get(1)?.clone(),
-        f.get(2)?.clone(),
-        f.get(3)?.clone(),
-    ])
+    if fields.len() < 4 {
+        return None;
+    }
+    fields.resize(5, "*".to_string());
+    let mut it = fields.into_iter();
+    Some([it.next()?, it.next()?, it.next()?, it.next()?, it.next()?])
 }
 
 fn any_version(v: &str) -> bool {
@@ -187,10 +202,10 @@ fn stated_version(p: &Product) -> Option<String> {
         })
 }
 
-fn covers(p: &Product, t: &Target<'_>) -> bool {
+fn covers(p: &Product, t: &Target<'_>, by_reference: bool) -> bool {
     let target_purls: Vec<(String, Option<&str>)> =
         t.ids.iter().filter_map(|i| purl_parts(i)).collect();
-    let target_cpes: Vec<[String; 4]> = t.ids.iter().filter_map(|i| cpe_parts(i)).collect();
+    let target_cpes: Vec<[String; 5]> = t.ids.iter().filter_map(|i| cpe_parts(i)).collect();
     let version_is = |v: &str| {
         t.version.is_some_and(|tv| tv.eq_ignore_ascii_case(v))
             || target_cpes.iter().any(|c| c[3] == v.to_ascii_lowercase())
@@ -198,41 +213,40 @@ fn covers(p: &Product, t: &Target<'_>) -> bool {
                 .iter()
                 .any(|(_, tv)| tv.is_some_and(|tv| tv.eq_ignore_ascii_case(v)))
     };
-    let mut compared = false;
-    if let Some((path, version)) = p.purl.as_deref().and_then(purl_parts) {
+    let purl = p.purl.as_deref().and_then(purl_parts);
+    // A purl on both sides decides alone: another type, namespace or name is another
+    // package (Yocto's curl is not Debian's `pkg:deb/debian/curl`), whatever the CPEs say.
+    if let Some((path, version)) = &purl {
         if !target_purls.is_empty() {
-            compared = true;
-            let same = target_purls.iter().any(|(tp, tv)| {
-                *tp == path && version.is_none_or(|v| tv.is_some_and(|tv| tv == v) || version_is(v))
+            return target_purls.iter().any(|(tp, tv)| {
+                tp == path && version.is_none_or(|v| tv.is_some_and(|tv| tv == v) || version_is(v))
             });
-            if same {
-                return true;
-            }
         }
     }
-    if let Some([part, vendor, product, version]) = p.cpe23.as_deref().and_then(cpe_parts) {
+    if let Some([part, vendor, product, version, update]) = p.cpe23.as_deref().and_then(cpe_parts) {
         if !target_cpes.is_empty() {
-            compared = true;
-            let same = target_cpes.iter().any(|c| {
+            return target_cpes.iter().any(|c| {
                 (vendor == "*" || c[1] == vendor)
                     && c[2] == product
                     && (part == "*" || c[0] == "*" || c[0] == part)
                     && (any_version(&version) || c[3] == version || version_is(&version))
+                    && (any_version(&update) || c[4] == update)
             });
-            if same {
-                return true;
-            }
         }
     }
-    if compared {
+    // By name: only for a product that states no identity of its own, or only a `generic`
+    // or `yocto` purl (no ecosystem to tell packages apart), and at the version it states.
+    let weak_purl = purl
+        .as_ref()
+        .is_none_or(|(path, _)| path.starts_with("generic/") || path.starts_with("yocto/"));
+    if p.cpe23.is_some() && !target_cpes.is_empty() || !weak_purl {
         return false;
     }
-    // By name, where no identity could be compared.
     let tail =
         p.id.rsplit(['/', '#'])
             .find(|s| !s.is_empty())
             .unwrap_or(&p.id);
-    let named = p.id == t.reference || p.name() == t.name || tail == t.name;
+    let named = (by_reference && p.id == t.reference) || p.name() == t.name || tail == t.name;
     named && stated_version(p).is_none_or(|v| version_is(&v))
 }
 
@@ -325,8 +339,7 @@ mod tests {
                     vec![purl("pkg:deb/debian/openssl")],
                     Status::Fixed,
                 ),
-                // 5: by name too (the component has no identity to compare), the same
-                // version: the later statement decides
+                // 5: an npm package of that name is not the busybox without identity
                 st(
                     "CVE-2024-2",
                     vec![purl("pkg:npm/busybox@1.36.1")],
@@ -335,9 +348,9 @@ mod tests {
             ],
             ..Document::default()
         };
-        let a = apply(&doc, &targets);
-        assert_eq!(a.decided, vec![Some(2), Some(5)]);
-        assert_eq!(a.unmatched, vec![1, 4]);
+        let a = apply(&doc, &targets, false);
+        assert_eq!(a.decided, vec![Some(2), Some(3)]);
+        assert_eq!(a.unmatched, vec![1, 4, 5]);
         assert_eq!(a.conflicts, vec![(0, vec![0, 2])]);
         let d = decision(&doc.statements[3], &doc, "busybox.spdx.json", Layer::Vex);
         assert_eq!((d.status, d.layer), (Status::Fixed, Layer::Vex));
@@ -359,21 +372,77 @@ mod tests {
             ids: &none,
             reference: "r",
         };
-        assert!(!covers(&purl("pkg:generic/busybox@1.35.0"), &t));
-        assert!(covers(&purl("pkg:generic/busybox@1.36.1"), &t));
+        assert!(!covers(&purl("pkg:generic/busybox@1.35.0"), &t, false));
+        assert!(covers(&purl("pkg:generic/busybox@1.36.1"), &t, false));
         assert!(covers(
             &cpe("cpe:2.3:a:busybox:busybox:-:*:*:*:*:*:*:*"),
-            &t
+            &t,
+            false
         ));
         assert!(!covers(
             &cpe("cpe:2.3:a:busybox:busybox:1.0:*:*:*:*:*:*:*"),
-            &t
+            &t,
+            false
         ));
-        assert_eq!(cpe_parts("cpe:2.3:a:x\\:y:z"), None);
+        assert_eq!(cpe_parts("cpe:2.3:a:x\\:y"), None);
         assert_eq!(
-            cpe_parts("cpe:2.3:a:x\\:y:z:1:*"),
-            Some(["a".into(), "x\\:y".into(), "z".into(), "1".into()])
+            cpe_parts("cpe:2.3:a:x\\:y:z:1"),
+            Some([
+                "a".into(),
+                "x\\:y".into(),
+                "z".into(),
+                "1".into(),
+                "*".into()
+            ])
         );
+        // A purl on both sides decides alone; an ecosystem purl never matches by name;
+        // the CPE update field counts.
+        let ids = vec![
+            "pkg:deb/debian/curl@8.4.0-2".to_string(),
+            "cpe:2.3:a:haxx:curl:8.4.0:*:*:*:*:*:*:*".to_string(),
+        ];
+        let curl = Target {
+            name: "curl",
+            version: Some("8.4.0-2"),
+            ids: &ids,
+            ..t
+        };
+        let yocto = Product::new(
+            Some("pkg:yocto/meta/curl@8.4.0".into()),
+            Some("cpe:2.3:a:*:curl:8.4.0:*:*:*:*:*:*:*".into()),
+            "curl",
+        );
+        assert!(!covers(&yocto, &curl, false));
+        let cpe_only = vec!["cpe:2.3:a:openssl:openssl:3.0.13:*:*:*:*:*:*:*".to_string()];
+        let openssl = Target {
+            name: "openssl",
+            version: Some("3.0.13"),
+            ids: &cpe_only,
+            ..t
+        };
+        assert!(!covers(&purl("pkg:npm/openssl"), &openssl, false));
+        let jdk = vec!["cpe:2.3:a:oracle:jdk:1.8.0:update_202:*:*:*:*:*:*".to_string()];
+        let jdk = Target {
+            name: "jdk",
+            version: Some("1.8.0"),
+            ids: &jdk,
+            ..t
+        };
+        assert!(!covers(
+            &cpe("cpe:2.3:a:oracle:jdk:1.8.0:update_391:*:*:*:*:*:*"),
+            &jdk,
+            false
+        ));
+        assert!(covers(
+            &cpe("cpe:2.3:a:oracle:jdk:1.8.0:*:*:*:*:*:*:*"),
+            &jdk,
+            false
+        ));
+        // The SBOM's own reference counts only for the SBOM's own VEX.
+        let by_ref = Product::new(None, None, "r");
+        let other = Target { name: "x", ..t };
+        assert!(!covers(&by_ref, &other, false));
+        assert!(covers(&by_ref, &other, true));
         assert_eq!(
             purl_parts("pkg:npm/%40s/x@1?y=z"),
             Some(("npm/%40s/x".into(), Some("1")))

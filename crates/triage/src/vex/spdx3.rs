@@ -8,7 +8,8 @@
 //! `security_statusNotes` map onto the model; the vulnerability's name is its `cve` (or other)
 //! external identifier, the package's identity its `software_packageUrl` and `purl`/`cpe23`
 //! external identifiers. A relationship naming an element the document does not hold, or an
-//! unknown justification, is an error naming the element; one statement per relationship,
+//! unknown justification, is an error naming the element; a relationship with a
+//! `security_withdrawnTime` is left out; one statement per relationship,
 //! in document order, a statement identical to an earlier one left out (Yocto repeats one
 //! per binary package of a recipe, which share the recipe's CPE).
 
@@ -117,6 +118,10 @@ pub fn read(v: &Value) -> Result<Document, VexError> {
         let Some(status) = status_of(kind(e)) else {
             continue;
         };
+        // A withdrawn assessment says nothing any more.
+        if e.get("security_withdrawnTime").is_some() {
+            continue;
+        }
         let at = format!("/@graph/{i}");
         let text = |k: &str| {
             e.get(k)

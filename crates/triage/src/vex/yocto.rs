@@ -9,12 +9,12 @@
 //!              "description": "…"}]}]}
 //! ```
 //!
-//! Status `Patched` is `fixed`; `Ignored` is `not_affected` (the `detail` picks the
-//! justification where one fits: `not-applicable-config` and `not-applicable-platform` →
-//! `vulnerable_code_not_present`, `cpe-incorrect` → `component_not_present`; the others —
-//! `disputed`, `upstream-wontfix`, `ignored` — state none, and the detail and description
-//! are the impact statement); `Unpatched` is `affected`; anything else
-//! `under_investigation`. The product of each statement is the recipe: `pkg:yocto` purl
+//! Status `Patched` is `fixed`; `Ignored` with detail `not-applicable-config` or
+//! `not-applicable-platform` is `not_affected` (`vulnerable_code_not_present`), with
+//! `cpe-incorrect` `not_affected` (`component_not_present`), the detail and description
+//! the impact statement; `Ignored` otherwise (`upstream-wontfix`: the code is there;
+//! `disputed`, `ignored`, no detail) is `under_investigation`, left for a person; `Unpatched`
+//! is `affected`; anything else `under_investigation`. The product of each statement is the recipe: `pkg:yocto` purl
 //! (`pkg:yocto/meta/busybox@1.36.1`) and a CPE per `products` entry
 //! (`cpe:2.3:a:*:busybox:1.36.1:…`, the vendor a wildcard as Yocto's `CVE_PRODUCT` may
 //! name none).
@@ -117,16 +117,20 @@ pub fn read(v: &Value) -> Result<Document, VexError> {
             let detail = t("detail");
             let (status, justification) = match status_name {
                 "Patched" => (Status::Fixed, None),
-                "Ignored" => (
-                    Status::NotAffected,
-                    match detail {
-                        Some("not-applicable-config" | "not-applicable-platform") => {
-                            Some(Justification::VulnerableCodeNotPresent)
-                        }
-                        Some("cpe-incorrect") => Some(Justification::ComponentNotPresent),
-                        _ => None,
-                    },
-                ),
+                // Only the details that say the code is not there dismiss: `upstream-wontfix`
+                // (the code is present), `disputed`, `ignored` and no detail (the old
+                // CVE_CHECK_IGNORE) leave the finding open for a person to decide.
+                "Ignored" => match detail {
+                    Some("not-applicable-config" | "not-applicable-platform") => (
+                        Status::NotAffected,
+                        Some(Justification::VulnerableCodeNotPresent),
+                    ),
+                    Some("cpe-incorrect") => (
+                        Status::NotAffected,
+                        Some(Justification::ComponentNotPresent),
+                    ),
+                    _ => (Status::UnderInvestigation, None),
+                },
                 "Unpatched" => (Status::Affected, None),
                 _ => (Status::UnderInvestigation, None),
             };
@@ -135,16 +139,11 @@ pub fn read(v: &Value) -> Result<Document, VexError> {
                 .flatten()
                 .collect::<Vec<_>>()
                 .join(": ");
-            let impact = (status == Status::NotAffected).then(|| {
-                if said.is_empty() {
-                    "Ignored by the build's cve-check (CVE_STATUS), no reason stated.".to_string()
-                } else {
-                    format!("Ignored by the build's cve-check: {said}")
-                }
-            });
+            let impact = (status == Status::NotAffected)
+                .then(|| format!("Ignored by the build's cve-check: {said}"));
             let notes = Some(format!(
                 "Yocto cve-check: {status_name}{}",
-                if said.is_empty() || status == Status::NotAffected {
+                if said.is_empty() || impact.is_some() {
                     String::new()
                 } else {
                     format!(" ({said})")
@@ -207,7 +206,7 @@ mod tests {
                     Status::NotAffected,
                     Some(Justification::VulnerableCodeNotPresent)
                 ),
-                (Status::NotAffected, None),
+                (Status::UnderInvestigation, None),
                 (Status::Affected, None),
                 (Status::UnderInvestigation, None),
             ]
@@ -225,11 +224,11 @@ mod tests {
             s.products[0].cpe23.as_deref(),
             Some("cpe:2.3:a:*:busybox:1.36.1:*:*:*:*:*:*:*")
         );
-        assert!(d.statements[2]
-            .impact
-            .as_deref()
-            .unwrap()
-            .contains("no reason stated"));
+        assert_eq!(d.statements[2].impact, None);
+        assert_eq!(
+            d.statements[2].notes.as_deref(),
+            Some("Yocto cve-check: Ignored")
+        );
         for bad in [
             json!({"version": "1", "package": [{"issue": []}]}),
             json!({"version": "1", "package": [{"name": "x", "issue": [{"status": "Patched"}]}]}),
