@@ -907,3 +907,62 @@ fn issue6_supplier_vex_and_sbom_vex_decide_findings_and_unmatched_statements_are
         "{message}"
     );
 }
+
+#[test]
+fn issue6_components_only_built_with_are_not_in_the_product() {
+    let (_tmp, dir) = example();
+    // An SDK SBOM: the image, a curl 8.5.0 the build uses as a tool, and a zlib it ships.
+    std::fs::write(
+        dir.join("sdk.spdx.json"),
+        serde_json::json!({
+            "spdxVersion": "SPDX-2.3", "dataLicense": "CC0-1.0", "SPDXID": "SPDXRef-DOCUMENT",
+            "name": "sdk", "documentNamespace": "https://acme.example/spdx/sdk-1",
+            "creationInfo": {"created": "2026-11-20T00:00:00Z", "creators": ["Tool: test"]},
+            "packages": [
+                {"SPDXID": "SPDXRef-image", "name": "image", "versionInfo": "2.1.0",
+                 "downloadLocation": "NOASSERTION"},
+                {"SPDXID": "SPDXRef-curl", "name": "curl", "versionInfo": "8.5.0",
+                 "downloadLocation": "NOASSERTION",
+                 "externalRefs": [{"referenceCategory": "SECURITY", "referenceType": "cpe23Type",
+                    "referenceLocator": "cpe:2.3:a:haxx:curl:8.5.0:*:*:*:*:*:*:*"}]}
+            ],
+            "relationships": [
+                {"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES",
+                 "relatedSpdxElement": "SPDXRef-image"},
+                {"spdxElementId": "SPDXRef-curl", "relationshipType": "BUILD_TOOL_OF",
+                 "relatedSpdxElement": "SPDXRef-image"}
+            ]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let manifest = std::fs::read_to_string(dir.join("craft.toml"))
+        .unwrap()
+        .replace("\"app.cdx.xml\"]", "\"app.cdx.xml\", \"sdk.spdx.json\"]");
+    std::fs::write(dir.join("craft.toml"), manifest).unwrap();
+    let v = check_json(&dir, 1);
+    let r = release(&v, "2.1.0");
+    let built: Vec<&Value> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["sbom"] == "sdk.spdx.json")
+        .collect();
+    assert!(!built.is_empty(), "curl 8.5.0 has findings in the sample");
+    for f in &built {
+        assert_eq!(f["triage"]["layer"], "build-only", "{f:#}");
+        assert_eq!(f["triage"]["justification"], "component_not_present");
+        assert!(f["triage"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("only as a build dependency or tool of image"));
+    }
+    assert_eq!(r["dismissed_build_only"].as_u64(), Some(built.len() as u64));
+    // The rootfs's curl 8.4.0, shipped, is untouched.
+    assert!(r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["component_name"] == "curl" && f["component_version"] == "8.4.0")
+        .all(|f| f.get("triage").is_none()));
+}

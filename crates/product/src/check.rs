@@ -117,6 +117,9 @@ pub struct ReleaseReport {
     /// Findings a VEX statement or a patch of the build decided `not_affected` or `fixed`
     /// (not counted above).
     pub dismissed_by_vex: usize,
+    /// Findings in components the SBOM lists only as build tools or build/development
+    /// dependencies (not counted above).
+    pub dismissed_build_only: usize,
     /// Findings whose recorded decision was re-opened (its facts changed).
     pub reopened: usize,
     /// Affected findings no rule decided.
@@ -322,6 +325,7 @@ fn check_release(
         dismissed_by_rules: 0,
         dismissed_by_decisions: 0,
         dismissed_by_vex: 0,
+        dismissed_build_only: 0,
         reopened: 0,
         untriaged: 0,
         findings: Vec::new(),
@@ -385,7 +389,16 @@ fn check_release(
             unreadable: None,
         });
         let index = loaded.sbom.index_by_id();
+        let build_only = craft_triage::buildtime::build_only(&loaded.sbom);
         for f in report.findings {
+            // A component the SBOM lists only as a build tool or build dependency.
+            let triage = build_only.get(&f.component).map(|why| Decision {
+                status: Status::NotAffected,
+                justification: Some(craft_triage::Justification::ComponentNotPresent),
+                layer: Layer::BuildOnly,
+                reason: format!("{name}: {why}"),
+                files: Vec::new(),
+            });
             let ids = index
                 .get(f.component.as_str())
                 .map(|&i| &loaded.sbom.components[i])
@@ -399,7 +412,7 @@ fn check_release(
             let found = ReleaseFinding {
                 sbom: name.clone(),
                 finding: f,
-                triage: None,
+                triage,
                 reopened: None,
                 also_in: Vec::new(),
                 ids,
@@ -437,7 +450,18 @@ fn check_release(
             .cmp(&(b.status != FindingStatus::Affected, b.priority.rank, &b.id))
             .then_with(|| a.component_name.cmp(&b.component_name))
     });
-    // VEX first (the lowest precedence): the VEX the SPDX 3 SBOMs carry, for their own
+    // A component build-only in one SBOM but listed by another too may be shipped there.
+    for rf in &mut out.findings {
+        if !rf.also_in.is_empty()
+            && rf
+                .triage
+                .as_ref()
+                .is_some_and(|d| d.layer == Layer::BuildOnly)
+        {
+            rf.triage = None;
+        }
+    }
+    // VEX next (after the SBOM's own build facts): the VEX the SPDX 3 SBOMs carry, for their own
     // findings, then the release's `vex` files, for all.
     let mut sources: Vec<(String, Option<String>, ReadVex)> = Vec::new();
     for (_, name, l) in &loaded {
@@ -521,6 +545,7 @@ fn check_release(
             match rf.triage.as_ref().map(|d| d.layer) {
                 Some(Layer::Manual) => out.dismissed_by_decisions += 1,
                 Some(Layer::Vex | Layer::Patch) => out.dismissed_by_vex += 1,
+                Some(Layer::BuildOnly) => out.dismissed_build_only += 1,
                 _ => out.dismissed_by_rules += 1,
             }
             continue;

@@ -11,6 +11,7 @@
 
 #![warn(missing_docs)]
 
+pub mod buildtime;
 pub mod decisions;
 pub mod kernel;
 pub mod patches;
@@ -131,6 +132,9 @@ pub enum Layer {
     Vex,
     /// A patch the build applies names the vulnerability (file name or `CVE:` tag).
     Patch,
+    /// The SBOM lists the component only as a build-time tool or build/development
+    /// dependency: it is not in the product.
+    BuildOnly,
 }
 
 impl Layer {
@@ -148,6 +152,7 @@ impl Layer {
             Layer::Manual => "manual",
             Layer::Vex => "vex",
             Layer::Patch => "patch",
+            Layer::BuildOnly => "build-only",
         }
     }
 }
