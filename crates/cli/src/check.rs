@@ -257,7 +257,7 @@ fn human(r: &CheckReport, top: usize) {
         "P4",
         "KEV",
         "undecided",
-        "dismissed (VEX/rules/people)",
+        "dismissed",
         "since last run",
     ]);
     for rel in &r.releases {
@@ -277,10 +277,12 @@ fn human(r: &CheckReport, top: usize) {
             count(rel, "P4"),
             rel.kev.to_string(),
             rel.unknown.to_string(),
-            format!(
-                "{} / {} / {}",
-                rel.dismissed_by_vex, rel.dismissed_by_rules, rel.dismissed_by_decisions
-            ),
+            (rel.dismissed_by_kernel
+                + rel.dismissed_build_only
+                + rel.dismissed_by_vex
+                + rel.dismissed_by_rules
+                + rel.dismissed_by_decisions)
+                .to_string(),
             rel.since_last_run.as_ref().map_or_else(
                 || "-".to_string(),
                 |d| {
@@ -344,7 +346,8 @@ fn human(r: &CheckReport, top: usize) {
         if !dismissed.is_empty() {
             println!();
             println!(
-                "{} {}: {} findings dismissed by VEX, triage.toml rules or people's decisions",
+                "{} {}: {} findings dismissed (kernel build, build-only, VEX and patches, \
+                 triage.toml rules, people's decisions)",
                 "release".bold(),
                 rel.version.bold(),
                 dismissed.len()

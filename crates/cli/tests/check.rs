@@ -966,3 +966,74 @@ fn issue6_components_only_built_with_are_not_in_the_product() {
         .filter(|f| f["component_name"] == "curl" && f["component_version"] == "8.4.0")
         .all(|f| f.get("triage").is_none()));
 }
+
+#[test]
+fn issue6_check_triages_the_kernel_findings_from_the_products_kernel_build() {
+    let (_tmp, dir) = example();
+    let files: &[(&str, &str)] = &[
+        ("linux/Makefile", "# top\n"),
+        ("linux/Kbuild", "obj-y += arch/$(SRCARCH)/ fs/ net/ drivers/\n"),
+        ("linux/arch/arm/Makefile", ""),
+        ("linux/arch/arm/Kbuild", "obj-y += setup.o\n"),
+        ("linux/arch/arm/setup.c", ""),
+        ("linux/fs/Makefile", "obj-y += aio.o\nobj-$(CONFIG_SMB_SERVER) += ksmbd/\n"),
+        ("linux/fs/aio.c", ""),
+        ("linux/fs/ksmbd/Makefile", "obj-y += server.o\n"),
+        ("linux/fs/ksmbd/server.c", ""),
+        ("linux/net/Makefile", "obj-y += ipv4/\nobj-$(CONFIG_NETFILTER) += netfilter/\n"),
+        ("linux/net/ipv4/Makefile", "obj-y += route.o\n"),
+        ("linux/net/ipv4/route.c", ""),
+        ("linux/net/netfilter/Makefile", "obj-y += nft_set_rbtree.o\n"),
+        ("linux/net/netfilter/nft_set_rbtree.c", ""),
+        ("linux/drivers/Makefile", "obj-$(CONFIG_INFINIBAND) += infiniband/\n"),
+        ("linux/drivers/infiniband/hw/qedr/verbs.c", ""),
+        (
+            "linux.config",
+            "# Linux/arm 6.1.55 Kernel Configuration\nCONFIG_NET=y\n# CONFIG_NETFILTER is not set\n",
+        ),
+    ];
+    for (rel, text) in files {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let mut manifest = std::fs::read_to_string(dir.join("craft.toml")).unwrap();
+    manifest.push_str("\n[kernel]\nconfig = \"linux.config\"\ntree = \"linux\"\n");
+    std::fs::write(dir.join("craft.toml"), &manifest).unwrap();
+    let v = check_json(&dir, 1);
+    let r = release(&v, "2.1.0");
+    let decided = |id: &str| {
+        let f = finding(r, id, "linux");
+        (
+            f["triage"]["status"].as_str().unwrap().to_string(),
+            f["triage"]["layer"].as_str().unwrap().to_string(),
+            f["triage"]["reason"].as_str().unwrap().to_string(),
+        )
+    };
+    let (status, layer, reason) = decided("CVE-2024-36971");
+    assert_eq!((status.as_str(), layer.as_str()), ("affected", "compiled"));
+    assert!(reason.contains("net/ipv4/route.c"), "{reason}");
+    let (status, layer, reason) = decided("CVE-2024-26581");
+    assert_eq!(
+        (status.as_str(), layer.as_str()),
+        ("not_affected", "kernel-config")
+    );
+    assert!(reason.contains("CONFIG_NETFILTER is not set"), "{reason}");
+    // An NVD record names no files: under investigation, never dropped.
+    let (status, _, reason) = decided("CVE-2024-1086");
+    assert_eq!(status, "under_investigation");
+    assert!(reason.contains("names no files"), "{reason}");
+    assert!(r["dismissed_by_kernel"].as_u64().unwrap() >= 1);
+    // A [kernel] that cannot be read stops the check (exit 2), saying why.
+    std::fs::write(
+        dir.join("craft.toml"),
+        manifest.replace("config = \"linux.config\"", "config = \"nope.config\""),
+    )
+    .unwrap();
+    craft()
+        .args(["--quiet", "check"])
+        .arg(&dir)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("[kernel] in craft.toml"));
+}

@@ -120,6 +120,9 @@ pub struct ReleaseReport {
     /// Findings in components the SBOM lists only as build tools or build/development
     /// dependencies (not counted above).
     pub dismissed_build_only: usize,
+    /// Kernel findings the `[kernel]` build's triage decided `not_affected` (not counted
+    /// above).
+    pub dismissed_by_kernel: usize,
     /// Findings whose recorded decision was re-opened (its facts changed).
     pub reopened: usize,
     /// Affected findings no rule decided.
@@ -236,6 +239,53 @@ pub enum CheckError {
     /// The database failed.
     #[error(transparent)]
     Scan(#[from] craft_scan::Error),
+    /// The `[kernel]` build cannot be read.
+    #[error("[kernel] in craft.toml: {0}")]
+    Kernel(String),
+}
+
+/// The product's kernel build, read once for every release.
+struct KernelFacts {
+    config: craft_kernel::Config,
+    tree: craft_kernel::Tree,
+    compiled: craft_kernel::Compiled,
+    built: Option<craft_kernel::Built>,
+}
+
+fn kernel_facts(product: &ProductDir) -> Result<Option<KernelFacts>, CheckError> {
+    let Some(k) = &product.manifest.kernel else {
+        return Ok(None);
+    };
+    let err = |e: &dyn std::error::Error| CheckError::Kernel(error_chain(e));
+    let config_file = product.resolve(&k.config);
+    let text = fs_err::read_to_string(&config_file).map_err(|e| err(&e))?;
+    let config = craft_kernel::Config::parse(&text);
+    let tree = craft_kernel::Tree::open(
+        &product.resolve(&k.tree),
+        k.file_list.as_ref().map(|f| product.resolve(f)).as_deref(),
+    )
+    .map_err(|e| err(&e))?;
+    let compiled =
+        craft_kernel::compiled_files(&tree, &config, k.arch.as_deref()).map_err(|e| err(&e))?;
+    let built = match &k.compiled {
+        Some(p) => {
+            let b = craft_kernel::Built::read(&product.resolve(p), &tree).map_err(|e| err(&e))?;
+            if b.sources.is_empty() {
+                return Err(CheckError::Kernel(format!(
+                    "`{}` names no source file of the tree",
+                    p.display()
+                )));
+            }
+            Some(b)
+        }
+        None => None,
+    };
+    Ok(Some(KernelFacts {
+        config,
+        tree,
+        compiled,
+        built,
+    }))
 }
 
 /// Check every release of `product`. `previous` is the last run's report (JSON), if any;
@@ -251,10 +301,17 @@ pub fn check(
     progress: &mut dyn FnMut(&str),
 ) -> Result<CheckReport, CheckError> {
     let m = &product.manifest;
+    let kernel = kernel_facts(product)?;
     let mut releases = Vec::new();
     for release in &m.releases {
         releases.push(check_release(
-            product, release, matcher, ctx, previous, progress,
+            product,
+            release,
+            matcher,
+            ctx,
+            previous,
+            kernel.as_ref(),
+            progress,
         )?);
     }
     let mut fail_on: Vec<FailOn> = m.policy.fail_on.clone();
@@ -300,6 +357,7 @@ fn check_release(
     matcher: &mut Matcher<'_>,
     ctx: &CheckContext,
     previous: Option<&serde_json::Value>,
+    kernel: Option<&KernelFacts>,
     progress: &mut dyn FnMut(&str),
 ) -> Result<ReleaseReport, CheckError> {
     let supported = product
@@ -326,6 +384,7 @@ fn check_release(
         dismissed_by_decisions: 0,
         dismissed_by_vex: 0,
         dismissed_build_only: 0,
+        dismissed_by_kernel: 0,
         reopened: 0,
         untriaged: 0,
         findings: Vec::new(),
@@ -450,6 +509,24 @@ fn check_release(
             .cmp(&(b.status != FindingStatus::Affected, b.priority.rank, &b.id))
             .then_with(|| a.component_name.cmp(&b.component_name))
     });
+    // The kernel's findings, triaged from its build: each CVE's fixed files against what
+    // the `.config` compiles (and the build's own list).
+    if let Some(k) = kernel {
+        let kctx = craft_triage::kernel::KernelContext {
+            compiled: &k.compiled,
+            config: &k.config,
+            tree: &k.tree,
+            built: k.built.as_ref(),
+        };
+        for rf in out
+            .findings
+            .iter_mut()
+            .filter(|rf| rf.finding.identity.key == "linux-kernel")
+        {
+            let files = matcher.program_files(&rf.finding.id)?;
+            rf.triage = Some(kctx.triage(&files));
+        }
+    }
     // A component build-only in one SBOM but listed by another too may be shipped there.
     for rf in &mut out.findings {
         if !rf.also_in.is_empty()
@@ -546,6 +623,13 @@ fn check_release(
                 Some(Layer::Manual) => out.dismissed_by_decisions += 1,
                 Some(Layer::Vex | Layer::Patch) => out.dismissed_by_vex += 1,
                 Some(Layer::BuildOnly) => out.dismissed_build_only += 1,
+                Some(
+                    Layer::Architecture
+                    | Layer::NotImageCode
+                    | Layer::KernelConfig
+                    | Layer::BuildList
+                    | Layer::SubsystemHeader,
+                ) => out.dismissed_by_kernel += 1,
                 _ => out.dismissed_by_rules += 1,
             }
             continue;

@@ -50,6 +50,29 @@ pub struct Manifest {
     /// What fails `craft check`.
     #[serde(default)]
     pub policy: Policy,
+    /// The kernel's build, for kernel triage of the Linux findings.
+    #[serde(default)]
+    pub kernel: Option<KernelConfig>,
+}
+
+/// `[kernel]`: the product's kernel build. Paths are relative to the product directory.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct KernelConfig {
+    /// The kernel `.config` the product ships.
+    pub config: PathBuf,
+    /// The kernel source tree (its Makefiles, Kbuild and Kconfig files at least).
+    pub tree: PathBuf,
+    /// The tree's file paths, one per line, when the sources are not all at hand.
+    #[serde(default)]
+    pub file_list: Option<PathBuf>,
+    /// What a real build compiled (a build directory's `.cmd` files, a
+    /// compile_commands.json, or a list of sources).
+    #[serde(default)]
+    pub compiled: Option<PathBuf>,
+    /// The architecture, when the `.config` does not say.
+    #[serde(default)]
+    pub arch: Option<String>,
 }
 
 /// `[product]`.

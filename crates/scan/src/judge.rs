@@ -590,6 +590,20 @@ impl<'a> Matcher<'a> {
         }
     }
 
+    /// The files the fix of vulnerability `id` touched, as its records state them (the
+    /// kernel CNA's `programFiles`); empty when none says.
+    ///
+    /// # Errors
+    /// The database fails.
+    pub fn program_files(&self, id: &str) -> Result<Vec<String>, Error> {
+        use craft_vulndb::Store;
+        Ok(self
+            .store
+            .vulnerability(id, self.precedence)?
+            .map(|v| v.program_files())
+            .unwrap_or_default())
+    }
+
     /// Declare the operating systems and hardware the product runs on (CPE names of part
     /// `o` or `h`, e.g. from `craft.toml`), beside those its SBOM names. NVD configurations
     /// that need a platform (`AND` with a `vulnerable: false` entry) are judged against them.
