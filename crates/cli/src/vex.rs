@@ -28,6 +28,7 @@ Examples:
     #[command(after_help = "\
 Examples:
   craft vex convert kernel.openvex.json --to cyclonedx -o kernel.vex.cdx.json
+  craft vex convert kernel.openvex.json --to cyclonedx --bom-link fw.cdx.json -o fw.vex.cdx.json
   craft vex convert supplier.vex.cdx.json --to openvex -o supplier.openvex.json
   craft vex convert kernel.openvex.json --to csaf --namespace https://acme.example -o kernel.csaf.json")]
     Convert {
@@ -42,6 +43,10 @@ Examples:
         /// For CSAF: the publisher's namespace (a URL of the issuing organisation).
         #[arg(long, default_value = DEFAULT_NAMESPACE)]
         namespace: String,
+        /// For CycloneDX: refer to the products in this CycloneDX SBOM by BOM-Link
+        /// (`urn:cdx:<serial>/<version>#<bom-ref>`) instead of embedding them.
+        #[arg(long, value_name = "SBOM")]
+        bom_link: Option<PathBuf>,
     },
     /// Validate CSAF documents as the CSAF 2.0 specification asks: the strict JSON schema
     /// and every mandatory test of section 6.1 (CSAF 2.1: its schema and mandatory tests).
@@ -84,6 +89,10 @@ pub struct VexOut {
     /// The issuer's namespace for CSAF (a URL of its organisation).
     #[arg(long, default_value = DEFAULT_NAMESPACE)]
     pub namespace: String,
+    /// Link the CycloneDX VEX to this CycloneDX SBOM: products by BOM-Link
+    /// (`urn:cdx:<serial>/<version>#<bom-ref>`) instead of embedded components.
+    #[arg(long, value_name = "SBOM")]
+    pub bom_link: Option<PathBuf>,
 }
 
 impl VexOut {
@@ -98,7 +107,7 @@ impl VexOut {
             write_json(path, &openvex::write(doc))?;
         }
         if let Some(path) = &self.cyclonedx_vex {
-            write_json(path, &cyclonedx::write(doc, None))?;
+            write_json(path, &cyclonedx_vex(doc, self.bom_link.as_deref())?)?;
         }
         if let Some(path) = &self.csaf_vex {
             write_csaf(path, doc, &self.namespace, now)?;
@@ -147,6 +156,94 @@ pub enum Dialect {
     Cyclonedx,
     /// CSAF 2.0 VEX (the `csaf_vex` profile).
     Csaf,
+}
+
+/// `doc` as a CycloneDX 1.6 VEX; with `sbom` (a CycloneDX SBOM with a `serialNumber`), each
+/// product found in it — by purl, CPE or `bom-ref` — is referred to by BOM-Link. A product
+/// the SBOM does not have stays an embedded component, and is named on stderr.
+fn cyclonedx_vex(doc: &Document, sbom: Option<&Path>) -> anyhow::Result<serde_json::Value> {
+    let Some(sbom) = sbom else {
+        return Ok(cyclonedx::write(doc, None));
+    };
+    let v: serde_json::Value = serde_json::from_slice(&fs_err::read(sbom)?)
+        .with_context(|| format!("`{}` is not JSON", sbom.display()))?;
+    anyhow::ensure!(
+        v.get("bomFormat").and_then(|f| f.as_str()) == Some("CycloneDX"),
+        "`{}` is not a CycloneDX SBOM: BOM-Link refers into CycloneDX documents only",
+        sbom.display()
+    );
+    let serial = v
+        .get("serialNumber")
+        .and_then(|s| s.as_str())
+        .filter(|s| s.starts_with("urn:uuid:"))
+        .with_context(|| {
+            format!(
+                "`{}` has no `serialNumber` (urn:uuid:…): a BOM-Link needs one",
+                sbom.display()
+            )
+        })?;
+    let version = v
+        .get("version")
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or(1);
+    // Every component's bom-ref by its purl, CPE and bom-ref.
+    let mut refs: BTreeMap<String, String> = BTreeMap::new();
+    let mut stack: Vec<&serde_json::Value> = v
+        .pointer("/metadata/component")
+        .into_iter()
+        .chain(
+            v.get("components")
+                .and_then(|c| c.as_array())
+                .into_iter()
+                .flatten(),
+        )
+        .collect();
+    while let Some(c) = stack.pop() {
+        if let Some(r) = c.get("bom-ref").and_then(|r| r.as_str()) {
+            for key in ["purl", "cpe", "bom-ref"] {
+                if let Some(k) = c.get(key).and_then(|x| x.as_str()) {
+                    refs.entry(k.to_string()).or_insert_with(|| r.to_string());
+                }
+            }
+        }
+        stack.extend(
+            c.get("components")
+                .and_then(|c| c.as_array())
+                .into_iter()
+                .flatten(),
+        );
+    }
+    let link = format!("{}/{version}", serial.replacen("urn:uuid:", "urn:cdx:", 1));
+    let mut linked = doc.clone();
+    let mut missing = std::collections::BTreeSet::new();
+    for s in &mut linked.statements {
+        for p in &mut s.products {
+            let found = [p.purl.as_deref(), p.cpe23.as_deref(), Some(p.id.as_str())]
+                .into_iter()
+                .flatten()
+                .find_map(|k| refs.get(k));
+            match found {
+                Some(r) => p.id = format!("{link}#{r}"),
+                None => {
+                    missing.insert(p.id.clone());
+                }
+            }
+        }
+    }
+    if !missing.is_empty() {
+        anstream::eprintln!(
+            "warning: {} products are not in `{}` and stay embedded: {}",
+            missing.len(),
+            sbom.display(),
+            missing
+                .iter()
+                .take(5)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok(cyclonedx::write(&linked, None))
 }
 
 /// Read a VEX document, detecting its dialect.
@@ -238,12 +335,15 @@ pub fn run(cmd: VexCommand, ctx: Ctx) -> anyhow::Result<u8> {
             to,
             output,
             namespace,
+            bom_link,
         } => {
             let (_, doc) = read(&file)?;
             let out = output.as_deref().unwrap_or(Path::new("-"));
             match to {
                 Dialect::Openvex => write_json(out, &openvex::write(&doc))?,
-                Dialect::Cyclonedx => write_json(out, &cyclonedx::write(&doc, None))?,
+                Dialect::Cyclonedx => {
+                    write_json(out, &cyclonedx_vex(&doc, bom_link.as_deref())?)?;
+                }
                 Dialect::Csaf => write_csaf(out, &doc, &namespace, &output::now_rfc3339())?,
             }
             Ok(0)

@@ -1037,3 +1037,75 @@ fn issue6_check_triages_the_kernel_findings_from_the_products_kernel_build() {
         .code(2)
         .stderr(predicates::str::contains("[kernel] in craft.toml"));
 }
+
+#[test]
+fn issue6_cyclonedx_vex_links_to_the_sbom_by_bom_link() {
+    let (_tmp, dir) = example();
+    let vex = dir.join("webui.openvex.json");
+    std::fs::write(
+        &vex,
+        serde_json::json!({
+            "@context": "https://openvex.dev/ns/v0.2.0",
+            "@id": "https://acme.example/vex/webui-1",
+            "author": "Acme", "timestamp": "2026-11-29T00:00:00Z", "version": 1,
+            "statements": [
+                {"vulnerability": {"name": "CVE-2024-37890"},
+                 "products": [{"@id": "pkg:npm/ws@8.13.0"}],
+                 "status": "not_affected",
+                 "justification": "vulnerable_code_not_in_execute_path"},
+                {"vulnerability": {"name": "CVE-2099-0002"},
+                 "products": [{"@id": "pkg:npm/left-pad@1.0.0"}],
+                 "status": "fixed"}
+            ]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let out_file = dir.join("webui.vex.cdx.json");
+    craft()
+        .args(["vex", "convert"])
+        .arg(&vex)
+        .args(["--to", "cyclonedx", "--bom-link"])
+        .arg(dir.join("webui.cdx.json"))
+        .arg("-o")
+        .arg(&out_file)
+        .assert()
+        .code(0)
+        .stderr(predicates::str::contains("1 products are not in `"));
+    let v: Value = serde_json::from_slice(&std::fs::read(&out_file).unwrap()).unwrap();
+    let refs: Vec<&str> = v["vulnerabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|x| x["affects"].as_array().unwrap())
+        .map(|a| a["ref"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        refs,
+        vec![
+            "urn:cdx:3d1e7a52-94c0-4b6e-8f2a-61c0d9e4b7a3/1#ws@8.13.0",
+            "pkg:npm/left-pad@1.0.0"
+        ]
+    );
+    // Valid by the CycloneDX 1.6 schema, and read back by craft.
+    craft()
+        .args(["sbom", "check", "--only", "schema", "--fail-on", "error"])
+        .arg(&out_file)
+        .assert()
+        .code(0);
+    craft()
+        .args(["vex", "show"])
+        .arg(&out_file)
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("2 statements"));
+    // Linking to a document that is not CycloneDX, or has no serial number, is refused.
+    craft()
+        .args(["vex", "convert"])
+        .arg(&vex)
+        .args(["--to", "cyclonedx", "--bom-link"])
+        .arg(dir.join("rootfs.spdx.json"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("not a CycloneDX SBOM"));
+}
