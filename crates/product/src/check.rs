@@ -585,6 +585,7 @@ fn check_release(
                 ids: &rf.ids,
                 cwes: &f.cwes,
                 score: f.cvss_score(),
+                kernel_config: kernel.map(|k| &k.config),
             };
             if let Some(r) = rules.decide(&subject, &today) {
                 rf.triage = Some(r.decision());

@@ -15,7 +15,9 @@
 //! or an alias; `*` globs), `components` (the component's name, or a purl or CPE its SBOM
 //! states; `*` globs), `cwes` (`CWE-79`; `79` and `cwe-079` are read as `CWE-79`),
 //! `max_severity` (the finding's CVSS severity is at most this; a finding without a score
-//! never matches it). A pattern that is only `*` is refused: it would match everything. A rule must state at least one
+//! never matches it), `config_set` / `config_not_set` (kernel configuration symbols set or
+//! not in the product's kernel `.config`; never without one). A pattern that is only `*` is
+//! refused: it would match everything. A rule must state at least one
 //! condition and a `reason`; a `not_affected` rule needs a justification. The first rule
 //! that matches decides; a rule past its `expires` date decides nothing and is reported.
 
@@ -68,6 +70,13 @@ pub struct Rule {
     /// `critical`).
     #[serde(default)]
     pub max_severity: Option<String>,
+    /// Kernel configuration symbols that must be set (`y`, `m` or a value) in the
+    /// product's kernel `.config` (`[kernel] config` in craft.toml) for the rule to hold.
+    #[serde(default)]
+    pub config_set: Vec<String>,
+    /// Kernel configuration symbols that must not be set there.
+    #[serde(default)]
+    pub config_not_set: Vec<String>,
 }
 
 /// A TOML date (`2027-06-30`) or a string, as text.
@@ -130,6 +139,9 @@ pub struct Subject<'a> {
     pub cwes: &'a [String],
     /// The highest CVSS base score, if any.
     pub score: Option<f64>,
+    /// The product's kernel configuration, when it has one (`config_set`/`config_not_set`
+    /// rules never hold without it).
+    pub kernel_config: Option<&'a craft_kernel::Config>,
 }
 
 const SEVERITIES: [&str; 5] = ["none", "low", "medium", "high", "critical"];
@@ -212,6 +224,18 @@ impl Rule {
                 let max = SEVERITIES.iter().position(|x| *x == m).unwrap_or(0);
                 s.score.is_some_and(|sc| severity_rank(sc) <= max)
             })
+            && (self.config_set.is_empty() && self.config_not_set.is_empty()
+                || s.kernel_config.is_some_and(|k| {
+                    // A symbol the .config states unreadably is neither set nor unset.
+                    let known = |x: &String| !k.unreadable.contains(x.as_str());
+                    self.config_set
+                        .iter()
+                        .all(|x| known(x) && k.symbols.contains_key(x.as_str()))
+                        && self
+                            .config_not_set
+                            .iter()
+                            .all(|x| known(x) && !k.symbols.contains_key(x.as_str()))
+                }))
     }
 
     /// Whether the rule is past its last day on `today` (`YYYY-MM-DD`).
@@ -229,7 +253,28 @@ impl Rule {
                 .as_deref()
                 .and_then(Justification::from_name),
             layer: Layer::Rule,
-            reason: format!("triage.toml rule `{}`: {}", self.id, self.reason),
+            reason: format!(
+                "triage.toml rule `{}`: {}{}",
+                self.id,
+                self.reason,
+                if self.config_set.is_empty() && self.config_not_set.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " (kernel .config: {})",
+                        self.config_set
+                            .iter()
+                            .map(|x| format!("{x} is set"))
+                            .chain(
+                                self.config_not_set
+                                    .iter()
+                                    .map(|x| format!("{x} is not set"))
+                            )
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
+            ),
             files: Vec::new(),
         }
     }
@@ -328,6 +373,25 @@ impl Rules {
                     "a rule needs a condition (vulnerabilities, components, cwes, max_severity); one without would decide every finding".into(),
                 ));
             }
+            if let Some(x) = r.config_set.iter().chain(&r.config_not_set).find(|x| {
+                !x.starts_with("CONFIG_")
+                    || x.len() == 7
+                    || !x[7..]
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            }) {
+                return Err(bad(format!(
+                    "`{x}` is not a kernel configuration symbol (CONFIG_FOO)"
+                )));
+            }
+            if (!r.config_set.is_empty() || !r.config_not_set.is_empty())
+                && r.vulnerabilities.is_empty()
+                && r.components.is_empty()
+            {
+                return Err(bad(
+                    "a rule on kernel configuration symbols also names the vulnerabilities or components it is about".into(),
+                ));
+            }
             r.cwes = cwes;
             rules.push((line, r));
         }
@@ -367,6 +431,7 @@ mod tests {
             ids: &[],
             cwes,
             score,
+            kernel_config: None,
         }
     }
 
@@ -479,5 +544,46 @@ expires = 2027-01-31
         .expect_err("cwe");
         assert!(e.message.contains("not a CWE id"), "{e}");
         assert!(is_date("2024-02-29") && !is_date("2023-02-29") && !is_date("2024-1-01"));
+    }
+
+    #[test]
+    fn kernel_configuration_conditions() {
+        let text = "[[rule]]\nid = \"no-bt\"\nreason = \"no Bluetooth radio on the board\"\n\
+            justification = \"vulnerable_code_not_present\"\ncomponents = [\"linux\"]\n\
+            vulnerabilities = [\"CVE-*\"]\nconfig_not_set = [\"CONFIG_BT\"]\nconfig_set = [\"CONFIG_NET\"]\n";
+        let rules = Rules::parse(text, "t").unwrap();
+        let without = craft_kernel::Config::parse("CONFIG_NET=y\n# CONFIG_BT is not set\n");
+        let with = craft_kernel::Config::parse("CONFIG_NET=y\nCONFIG_BT=m\n");
+        let mut s = subject("CVE-2024-1", "linux", &[], None);
+        assert!(
+            rules.decide(&s, "2026-01-01").is_none(),
+            "no .config: never holds"
+        );
+        s.kernel_config = Some(&without);
+        let r = rules.decide(&s, "2026-01-01").expect("holds");
+        assert!(r
+            .decision()
+            .reason
+            .ends_with("(kernel .config: CONFIG_NET is set, CONFIG_BT is not set)"));
+        s.kernel_config = Some(&with);
+        assert!(rules.decide(&s, "2026-01-01").is_none());
+        for (bad, why) in [
+            (
+                text.replace("\"CONFIG_BT\"", "\"BT\""),
+                "not a kernel configuration symbol",
+            ),
+            (
+                text.replace("\"CONFIG_BT\"", "\"CONFIG_\""),
+                "not a kernel configuration symbol",
+            ),
+            (
+                text.replace("components = [\"linux\"]\n", "")
+                    .replace("vulnerabilities = [\"CVE-*\"]\n", "cwes = [\"CWE-79\"]\n"),
+                "also names the vulnerabilities or components",
+            ),
+        ] {
+            let e = Rules::parse(&bad, "t").expect_err(why);
+            assert!(e.message.contains(why), "{e}");
+        }
     }
 }
