@@ -23,7 +23,7 @@ const JUSTIFICATIONS: [&str; 5] = [
 ];
 
 /// A finding's facts: the component's version and the matched range.
-type FactsKey = (Option<String>, String);
+type FactsKey = (Option<String>, String, Option<String>);
 
 /// `craft triage set` arguments.
 #[derive(Debug, Args)]
@@ -131,13 +131,17 @@ pub fn set(args: SetArgs, ctx: Ctx) -> anyhow::Result<u8> {
                     .is_none_or(|v| f.finding.component_version.as_ref() == Some(v))
         }) {
             groups
-                .entry((f.finding.component_version.clone(), f.finding.range.clone()))
+                .entry((
+                    f.finding.component_version.clone(),
+                    f.finding.range.clone(),
+                    f.kernel_config.clone(),
+                ))
                 .or_insert_with(|| (Vec::new(), f))
                 .0
                 .push(r.version.clone());
         }
     }
-    let Some(((version, range), (found_in, finding))) = groups.iter().next() else {
+    let Some(((version, range, kernel_config), (found_in, finding))) = groups.iter().next() else {
         anyhow::bail!(
             "no release of `{}` has {} in a component named `{}`{}{}",
             product.manifest.product.name,
@@ -157,7 +161,7 @@ pub fn set(args: SetArgs, ctx: Ctx) -> anyhow::Result<u8> {
             args.component,
             groups
                 .iter()
-                .map(|((v, r), (rels, _))| format!(
+                .map(|((v, r, _), (rels, _))| format!(
                     "  version {} matched by `{r}`: releases {}",
                     v.as_deref().unwrap_or("(unstated)"),
                     rels.join(", ")
@@ -176,12 +180,14 @@ pub fn set(args: SetArgs, ctx: Ctx) -> anyhow::Result<u8> {
         facts: Facts {
             version: version.clone(),
             range: range.clone(),
+            kernel_config: kernel_config.clone(),
         },
         releases: found_in.clone(),
         status,
         justification,
         reason: args.reason.trim().to_string(),
         previous,
+        shared: false,
     };
     let line = Log::line(&entry).map_err(|e| anyhow::anyhow!(e))?;
     let file = product.dir.join(FILE_NAME);

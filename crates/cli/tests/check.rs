@@ -676,6 +676,29 @@ fn issue6_triage_set_records_history_carries_over_and_reopens() {
     assert_eq!(release(&v, "2.3.0")["dismissed_by_decisions"], 1);
     assert!(!gap_codes(&v).contains(&"triage-decision-reopened"));
 
+    // A variant of the product shares the decisions: they hold there where the facts do.
+    let variant = dir.parent().unwrap().join("variant");
+    copy_dir(&dir, &variant);
+    std::fs::remove_file(variant.join("triage-decisions.jsonl")).unwrap();
+    let m = std::fs::read_to_string(variant.join("craft.toml")).unwrap();
+    std::fs::write(
+        variant.join("craft.toml"),
+        format!("{m}\n[triage]\nshared-decisions = [\"../gateway/triage-decisions.jsonl\"]\n"),
+    )
+    .unwrap();
+    let v = check_json(&variant, 1);
+    assert_eq!(
+        finding(release(&v, "2.1.0"), "CVE-2024-2961", "glibc")["triage"]["layer"],
+        "manual"
+    );
+    assert!(
+        release(&v, "2.3.0")["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f.get("reopened").is_none()),
+        "a shared decision is never re-opened in the variant"
+    );
     // The history, oldest first, with the state each replaced.
     let out = craft()
         .args([
@@ -1024,6 +1047,48 @@ fn issue6_check_triages_the_kernel_findings_from_the_products_kernel_build() {
     assert_eq!(status, "under_investigation");
     assert!(reason.contains("names no files"), "{reason}");
     assert!(r["dismissed_by_kernel"].as_u64().unwrap() >= 1);
+    // A person's decision on a kernel finding is taken on the .config, and re-opened when
+    // it changes.
+    craft()
+        .args([
+            "--quiet",
+            "triage",
+            "set",
+            "CVE-2024-36971",
+            "linux",
+            "--version",
+            "6.1.55",
+        ])
+        .args(["--status", "not_affected", "--justification"])
+        .args([
+            "vulnerable_code_not_in_execute_path",
+            "--by",
+            "kim",
+            "--reason",
+        ])
+        .arg("IPv6 routes are never installed: the firewall drops all IPv6.")
+        .arg("--product")
+        .arg(&dir)
+        .assert()
+        .code(0);
+    let log = std::fs::read_to_string(dir.join("triage-decisions.jsonl")).unwrap();
+    assert!(log.contains("\"kernel_config\":\""), "{log}");
+    let v = check_json(&dir, 1);
+    assert_eq!(
+        finding(release(&v, "2.1.0"), "CVE-2024-36971", "linux")["triage"]["layer"],
+        "manual"
+    );
+    let cfg = std::fs::read_to_string(dir.join("linux.config")).unwrap();
+    std::fs::write(dir.join("linux.config"), format!("{cfg}CONFIG_IPV6=y\n")).unwrap();
+    let v = check_json(&dir, 1);
+    let f = finding(release(&v, "2.1.0"), "CVE-2024-36971", "linux");
+    assert!(
+        f["reopened"]
+            .as_str()
+            .unwrap()
+            .contains("kernel configuration changed"),
+        "{f:#}"
+    );
     // A [kernel] that cannot be read stops the check (exit 2), saying why.
     std::fs::write(
         dir.join("craft.toml"),

@@ -145,6 +145,9 @@ pub struct ReleaseFinding {
     /// of the product's `triage.toml`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub triage: Option<Decision>,
+    /// For a kernel finding triaged from `[kernel]`: the SHA-256 of the `.config`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kernel_config: Option<String>,
     /// Other SBOMs of the release that gave the same finding (same vulnerability,
     /// component name and version).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -246,6 +249,8 @@ pub enum CheckError {
 
 /// The product's kernel build, read once for every release.
 struct KernelFacts {
+    /// SHA-256 of the `.config`, hex: a fact people's kernel decisions are taken on.
+    digest: String,
     config: craft_kernel::Config,
     tree: craft_kernel::Tree,
     compiled: craft_kernel::Compiled,
@@ -260,6 +265,13 @@ fn kernel_facts(product: &ProductDir) -> Result<Option<KernelFacts>, CheckError>
     let config_file = product.resolve(&k.config);
     let text = fs_err::read_to_string(&config_file).map_err(|e| err(&e))?;
     let config = craft_kernel::Config::parse(&text);
+    let digest = {
+        use sha2::Digest;
+        sha2::Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
     let tree = craft_kernel::Tree::open(
         &product.resolve(&k.tree),
         k.file_list.as_ref().map(|f| product.resolve(f)).as_deref(),
@@ -281,6 +293,7 @@ fn kernel_facts(product: &ProductDir) -> Result<Option<KernelFacts>, CheckError>
         None => None,
     };
     Ok(Some(KernelFacts {
+        digest,
         config,
         tree,
         compiled,
@@ -473,6 +486,7 @@ fn check_release(
                 finding: f,
                 triage,
                 reopened: None,
+                kernel_config: None,
                 also_in: Vec::new(),
                 ids,
             };
@@ -525,6 +539,7 @@ fn check_release(
         {
             let files = matcher.program_files(&rf.finding.id)?;
             rf.triage = Some(kctx.triage(&files));
+            rf.kernel_config = Some(k.digest.clone());
         }
     }
     // A component build-only in one SBOM but listed by another too may be shipped there.
@@ -609,6 +624,7 @@ fn check_release(
             release: &release.version,
             version: f.component_version.as_deref(),
             range: &f.range,
+            kernel_config: rf.kernel_config.as_deref(),
             order: &order,
         };
         match product.decisions.decide(&subject) {

@@ -53,6 +53,20 @@ pub struct Manifest {
     /// The kernel's build, for kernel triage of the Linux findings.
     #[serde(default)]
     pub kernel: Option<KernelConfig>,
+    /// Triage settings.
+    #[serde(default)]
+    pub triage: TriageConfig,
+}
+
+/// `[triage]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TriageConfig {
+    /// Other products' (variants') decision logs whose decisions hold here too, where the
+    /// facts agree (the same component version, range, kernel configuration); relative to
+    /// the product directory. `craft triage set` writes this product's own log only.
+    #[serde(default)]
+    pub shared_decisions: Vec<PathBuf>,
 }
 
 /// `[kernel]`: the product's kernel build. Paths are relative to the product directory.
@@ -193,7 +207,21 @@ impl ProductDir {
         let text = fs_err::read_to_string(&file).map_err(io)?;
         let manifest = parse(&text, &file)?;
         let rules = read_rules(&dir.join(RULES_FILE))?;
-        let decisions = read_decisions(&dir.join(craft_triage::decisions::FILE_NAME))?;
+        let mut decisions = read_decisions(&dir.join(craft_triage::decisions::FILE_NAME))?;
+        for shared in &manifest.triage.shared_decisions {
+            let path = dir.join(shared);
+            if !path.is_file() {
+                return Err(Error::Invalid {
+                    file: file.clone(),
+                    line: None,
+                    message: format!(
+                        "[triage] shared-decisions: `{}` is not a file",
+                        path.display()
+                    ),
+                });
+            }
+            decisions.merge(read_decisions(&path)?);
+        }
         Ok(ProductDir {
             dir,
             manifest,

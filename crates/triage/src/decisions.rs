@@ -33,6 +33,11 @@ pub struct Facts {
     pub version: Option<String>,
     /// The range that matched, as the finding states it.
     pub range: String,
+    /// For a kernel finding of a product with a `[kernel]` build: the SHA-256 of its
+    /// `.config` (a decision about code the configuration leaves out no longer holds when
+    /// the configuration changes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kernel_config: Option<String>,
 }
 
 /// The state an entry replaced.
@@ -77,6 +82,10 @@ pub struct Entry {
     pub reason: String,
     /// The state it replaced.
     pub previous: Previous,
+    /// From another product's log (`[triage] shared-decisions`): it decides where its facts
+    /// hold, and is never re-opened here.
+    #[serde(skip)]
+    pub shared: bool,
 }
 
 impl Entry {
@@ -152,6 +161,8 @@ pub struct Subject<'a> {
     pub version: Option<&'a str>,
     /// The range that matched.
     pub range: &'a str,
+    /// For a kernel finding: the SHA-256 of the product's kernel `.config`, if it has one.
+    pub kernel_config: Option<&'a str>,
     /// The product's releases, oldest first (as `craft.toml` lists them).
     pub order: &'a [String],
 }
@@ -230,6 +241,16 @@ impl Log {
         })
     }
 
+    /// Add the entries of another log (a variant's, shared): all are ordered by time again.
+    pub fn merge(&mut self, other: Log) {
+        self.entries.extend(other.entries.into_iter().map(|mut e| {
+            e.shared = true;
+            e
+        }));
+        self.entries
+            .sort_by_key(|e| craft_model::unix_from_rfc3339(&e.at).unwrap_or(i64::MIN));
+    }
+
     /// The entries that apply to `s`, newest first: same component name, the
     /// vulnerability or an alias (ASCII case ignored), and no release or `s`'s.
     fn applying<'l, 's>(
@@ -251,12 +272,20 @@ impl Log {
     /// entry's facts when it was decided, or comes after every release that had. An older
     /// release that had other facts all along is simply undecided.
     pub fn decide(&self, s: &Subject<'_>) -> Option<Outcome<'_>> {
-        let same = |e: &Entry| e.facts.version.as_deref() == s.version && e.facts.range == s.range;
+        let same_config = |e: &Entry| {
+            e.facts
+                .kernel_config
+                .as_deref()
+                .is_none_or(|c| Some(c) == s.kernel_config)
+        };
+        let same = |e: &Entry| {
+            e.facts.version.as_deref() == s.version && e.facts.range == s.range && same_config(e)
+        };
         if let Some(e) = self.applying(s).find(|e| same(e)) {
             return Some(Outcome::InForce(e));
         }
         let rank = |r: &str| s.order.iter().position(|o| o == r);
-        let entry = self.applying(s).find(|e| {
+        let entry = self.applying(s).filter(|e| !e.shared).find(|e| {
             e.releases.iter().any(|r| r == s.release)
                 || match rank(s.release) {
                     Some(here) => e
@@ -278,10 +307,16 @@ impl Log {
                     .as_deref()
                     .unwrap_or("an unstated version")
             )
-        } else {
+        } else if entry.facts.range != s.range {
             format!(
                 "the vulnerability data now says `{}` ({} decided on `{}`)",
                 s.range, entry.by, entry.facts.range
+            )
+        } else {
+            format!(
+                "the kernel configuration changed ({} decided on the .config with SHA-256 {})",
+                entry.by,
+                entry.facts.kernel_config.as_deref().unwrap_or("?")
             )
         };
         Some(Outcome::Reopened { entry, why })
@@ -326,6 +361,7 @@ mod tests {
             facts: Facts {
                 version: Some(version.into()),
                 range: "< 3.0.14 (nvd)".into(),
+                kernel_config: None,
             },
             releases: vec!["2.0.0".into()],
             status,
@@ -336,6 +372,7 @@ mod tests {
                 justification: None,
                 source: "scan".into(),
             },
+            shared: false,
         }
     }
 
@@ -349,6 +386,7 @@ mod tests {
             release: "2.1.0",
             version: Some(version),
             range,
+            kernel_config: None,
             order: ORDER,
         }
     }
@@ -412,6 +450,32 @@ mod tests {
         }
         // Nothing for another vulnerability or component.
         assert_eq!(log.decide(&subject("3.0.13", "< 3.0.14 (nvd)", &[])), None);
+        // A decision on a kernel configuration holds while it does.
+        let mut kernel = na.clone();
+        kernel.facts.kernel_config = Some("aa".into());
+        let log = Log::parse(&Log::line(&kernel).unwrap(), "d").unwrap();
+        let mut s = subject("3.0.13", "< 3.0.14 (nvd)", &aliases);
+        s.release = "2.0.0";
+        s.kernel_config = Some("aa");
+        assert!(matches!(log.decide(&s), Some(Outcome::InForce(_))));
+        s.kernel_config = Some("bb");
+        match log.decide(&s) {
+            Some(Outcome::Reopened { why, .. }) => {
+                assert!(why.contains("kernel configuration changed"), "{why}")
+            }
+            other => panic!("{other:?}"),
+        }
+        // A variant's shared decision holds where its facts do, and is never re-opened.
+        let mut mine = Log::default();
+        mine.merge(Log::parse(&Log::line(&na).unwrap(), "variant").unwrap());
+        assert!(matches!(
+            mine.decide(&subject("3.0.13", "< 3.0.14 (nvd)", &aliases)),
+            Some(Outcome::InForce(_))
+        ));
+        assert_eq!(
+            mine.decide(&subject("3.0.15", "< 3.0.14 (nvd)", &aliases)),
+            None
+        );
         // A release-scoped entry applies to its release only.
         let mut scoped = na.clone();
         scoped.release = Some("2.0.0".into());
