@@ -70,13 +70,7 @@ pub fn run(args: CheckArgs, ctx: Ctx) -> anyhow::Result<u8> {
                 product.manifest.releases.iter().any(|r| &r.version == v),
                 "`{}` declares no release {v} (it has: {})",
                 args.product.display(),
-                product
-                    .manifest
-                    .releases
-                    .iter()
-                    .map(|r| r.version.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                crate::decide::releases(&product)
             );
         }
         product

@@ -364,7 +364,8 @@ pub fn history(args: HistoryArgs, ctx: Ctx) -> anyhow::Result<u8> {
     Ok(0)
 }
 
-fn releases(product: &ProductDir) -> String {
+/// The product's release versions, comma-separated (for messages).
+pub(crate) fn releases(product: &ProductDir) -> String {
     product
         .manifest
         .releases
