@@ -248,7 +248,8 @@ fn previous_state(f: &ReleaseFinding) -> Previous {
 /// Append one line to the log, atomically: the old bytes and the line go to a temporary
 /// file beside it (with the log's permissions, 0644 for a new one) that replaces the log —
 /// the log behind a symbolic link, which stays. If another `set` changed the log meanwhile
-/// it is read again (up to five times), so no entry is lost.
+/// it is read again (up to five times); two `set`s at the same instant can still race, so
+/// run them one after another (as a CI job or a person does).
 fn append(file: &Path, line: &str) -> anyhow::Result<()> {
     use std::io::Write;
     let target = match fs_err::canonicalize(file) {

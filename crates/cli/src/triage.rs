@@ -170,7 +170,8 @@ pub fn run(cmd: TriageCommand, ctx: Ctx) -> anyhow::Result<u8> {
     spinner.set_message("triaging");
     let built = match &compiled_list {
         Some(p) => {
-            let b = craft_kernel::Built::read(p, &t)?;
+            let mut b = craft_kernel::Built::read(p, &t)?;
+            b.judge(&compiled);
             if b.sources.is_empty() {
                 anyhow::bail!(
                     "`{}` names no source file of the tree `{}` ({} paths not in it): is it \
@@ -178,6 +179,19 @@ pub fn run(cmd: TriageCommand, ctx: Ctx) -> anyhow::Result<u8> {
                     p.display(),
                     t.root().display(),
                     b.unplaced
+                );
+            }
+            if !b.complete {
+                anstream::eprintln!(
+                    "warning: `{}` {} ({:.1} % of the sources the Makefiles compile): it marks \
+                     what it has as compiled, but proves nothing absent",
+                    p.display(),
+                    if b.included.is_none() {
+                        "does not say what the sources included"
+                    } else {
+                        "is not a complete build"
+                    },
+                    b.coverage.unwrap_or(0.0) * 100.0
                 );
             }
             Some(b)

@@ -186,8 +186,9 @@ fn cyclonedx_vex(doc: &Document, sbom: Option<&Path>) -> anyhow::Result<serde_js
         .get("version")
         .and_then(serde_json::Value::as_u64)
         .unwrap_or(1);
-    // Every component's bom-ref by its purl, CPE and bom-ref.
-    let mut refs: BTreeMap<String, String> = BTreeMap::new();
+    // Every component's bom-ref by its purl, CPE and bom-ref; a key two components share
+    // (a CPE of several packages) links to neither.
+    let mut refs: BTreeMap<String, Option<String>> = BTreeMap::new();
     let mut stack: Vec<&serde_json::Value> = v
         .pointer("/metadata/component")
         .into_iter()
@@ -202,7 +203,13 @@ fn cyclonedx_vex(doc: &Document, sbom: Option<&Path>) -> anyhow::Result<serde_js
         if let Some(r) = c.get("bom-ref").and_then(|r| r.as_str()) {
             for key in ["purl", "cpe", "bom-ref"] {
                 if let Some(k) = c.get(key).and_then(|x| x.as_str()) {
-                    refs.entry(k.to_string()).or_insert_with(|| r.to_string());
+                    refs.entry(k.to_string())
+                        .and_modify(|e| {
+                            if e.as_deref() != Some(r) {
+                                *e = None;
+                            }
+                        })
+                        .or_insert_with(|| Some(r.to_string()));
                 }
             }
         }
@@ -221,9 +228,17 @@ fn cyclonedx_vex(doc: &Document, sbom: Option<&Path>) -> anyhow::Result<serde_js
             let found = [p.purl.as_deref(), p.cpe23.as_deref(), Some(p.id.as_str())]
                 .into_iter()
                 .flatten()
-                .find_map(|k| refs.get(k));
+                .find_map(|k| refs.get(k).cloned().flatten());
             match found {
-                Some(r) => p.id = format!("{link}#{r}"),
+                Some(r) => {
+                    let new = format!("{link}#{r}");
+                    // What CycloneDX says per product (its version ranges) follows the id.
+                    let key = format!("cyclonedx:versions:{}", p.id);
+                    if let Some(v) = s.extra.remove(&key) {
+                        s.extra.insert(format!("cyclonedx:versions:{new}"), v);
+                    }
+                    p.id = new;
+                }
                 None => {
                     missing.insert(p.id.clone());
                 }

@@ -17,7 +17,7 @@ use std::path::Path;
 const MAX_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// What the build compiled.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Built {
     /// What it was read from, for evidence (`compile_commands.json (2,684 sources)`).
     pub origin: String,
@@ -29,6 +29,12 @@ pub struct Built {
     pub included: Option<BTreeSet<String>>,
     /// Paths the tree does not have (generated files, host tools, another tree).
     pub unplaced: usize,
+    /// Whether it can speak for what the build did *not* compile: it knows what the sources
+    /// included (`.cmd` files) and has at least 95 % of the sources the Makefile walk
+    /// compiles ([`Built::judge`]); a partial or stale build directory cannot.
+    pub complete: bool,
+    /// The share of the walk's compiled sources it has, once judged.
+    pub coverage: Option<f64>,
 }
 
 impl Built {
@@ -144,6 +150,24 @@ impl Built {
         b.finish(origin, ".cmd files")
     }
 
+    /// Compare with the Makefile walk of the same configuration: sets [`Built::coverage`]
+    /// and [`Built::complete`].
+    pub fn judge(&mut self, walk: &crate::Compiled) {
+        let total = walk.files.len();
+        let have = walk
+            .files
+            .iter()
+            .filter(|f| self.sources.contains(&f.path))
+            .count();
+        let coverage = if total == 0 {
+            0.0
+        } else {
+            have as f64 / total as f64
+        };
+        self.coverage = Some(coverage);
+        self.complete = self.included.is_some() && coverage >= 0.95;
+    }
+
     fn add_source(&mut self, path: &str, tree: &Tree) {
         match place(path, tree) {
             Some(p) if p.ends_with(".c") || p.ends_with(".S") => {
@@ -190,7 +214,9 @@ fn cmd_files(dir: &Path, out: &mut Vec<String>, budget: &mut u64) -> Result<(), 
         }
         let name = e.file_name();
         let name = name.to_string_lossy();
-        if !(ft.is_file() && name.starts_with('.') && name.ends_with(".o.cmd")) {
+        // Every Kbuild command file: objects (`.foo.o.cmd`), and the linker script, the
+        // asm-offsets and device trees, whose `deps_` name headers too.
+        if !(ft.is_file() && name.starts_with('.') && name.ends_with(".cmd")) {
             continue;
         }
         let len = e.metadata().map_err(|x| Error::io(&path, x))?.len();

@@ -72,6 +72,9 @@ impl Config {
                         short(value)
                     ),
                 ));
+                // Neither set nor unset for what depends on it: the proofs resting on it
+                // say so.
+                c.unreadable.insert(name.to_string());
                 continue;
             }
             c.symbols.insert(name.to_string(), value.to_string());

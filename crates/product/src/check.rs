@@ -281,7 +281,9 @@ fn kernel_facts(product: &ProductDir) -> Result<Option<KernelFacts>, CheckError>
         craft_kernel::compiled_files(&tree, &config, k.arch.as_deref()).map_err(|e| err(&e))?;
     let built = match &k.compiled {
         Some(p) => {
-            let b = craft_kernel::Built::read(&product.resolve(p), &tree).map_err(|e| err(&e))?;
+            let mut b =
+                craft_kernel::Built::read(&product.resolve(p), &tree).map_err(|e| err(&e))?;
+            b.judge(&compiled);
             if b.sources.is_empty() {
                 return Err(CheckError::Kernel(format!(
                     "`{}` names no source file of the tree",
@@ -501,10 +503,20 @@ fn check_release(
                     let before = &mut out.findings[at];
                     let mut sboms = std::mem::take(&mut before.also_in);
                     sboms.push(before.sbom.clone());
+                    // Build-only stands only when every listing of the component is.
+                    let build_only = |rf: &ReleaseFinding| {
+                        rf.triage
+                            .as_ref()
+                            .is_some_and(|d| d.layer == Layer::BuildOnly)
+                    };
+                    let both_build_only = build_only(before) && build_only(&found);
                     if worse(&found.finding, &before.finding) {
                         *before = found;
                     } else {
                         sboms.push(found.sbom);
+                    }
+                    if !both_build_only {
+                        before.triage = None;
                     }
                     sboms.retain(|s| *s != before.sbom);
                     sboms.sort();
@@ -532,25 +544,25 @@ fn check_release(
             tree: &k.tree,
             built: k.built.as_ref(),
         };
-        for rf in out
-            .findings
-            .iter_mut()
-            .filter(|rf| rf.finding.identity.key == "linux-kernel")
-        {
+        // Only the kernel the .config is for: its header names the version (`# Linux/arm
+        // 6.1.55 Kernel Configuration`); another kernel of the product (an older release's,
+        // a recovery image's) is not judged by it.
+        let numeric = |v: &str| {
+            v.chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect::<String>()
+        };
+        let same_kernel = |v: Option<&str>| match (k.config.version.as_deref(), v) {
+            (Some(cfg), Some(v)) => numeric(cfg) == numeric(v),
+            _ => true,
+        };
+        for rf in out.findings.iter_mut().filter(|rf| {
+            rf.finding.identity.key == "linux-kernel"
+                && same_kernel(rf.finding.component_version.as_deref())
+        }) {
             let files = matcher.program_files(&rf.finding.id)?;
             rf.triage = Some(kctx.triage(&files));
             rf.kernel_config = Some(k.digest.clone());
-        }
-    }
-    // A component build-only in one SBOM but listed by another too may be shipped there.
-    for rf in &mut out.findings {
-        if !rf.also_in.is_empty()
-            && rf
-                .triage
-                .as_ref()
-                .is_some_and(|d| d.layer == Layer::BuildOnly)
-        {
-            rf.triage = None;
         }
     }
     // VEX next (after the SBOM's own build facts): the VEX the SPDX 3 SBOMs carry, for their own
@@ -822,10 +834,21 @@ fn apply_vex(
     };
     // An SBOM's own VEX speaks for findings only it gave: the same component through
     // another SBOM (another build of it) is not covered.
+    // The build's patches speak for the components it builds, not for an ecosystem's
+    // package of the same name (`pkg:deb/debian/openssl`, `pkg:npm/openssl`).
+    let ecosystem = |rf: &ReleaseFinding| {
+        rf.ids.iter().any(|i| {
+            i.starts_with("pkg:")
+                && !["pkg:generic/", "pkg:yocto/", "pkg:openembedded/"]
+                    .iter()
+                    .any(|p| i.starts_with(p))
+        })
+    };
     let at: Vec<usize> = (0..findings.len())
         .filter(|&i| {
             sbom.as_ref()
                 .is_none_or(|s| findings[i].sbom == *s && findings[i].also_in.is_empty())
+                && (layer != Layer::Patch || !ecosystem(&findings[i]))
         })
         .collect();
     let targets: Vec<Target<'_>> = at

@@ -8,8 +8,8 @@
 //! it from what the document describes: following every other edge (depends-on, optional,
 //! static and dynamic links, contains, generated-from, and edges of kinds craft does not
 //! know, which count as run-time). An SBOM that states no build edge has no build-only
-//! component; one that describes nothing is not judged (without a root, "not reached" proves
-//! nothing).
+//! component; one that describes nothing, or whose graph leaves some component unreached by
+//! any edge (a partial graph), is not judged: a missing edge proves nothing.
 
 use craft_model::{RelationshipKind as K, Sbom};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -40,14 +40,25 @@ pub fn build_only(sbom: &Sbom) -> BTreeMap<String, String> {
                 .push(r.to.as_str());
         }
     }
-    let mut reached: BTreeSet<&str> = roots.iter().copied().collect();
-    let mut queue: VecDeque<&str> = roots.iter().copied().collect();
-    while let Some(n) = queue.pop_front() {
-        for &m in edges.get(n).into_iter().flatten() {
-            if reached.insert(m) {
-                queue.push_back(m);
-            }
+    let reached = reach(&roots, &edges);
+    // A graph that leaves a component unreached by any edge (build ones included) is
+    // partial: a missing edge is no evidence, so nothing is judged.
+    let mut all_edges = edges.clone();
+    for r in &sbom.relationships {
+        if build(&r.kind) {
+            all_edges
+                .entry(r.from.as_str())
+                .or_default()
+                .push(r.to.as_str());
         }
+    }
+    let anywhere = reach(&roots, &all_edges);
+    if sbom
+        .components
+        .iter()
+        .any(|c| c.kind != craft_model::ComponentKind::File && !anywhere.contains(c.id.as_str()))
+    {
+        return BTreeMap::new();
     }
     let index = sbom.index_by_id();
     let name = |id: &str| {
@@ -57,6 +68,8 @@ pub fn build_only(sbom: &Sbom) -> BTreeMap<String, String> {
     };
     needed_by
         .into_iter()
+        // Not shipped, and needed only by the build of what is shipped (or of another build
+        // tool): the build edges start at reached components or at build-only ones.
         .filter(|(id, _)| !reached.contains(id) && index.contains_key(id))
         .map(|(id, by)| {
             let how: Vec<String> = by
@@ -82,6 +95,20 @@ pub fn build_only(sbom: &Sbom) -> BTreeMap<String, String> {
             )
         })
         .collect()
+}
+
+/// Everything `edges` reach from `roots`.
+fn reach<'s>(roots: &[&'s str], edges: &BTreeMap<&'s str, Vec<&'s str>>) -> BTreeSet<&'s str> {
+    let mut reached: BTreeSet<&str> = roots.iter().copied().collect();
+    let mut queue: VecDeque<&str> = roots.iter().copied().collect();
+    while let Some(n) = queue.pop_front() {
+        for &m in edges.get(n).into_iter().flatten() {
+            if reached.insert(m) {
+                queue.push_back(m);
+            }
+        }
+    }
+    reached
 }
 
 #[cfg(test)]
@@ -146,6 +173,17 @@ mod tests {
             b["pytest"]
         );
         assert!(b["cmake"].contains("no run-time dependency of image reaches it"));
+        // A partial graph (busybox's edges missing: it and zlib unreached) is not judged.
+        let s = sbom(
+            &[
+                ("image", K::BuildDependsOn, "gcc-cross"),
+                ("gcc-cross", K::BuildDependsOn, "cmake"),
+                ("gcc-cross", K::BuildDependsOn, "pytest"),
+                ("gcc-cross", K::BuildDependsOn, "lib"),
+            ],
+            &["image"],
+        );
+        assert!(build_only(&s).is_empty());
         // Nothing described: nothing judged.
         let s = sbom(&[("image", K::BuildDependsOn, "cmake")], &[]);
         assert!(build_only(&s).is_empty());

@@ -272,11 +272,12 @@ impl Log {
     /// entry's facts when it was decided, or comes after every release that had. An older
     /// release that had other facts all along is simply undecided.
     pub fn decide(&self, s: &Subject<'_>) -> Option<Outcome<'_>> {
-        let same_config = |e: &Entry| {
-            e.facts
-                .kernel_config
-                .as_deref()
-                .is_none_or(|c| Some(c) == s.kernel_config)
+        // A variant's decision on a kernel finding holds only on the same .config; this
+        // product's own decisions taken before it had a [kernel] hold until re-taken.
+        let same_config = |e: &Entry| match (e.facts.kernel_config.as_deref(), s.kernel_config) {
+            (Some(c), here) => Some(c) == here,
+            (None, Some(_)) => !e.shared,
+            (None, None) => true,
         };
         let same = |e: &Entry| {
             e.facts.version.as_deref() == s.version && e.facts.range == s.range && same_config(e)

@@ -328,8 +328,15 @@ impl KernelContext<'_> {
                 format!("included by a source the build compiled: {}", b.origin),
             ));
         }
+        // Absence only from a complete list ([`Built::judge`]), and never for code a
+        // compiled file includes across directories (the boot decompressor's `lib/`).
+        let cross = CROSS_INCLUDES.iter().any(|(prefix, marker, _)| {
+            file.starts_with(prefix)
+                && (self.compiled.files.iter().any(|f| f.path.contains(marker))
+                    || b.sources.iter().any(|s| s.contains(marker)))
+        });
         let code = [".c", ".S", ".h"].iter().any(|x| file.ends_with(x));
-        (code && self.compiled.file(file).is_none()).then(|| {
+        (b.complete && !cross && code && self.compiled.file(file).is_none()).then(|| {
             fact(
                 FileState::NotBuilt,
                 format!("neither compiled nor included by the build: {}", b.origin),

@@ -37,13 +37,12 @@ pub fn cve_ids(s: &str) -> Vec<String> {
     out
 }
 
-/// The CVEs a patch names, each with how: its file name, or a `CVE:` line of its header
-/// (before the first `---` line, `diff`, `--- a/…` or `Index:`).
-pub fn cves_in_patch(file_name: &str, text: &str) -> Vec<(String, String)> {
+/// The CVEs a patch names, each with how: the `CVE:` lines of its header (before the
+/// first `---` line, `diff`, `--- a/…` or `Index:`) when it has any — OE-Core's tag is the
+/// patch author's statement; else its file name, unless the path says it is a test or a
+/// revert (`tests/CVE-2024-1-test.patch`, `0001-Revert-fix-for-CVE-…`).
+pub fn cves_in_patch(path: &str, text: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
-    for id in cve_ids(file_name) {
-        out.push((id, "named in the file name".to_string()));
-    }
     for (n, line) in text.lines().enumerate() {
         if line.trim_end() == "---"
             || line.starts_with("diff ")
@@ -60,7 +59,24 @@ pub fn cves_in_patch(file_name: &str, text: &str) -> Vec<(String, String)> {
             }
         }
     }
-    out
+    if !out.is_empty() {
+        return out;
+    }
+    let lower = path.to_ascii_lowercase();
+    let parts: Vec<&str> = lower.split(['/', '\\']).collect();
+    let name = parts.last().copied().unwrap_or("");
+    let doubtful = parts
+        .iter()
+        .any(|p| matches!(*p, "test" | "tests" | "testing" | "selftests" | "testdata"))
+        || name.contains("test")
+        || name.contains("revert");
+    if doubtful {
+        return out;
+    }
+    cve_ids(name)
+        .into_iter()
+        .map(|id| (id, "named in the file name".to_string()))
+        .collect()
 }
 
 /// `fixed` statements for `component` from its patches: (the file as the product
@@ -68,8 +84,7 @@ pub fn cves_in_patch(file_name: &str, text: &str) -> Vec<(String, String)> {
 pub fn document(component: &str, patches: &[(String, String)]) -> Document {
     let mut statements = Vec::new();
     for (file, text) in patches {
-        let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
-        for (id, how) in cves_in_patch(name, text) {
+        for (id, how) in cves_in_patch(file, text) {
             statements.push(Statement {
                 vulnerability: id,
                 aliases: Vec::new(),
@@ -107,28 +122,49 @@ mod tests {
             vec!["CVE-2024-99999"]
         );
         let text = "From abc\nSubject: [PATCH] fix\n\nCVE: CVE-2024-6119, CVE-2024-5535\nUpstream-Status: Backport\n---\n a.c | 1 +\nCVE: CVE-2099-0001\n";
+        // The tags, when there are: then the name is not the author's statement.
         assert_eq!(
-            cves_in_patch("CVE-2024-5535.patch", text),
+            cves_in_patch("CVE-2023-0001.patch", text),
             vec![
-                (
-                    "CVE-2024-5535".to_string(),
-                    "named in the file name".to_string()
-                ),
                 (
                     "CVE-2024-6119".to_string(),
                     "`CVE:` tag, line 4".to_string()
                 ),
+                (
+                    "CVE-2024-5535".to_string(),
+                    "`CVE:` tag, line 4".to_string()
+                ),
             ]
         );
+        assert_eq!(
+            cves_in_patch("p/CVE-2024-5535.patch", "Subject: fix\n---\n"),
+            vec![(
+                "CVE-2024-5535".to_string(),
+                "named in the file name".to_string()
+            )]
+        );
+        for doubtful in [
+            "p/tests/CVE-2024-5535.patch",
+            "p/CVE-2024-5535-test.patch",
+            "p/0001-Revert-CVE-2024-5535.patch",
+        ] {
+            assert!(cves_in_patch(doubtful, "x\n").is_empty(), "{doubtful}");
+        }
         let d = document(
             "openssl",
-            &[("patches/openssl/CVE-2024-5535.patch".into(), text.into())],
+            &[
+                ("patches/openssl/a.patch".into(), text.into()),
+                (
+                    "patches/openssl/CVE-2024-2511.patch".into(),
+                    "Subject: x\n".into(),
+                ),
+            ],
         );
-        assert_eq!(d.statements.len(), 2);
+        assert_eq!(d.statements.len(), 3);
         assert_eq!(d.statements[0].status, Status::Fixed);
         assert_eq!(
-            d.statements[1].notes.as_deref(),
-            Some("patched by patches/openssl/CVE-2024-5535.patch (`CVE:` tag, line 4)")
+            d.statements[0].notes.as_deref(),
+            Some("patched by patches/openssl/a.patch (`CVE:` tag, line 4)")
         );
         assert_eq!(d.statements[0].products[0].id, "openssl");
     }

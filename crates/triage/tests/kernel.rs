@@ -50,11 +50,13 @@ fn decide_with(files: &[&str], list: Option<(&[&str], bool)>) -> craft_triage::D
     let t = tree();
     let compiled = compiled_files(&t, &config, None).expect("walk");
     let built = list.map(|(texts, cmd)| {
-        if cmd {
+        let mut b = if cmd {
             Built::from_cmd_files(texts.iter().copied(), &t, "build/")
         } else {
             Built::from_list(&texts.join("\n"), &t, "sources.txt")
-        }
+        };
+        b.judge(&compiled);
+        b
     });
     let ctx = KernelContext {
         compiled: &compiled,
@@ -219,8 +221,13 @@ fn the_builds_own_list_decides_what_the_walk_cannot() {
     );
     let d = decide_with(&["include/linux/skbuff.h"], Some((cmd, true)));
     assert_eq!(d.status, Status::Affected);
-    // Neither compiled nor included: not affected, even where the walk cannot tell.
-    let cmd2: &[&str] = &["source_net/core.o := net/core.c\ndeps_net/core.o := \\\n  net/core.c\n"];
+    // Neither compiled nor included by a complete build (every source the walk compiles):
+    // not affected, even where the walk cannot tell.
+    let cmd2: &[&str] = &[
+        "source_net/core.o := net/core.c\ndeps_net/core.o := \\\n  net/core.c\n",
+        "source_arch/arm/mm.o := arch/arm/mm.c\n",
+        "source_drivers/e1000/main.o := drivers/e1000/main.c\n",
+    ];
     for f in ["net/other.c", "include/linux/skbuff.h"] {
         let d = decide_with(&[f], Some((cmd2, true)));
         assert_eq!(
@@ -231,14 +238,20 @@ fn the_builds_own_list_decides_what_the_walk_cannot() {
         );
         assert!(
             d.reason.contains(
-                "neither compiled nor included by the build: build/ (.cmd files: 1 sources)"
+                "neither compiled nor included by the build: build/ (.cmd files: 3 sources)"
             ),
             "{}",
             d.reason
         );
     }
-    // The walk's "compiled" stands against a list that lacks the file (a partial build).
-    let d = decide_with(&["drivers/e1000/main.c"], Some((cmd2, true)));
+    // A partial build (one source of the three the walk compiles) proves no absence; the
+    // walk's "compiled" stands against a list that lacks the file.
+    let partial = &cmd2[..1];
+    for f in ["net/other.c", "include/linux/skbuff.h"] {
+        let d = decide_with(&[f], Some((partial, true)));
+        assert_eq!(d.status, Status::UnderInvestigation, "{f}: {}", d.reason);
+    }
+    let d = decide_with(&["drivers/e1000/main.c"], Some((partial, true)));
     assert_eq!((d.status, d.layer), (Status::Affected, Layer::Compiled));
     // Another architecture's code keeps its own layer.
     let d = decide_with(&["arch/x86/kernel/cpu.c"], Some((cmd2, true)));

@@ -259,9 +259,11 @@ fn issue6_yocto_spdx3_vex_relationships_read() {
     assert_eq!(dialect, "spdx3");
     let count = |s: craft_triage::Status| doc.statements.iter().filter(|x| x.status == s).count();
     // 72 relationships, one per binary package; 20 different statements (the packages of a
-    // recipe share its CPE).
+    // recipe share its CPE); "does not affect" without a justification (Yocto's
+    // upstream-wontfix, disputed, ignored) is left under investigation.
     assert_eq!(doc.statements.len(), 20);
-    assert_eq!(count(craft_triage::Status::NotAffected), 17);
+    assert_eq!(count(craft_triage::Status::NotAffected), 11);
+    assert_eq!(count(craft_triage::Status::UnderInvestigation), 6);
     assert_eq!(count(craft_triage::Status::Fixed), 3);
     // Every vulnerability by its CVE id, every product resolved, every dismissal explained.
     assert!(doc
@@ -273,7 +275,7 @@ fn issue6_yocto_spdx3_vex_relationships_read() {
         .statements
         .iter()
         .filter(|s| s.status == craft_triage::Status::NotAffected)
-        .all(|s| s.justification.is_some() || s.impact.is_some()));
+        .all(|s| s.justification.is_some()));
     let cdx = cyclonedx::write(&doc, None);
     assert_eq!(
         cyclonedx::read(&cdx).expect("read CycloneDX").statements,

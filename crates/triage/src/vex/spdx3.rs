@@ -185,6 +185,19 @@ pub fn read(v: &Value) -> Result<Document, VexError> {
             })?),
             None => None,
         };
+        // "Does not affect" without a justification is how Yocto writes `upstream-wontfix`,
+        // `disputed` and `ignored` (the code may well be there): left for a person.
+        let (status, notes) = if status == Status::NotAffected && justification.is_none() {
+            (
+                Status::UnderInvestigation,
+                Some(format!(
+                    "stated not affected without a justification{}",
+                    text("security_impactStatement").map_or_else(String::new, |i| format!(": {i}"))
+                )),
+            )
+        } else {
+            (status, text("security_statusNotes"))
+        };
         if let Some(c) = e
             .get("creationInfo")
             .and_then(Value::as_str)
@@ -200,9 +213,9 @@ pub fn read(v: &Value) -> Result<Document, VexError> {
             products,
             status,
             justification,
-            impact: text("security_impactStatement"),
+            impact: text("security_impactStatement").filter(|_| status == Status::NotAffected),
             action: text("security_actionStatement"),
-            notes: text("security_statusNotes"),
+            notes,
             extra: BTreeMap::new(),
         };
         // Yocto states the same thing once per binary package of a recipe (busybox-hwclock,
