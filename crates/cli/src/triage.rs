@@ -286,13 +286,7 @@ fn human(r: &Report<'_>, top: usize) {
         s.not_affected,
         pct(s.not_affected)
     );
-    for layer in [
-        Layer::Architecture,
-        Layer::NotImageCode,
-        Layer::KernelConfig,
-        Layer::BuildList,
-        Layer::SubsystemHeader,
-    ] {
+    for layer in Layer::KERNEL_DISMISSALS {
         let n = s
             .not_affected_by_layer
             .get(layer.name())

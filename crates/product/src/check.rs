@@ -652,13 +652,7 @@ fn check_release(
                 Some(Layer::Manual) => out.dismissed_by_decisions += 1,
                 Some(Layer::Vex | Layer::Patch) => out.dismissed_by_vex += 1,
                 Some(Layer::BuildOnly) => out.dismissed_build_only += 1,
-                Some(
-                    Layer::Architecture
-                    | Layer::NotImageCode
-                    | Layer::KernelConfig
-                    | Layer::BuildList
-                    | Layer::SubsystemHeader,
-                ) => out.dismissed_by_kernel += 1,
+                Some(l) if Layer::KERNEL_DISMISSALS.contains(&l) => out.dismissed_by_kernel += 1,
                 _ => out.dismissed_by_rules += 1,
             }
             continue;

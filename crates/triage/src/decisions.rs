@@ -146,6 +146,11 @@ pub struct LogError {
     pub message: String,
 }
 
+/// Order entries by `at` (stable: file order among equal times).
+fn by_time(entries: &mut [Entry]) {
+    entries.sort_by_key(|e| craft_model::unix_from_rfc3339(&e.at).unwrap_or(i64::MIN));
+}
+
 /// The finding a decision is looked up for.
 #[derive(Debug, Clone, Copy)]
 pub struct Subject<'a> {
@@ -234,7 +239,7 @@ impl Log {
             }
             entries.push(entry);
         }
-        entries.sort_by_key(|e| craft_model::unix_from_rfc3339(&e.at).unwrap_or(i64::MIN));
+        by_time(&mut entries);
         Ok(Log {
             file: file.to_string(),
             entries,
@@ -247,8 +252,7 @@ impl Log {
             e.shared = true;
             e
         }));
-        self.entries
-            .sort_by_key(|e| craft_model::unix_from_rfc3339(&e.at).unwrap_or(i64::MIN));
+        by_time(&mut self.entries);
     }
 
     /// The entries that apply to `s`, newest first: same component name, the

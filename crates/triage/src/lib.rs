@@ -138,6 +138,16 @@ pub enum Layer {
 }
 
 impl Layer {
+    /// The layers of kernel triage that decide `not_affected`, in the order reports list
+    /// them.
+    pub const KERNEL_DISMISSALS: [Layer; 5] = [
+        Layer::Architecture,
+        Layer::NotImageCode,
+        Layer::KernelConfig,
+        Layer::BuildList,
+        Layer::SubsystemHeader,
+    ];
+
     /// The name in reports.
     pub fn name(self) -> &'static str {
         match self {

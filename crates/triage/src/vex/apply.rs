@@ -62,6 +62,7 @@ pub fn apply(doc: &Document, targets: &[Target<'_>], by_reference: bool) -> Appl
             }
         }
     }
+    let ids: Vec<Ids<'_>> = targets.iter().map(Ids::of).collect();
     let mut covering: Vec<Vec<usize>> = vec![Vec::new(); targets.len()];
     let mut unmatched = Vec::new();
     for (si, s) in doc.statements.iter().enumerate() {
@@ -77,7 +78,7 @@ pub fn apply(doc: &Document, targets: &[Target<'_>], by_reference: bool) -> Appl
         for ti in candidates {
             if s.products
                 .iter()
-                .any(|p| covers(p, &targets[ti], by_reference))
+                .any(|p| covers_parsed(p, &targets[ti], &ids[ti], by_reference))
             {
                 covering[ti].push(si);
                 any = true;
@@ -202,10 +203,28 @@ fn stated_version(p: &Product) -> Option<String> {
         })
 }
 
+/// A target's purls and CPEs, parsed once for every statement that may cover it.
+struct Ids<'t> {
+    purls: Vec<(String, Option<&'t str>)>,
+    cpes: Vec<[String; 5]>,
+}
+
+impl<'t> Ids<'t> {
+    fn of(t: &Target<'t>) -> Ids<'t> {
+        Ids {
+            purls: t.ids.iter().filter_map(|i| purl_parts(i)).collect(),
+            cpes: t.ids.iter().filter_map(|i| cpe_parts(i)).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
 fn covers(p: &Product, t: &Target<'_>, by_reference: bool) -> bool {
-    let target_purls: Vec<(String, Option<&str>)> =
-        t.ids.iter().filter_map(|i| purl_parts(i)).collect();
-    let target_cpes: Vec<[String; 5]> = t.ids.iter().filter_map(|i| cpe_parts(i)).collect();
+    covers_parsed(p, t, &Ids::of(t), by_reference)
+}
+
+fn covers_parsed(p: &Product, t: &Target<'_>, ids: &Ids<'_>, by_reference: bool) -> bool {
+    let (target_purls, target_cpes) = (&ids.purls, &ids.cpes);
     let version_is = |v: &str| {
         t.version.is_some_and(|tv| tv.eq_ignore_ascii_case(v))
             || target_cpes.iter().any(|c| c[3] == v.to_ascii_lowercase())
