@@ -228,6 +228,27 @@ fn human(r: &CheckReport, top: usize) {
         None => title.push_str("; no support period declared"),
     }
     println!("{}", title.bold());
+    if let Some(s) = &p.scope {
+        if s.applies {
+            let by = if s.deciding.is_empty() {
+                String::new()
+            } else {
+                format!(" by {}", s.deciding.join("; "))
+            };
+            println!(
+                "CRA scope: applies; {}{by}; conformity routes: {} (`craft scope` for the whole \
+                 decision)",
+                s.class.title(),
+                if s.routes.is_empty() {
+                    "-".to_string()
+                } else {
+                    s.routes.join(", ")
+                }
+            );
+        } else {
+            println!("CRA scope: does not apply (`craft scope` says why)");
+        }
+    }
     println!(
         "database `{}`: {} vulnerabilities, newest record {}",
         r.database.dir,

@@ -27,6 +27,7 @@ mod kernel;
 mod output;
 mod sbom;
 mod scan;
+mod scope;
 mod triage;
 mod version;
 mod vex;
@@ -101,6 +102,8 @@ enum Command {
     Scan(scan::ScanArgs),
     /// Check a product directory (craft.toml): every release scanned, and the CRA gaps.
     Check(check::CheckArgs),
+    /// Decide the product's CRA scope: applicability, class, conformity routes, dates.
+    Scope(scope::ScopeArgs),
     /// Kernel build facts: the source files a configuration compiles.
     #[command(subcommand)]
     Kernel(kernel::KernelCommand),
@@ -141,6 +144,7 @@ fn main() -> ExitCode {
         Command::Db(cmd) => db::run(cmd, ctx),
         Command::Scan(args) => scan::run(args, ctx),
         Command::Check(args) => check::run(args, ctx),
+        Command::Scope(args) => scope::run(args, ctx),
         Command::Kernel(cmd) => kernel::run(cmd, ctx),
         Command::Triage(cmd) => triage::run(cmd, ctx),
         Command::Vex(cmd) => vex::run(cmd, ctx),

@@ -6,7 +6,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 /// A copy of `examples/gateway` in a temporary directory (the check writes `.craft/`).
-fn example() -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn example() -> (tempfile::TempDir, PathBuf) {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/gateway");
     let tmp = tempfile::tempdir().unwrap();
     let dst = tmp.path().join("gateway");
@@ -83,7 +83,7 @@ fn the_example_product_is_checked_end_to_end() {
     // The example's policy fails on KEV, and two kernel CVEs of the sample are in KEV.
     let v = check_json(&dir, 1);
     assert_eq!(v["product"]["name"], "Acme industrial gateway");
-    assert_eq!(v["product"]["support_end"], "2031-12");
+    assert_eq!(v["product"]["support_end"], "2033-12");
     assert!(v["previous_run"].is_null());
     let new = release(&v, "2.1.0");
     let old = release(&v, "2.0.0");
@@ -147,13 +147,19 @@ fn the_example_product_is_checked_end_to_end() {
         "sbom-quality",
         "vulndb-stale",
         "findings-untriaged",
-        "scope-not-assessed",
         "risk-assessment-missing",
         "requirements-evidence-missing",
     ] {
         assert!(codes.contains(&want), "{want} not in {codes:?}");
     }
     assert!(!codes.contains(&"support-end-undeclared"));
+    // The example's scope.toml answers what craft.toml does not say: the scope is decided.
+    assert!(!codes.contains(&"scope-not-assessed"), "{codes:?}");
+    assert_eq!(v["product"]["scope"]["class"], "important-class-i");
+    assert_eq!(
+        v["product"]["scope"]["routes"],
+        serde_json::json!(["module-b-c", "module-h"])
+    );
     assert_eq!(codes[0], "known-exploited", "errors first: {codes:?}");
     assert_eq!(v["policy"]["failing"], 4);
     assert_eq!(v["policy"]["failed"], true);

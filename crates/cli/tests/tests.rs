@@ -353,6 +353,7 @@ mod db;
 mod check;
 mod kernel;
 mod scan;
+mod scope;
 
 #[test]
 fn a_closed_stdout_ends_quietly_instead_of_panicking() {

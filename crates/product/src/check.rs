@@ -80,6 +80,44 @@ pub struct ProductSummary {
     pub manufacturer: Option<String>,
     /// End of the support period.
     pub support_end: Option<Date>,
+    /// The CRA scope decided from craft.toml and scope.toml (`craft scope`), when it can be.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<ScopeSummary>,
+}
+
+/// The scope decision, in short (`craft scope` prints it whole).
+#[derive(Debug, Clone, Serialize)]
+pub struct ScopeSummary {
+    /// The CRA applies.
+    pub applies: bool,
+    /// The class.
+    pub class: craft_cra::catalogue::Class,
+    /// The annex entries that decided it.
+    pub deciding: Vec<String>,
+    /// The conformity-assessment procedures allowed.
+    pub routes: Vec<String>,
+}
+
+impl ScopeSummary {
+    /// The summary of a decided scope.
+    pub fn of(scope: &craft_cra::scope::Scope) -> ScopeSummary {
+        ScopeSummary {
+            applies: scope.applicability.applies,
+            class: scope.classification.class,
+            deciding: scope
+                .classification
+                .deciding
+                .iter()
+                .map(|d| d.reference.clone())
+                .collect(),
+            routes: scope
+                .routes
+                .iter()
+                .filter(|r| r.allowed)
+                .map(|r| r.id.clone())
+                .collect(),
+        }
+    }
 }
 
 /// One release, checked.
@@ -348,8 +386,13 @@ pub fn check(
         product: ProductSummary {
             name: m.product.name.clone(),
             model: m.product.model.clone(),
-            manufacturer: m.product.manufacturer.clone(),
+            manufacturer: m.manufacturer_name().map(str::to_string),
             support_end: m.product.support_end,
+            scope: product
+                .scope_answers
+                .clone()
+                .and_then(|a| craft_cra::scope::decide(&product.scope_input(a, ctx.today)).ok())
+                .map(|s| ScopeSummary::of(&s)),
         },
         checked_at: ctx.checked_at.clone(),
         database: ctx.database.clone(),

@@ -174,7 +174,8 @@ pub const CATALOGUE: &[GapKind] = &[
         id: GapCode::ScopeNotAssessed,
         severity: Severity::Info,
         reference: "Art. 2, 6-8, 32; Annex III, IV",
-        next: "CRA applicability, product class and conformity route (craft scope: to come)",
+        next: "`craft scope DIR` decides CRA applicability, product class and conformity \
+               routes from craft.toml and the answers in scope.toml (`--interactive` asks)",
     },
     GapKind {
         code: "risk-assessment-missing",
@@ -285,15 +286,28 @@ pub fn gaps(product: &ProductDir, releases: &[ReleaseReport], ctx: &CheckContext
                     let Some(placed) = r.placed_on_market else {
                         continue;
                     };
-                    // Five years from the day of placing: 2026-11-20 to 2031-11-19 inclusive.
-                    let minimum = placed.plus_years(5);
+                    // Five years from the first unit placed under the CRA (units placed
+                    // from full application need the support period, FAQ 4.5.3): placed
+                    // 2028-11-20, supported to 2033-11-19 inclusive at least.
+                    let from = match craft_cra::catalogue::catalogue().full_application {
+                        Some(f) if placed.first_day() < f.first_day() => f,
+                        _ => placed,
+                    };
+                    let minimum = from.plus_years(5);
                     if end.last_day() < minimum.first_day() - 1 {
+                        let placed_text = if from == placed {
+                            format!("placed on the market {placed}")
+                        } else {
+                            format!(
+                                "first placed {placed}, its units placed from {from} under the CRA"
+                            )
+                        };
                         out.push(gap(
                             GapCode::SupportPeriodShort,
                             Some(&r.version),
                             format!(
-                                "placed on the market {placed}, supported until {end}: less \
-                                 than five years (the day before {minimum} at least)"
+                                "{placed_text}, supported until {end}: less than five years \
+                                 (the day before {minimum} at least)"
                             ),
                         ));
                     }
@@ -470,12 +484,32 @@ pub fn gaps(product: &ProductDir, releases: &[ReleaseReport], ctx: &CheckContext
             ),
         )),
     }
-    for (file, code, what) in [
-        (
-            "scope.toml",
+    match &product.scope_answers {
+        None => out.push(gap(
             GapCode::ScopeNotAssessed,
-            "CRA scope and product class are not assessed",
-        ),
+            None,
+            "CRA scope and product class are not assessed (scope.toml absent)".into(),
+        )),
+        Some(answers) => {
+            if let Err(problems) =
+                craft_cra::scope::decide(&product.scope_input(answers.clone(), ctx.today))
+            {
+                out.push(gap(
+                    GapCode::ScopeNotAssessed,
+                    None,
+                    format!(
+                        "scope.toml does not decide the scope: {}{}",
+                        problems[0].message,
+                        match problems.len() {
+                            1 => String::new(),
+                            n => format!(" (and {} more problems)", n - 1),
+                        }
+                    ),
+                ));
+            }
+        }
+    }
+    for (file, code, what) in [
         (
             "threat-model.toml",
             GapCode::RiskAssessmentMissing,
@@ -518,6 +552,7 @@ mod tests {
             manifest: parse(&text, Path::new("craft.toml")).unwrap(),
             rules: None,
             decisions: Default::default(),
+            scope_answers: None,
         };
         let ctx = CheckContext {
             today: Date::parse("2026-11-28").unwrap(),
@@ -533,13 +568,16 @@ mod tests {
     }
 
     #[test]
-    fn the_support_period_is_five_years_from_the_day_of_placing() {
+    fn the_support_period_is_five_years_from_the_first_unit_under_the_cra() {
         let short = "support-period-short";
-        assert!(!codes(Some("2031-11-19"), "2026-11-20").contains(&short));
-        assert!(codes(Some("2031-11-18"), "2026-11-20").contains(&short));
+        assert!(!codes(Some("2033-11-19"), "2028-11-20").contains(&short));
+        assert!(codes(Some("2033-11-18"), "2028-11-20").contains(&short));
         // A month means its last day.
-        assert!(!codes(Some("2031-11"), "2026-11-20").contains(&short));
-        assert!(codes(Some("2031-10"), "2026-11-20").contains(&short));
+        assert!(!codes(Some("2033-11"), "2028-11-20").contains(&short));
+        assert!(codes(Some("2033-10"), "2028-11-20").contains(&short));
+        // Placed before full application: its units from 2027-12-11 need the five years.
+        assert!(!codes(Some("2032-12-10"), "2026-11-20").contains(&short));
+        assert!(codes(Some("2032-12-09"), "2026-11-20").contains(&short));
         let none = codes(None, "2026-11-20");
         assert_eq!(none[0], "support-end-undeclared");
         assert!(codes(Some("2026-10"), "2021-01-01").contains(&"support-ended"));

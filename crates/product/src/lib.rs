@@ -10,12 +10,14 @@
 #![warn(missing_docs)]
 
 pub mod check;
-pub mod date;
+/// Calendar dates (the CRA crate's).
+pub use craft_cra::date;
 pub mod gaps;
 pub mod manifest;
+pub mod scope;
 
 pub use check::{check, CheckContext, CheckReport, DatabaseInfo};
-pub use date::Date;
+pub use craft_cra::Date;
 pub use manifest::{Manifest, ProductDir};
 
 use std::path::PathBuf;

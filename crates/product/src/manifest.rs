@@ -56,6 +56,41 @@ pub struct Manifest {
     /// Triage settings.
     #[serde(default)]
     pub triage: TriageConfig,
+    /// The manufacturer (Art. 13(15)-(17); Annex II points 1-2).
+    #[serde(default)]
+    pub manufacturer: Option<Manufacturer>,
+    /// Harmonised standards, common specifications and certification schemes applied
+    /// (Art. 27; Annex VII point 5).
+    #[serde(default, rename = "standard")]
+    pub standards: Vec<craft_cra::scope::Standard>,
+}
+
+/// `[manufacturer]`: who places the product on the market, and how to reach them.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Manufacturer {
+    /// Name, registered trade name or registered trademark.
+    pub name: String,
+    /// Postal address.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// Email address (or another digital contact in `website`).
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Website.
+    #[serde(default)]
+    pub website: Option<String>,
+    /// The single point of contact for users, including vulnerability reports (Art. 13(17)):
+    /// an email address or a URL.
+    #[serde(default)]
+    pub contact_point: Option<String>,
+    /// Micro, small, medium or large (Commission Recommendation 2003/361/EC).
+    #[serde(default)]
+    pub size: Option<craft_cra::scope::Size>,
+    /// The Member State of the main establishment in the Union (ISO 3166-1 alpha-2), whose
+    /// coordinator CSIRT receives Article 14 notifications (Art. 14(7)).
+    #[serde(default)]
+    pub main_establishment: Option<String>,
 }
 
 /// `[triage]`.
@@ -114,6 +149,38 @@ pub struct ProductInfo {
     /// the platform CPEs the SBOMs name.
     #[serde(default)]
     pub platform: Vec<String>,
+    /// Hardware (a device with its software) or software (Art. 3(1)).
+    #[serde(default)]
+    pub kind: Option<craft_cra::scope::Kind>,
+    /// The product type, in words (Annex II point 3): "industrial IoT gateway".
+    #[serde(default, rename = "type")]
+    pub product_type: Option<String>,
+    /// The intended purpose (Art. 3(12); Annex II point 4).
+    #[serde(default)]
+    pub intended_purpose: Option<String>,
+    /// Its core functions, as ids of craft's function vocabulary (`craft scope --list
+    /// functions`): they decide the class (Art. 7(1)).
+    #[serde(default)]
+    pub functions: Vec<String>,
+    /// Functions of components it integrates (an operating system, a browser engine), which
+    /// do not classify it by themselves (Art. 7(1); FAQ 3.2).
+    #[serde(default)]
+    pub integrates: Vec<String>,
+    /// Its interfaces (`craft scope --list interfaces`): ethernet, wifi, usb, debug...
+    #[serde(default)]
+    pub interfaces: Vec<String>,
+    /// The Member States where it is made available (ISO 3166-1 alpha-2), for Article 14.
+    #[serde(default)]
+    pub markets: Vec<String>,
+    /// Free and open-source software (Art. 3(48)).
+    #[serde(default)]
+    pub foss: bool,
+    /// The maker is an open-source software steward (Art. 3(14), Art. 24).
+    #[serde(default)]
+    pub steward: bool,
+    /// The technical documentation is public (Art. 32(5)).
+    #[serde(default)]
+    pub documentation_public: bool,
 }
 
 /// `[[release]]`: one version of the product as placed on the market.
@@ -174,6 +241,8 @@ pub struct ProductDir {
     pub rules: Option<craft_triage::rules::Rules>,
     /// Its `triage-decisions.jsonl` (empty when it has none).
     pub decisions: craft_triage::decisions::Log,
+    /// Its `scope.toml`: the answers to `craft scope`'s questions, when it has one.
+    pub scope_answers: Option<craft_cra::scope::Answers>,
 }
 
 impl ProductDir {
@@ -222,11 +291,13 @@ impl ProductDir {
             }
             decisions.merge(read_decisions(&path)?);
         }
+        let scope_answers = crate::scope::read_answers(&dir.join(crate::scope::SCOPE_FILE))?;
         Ok(ProductDir {
             dir,
             manifest,
             rules,
             decisions,
+            scope_answers,
         })
     }
 
@@ -248,6 +319,16 @@ impl ProductDir {
     /// The directory craft keeps its state in (`.craft/` in the product directory).
     pub fn state_dir(&self) -> PathBuf {
         self.dir.join(".craft")
+    }
+}
+
+impl Manifest {
+    /// The manufacturer's name, from `[manufacturer]` or `[product] manufacturer`.
+    pub fn manufacturer_name(&self) -> Option<&str> {
+        self.manufacturer
+            .as_ref()
+            .map(|m| m.name.as_str())
+            .or(self.product.manufacturer.as_deref())
     }
 }
 
@@ -349,6 +430,18 @@ pub fn parse(text: &str, file: &Path) -> Result<Manifest, Error> {
             Ok(_) => {}
         }
     }
+    if let (Some(short), Some(m)) = (&manifest.product.manufacturer, &manifest.manufacturer) {
+        if short != &m.name {
+            return Err(invalid(
+                "[manufacturer]",
+                format!(
+                    "[product] manufacturer = \"{short}\" but [manufacturer] name = \"{}\": \
+                     name the manufacturer once, in [manufacturer]",
+                    m.name
+                ),
+            ));
+        }
+    }
     let mut seen = std::collections::BTreeSet::new();
     for r in &manifest.releases {
         let at = format!("\"{}\"", r.version);
@@ -375,7 +468,7 @@ pub fn parse(text: &str, file: &Path) -> Result<Manifest, Error> {
 }
 
 /// 1-based line and column of byte offset `at`.
-fn line_col(text: &str, at: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, at: usize) -> (usize, usize) {
     let before = text.get(..at).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
     let col = before
