@@ -3,24 +3,9 @@
 //! justified from the regulation in the test. Every test also checks that the printed
 //! summary cites the legal reference that decided.
 
+use crate::product;
 use craft_cra::catalogue::{catalogue, Class};
-use craft_cra::scope::{decide, markdown, Answers, Input, Kind, Scope};
-
-/// A product in scope: commercial, no exclusion applies.
-fn product(kind: Kind, functions: &[&str], interfaces: &[&str]) -> Input {
-    Input {
-        kind: Some(kind),
-        functions: functions.iter().map(|s| s.to_string()).collect(),
-        interfaces: interfaces.iter().map(|s| s.to_string()).collect(),
-        has_contact: true,
-        answers: Answers {
-            commercial: Some(true),
-            exclusions: Some(Vec::new()),
-            ..Answers::default()
-        },
-        ..Input::default()
-    }
-}
+use craft_cra::scope::{decide, markdown, Input, Kind, Scope};
 
 fn decided(input: &Input) -> (Scope, String) {
     let scope = decide(input).unwrap_or_else(|p| panic!("undecided: {p:#?}"));

@@ -1,27 +1,13 @@
 //! Conformity routes, obligations, the timeline, and bad input: unanswered questions,
 //! contradictions, unknown ids and missing dates each give a clear message.
 
+use crate::product;
 use craft_cra::catalogue::Class;
 use craft_cra::scope::{
     decide, unanswered, Answers, Applied, Input, Kind, Level, ReleaseDate, Size, Standard,
     StandardKind,
 };
 use craft_cra::Date;
-
-fn product(kind: Kind, functions: &[&str], interfaces: &[&str]) -> Input {
-    Input {
-        kind: Some(kind),
-        functions: functions.iter().map(|s| s.to_string()).collect(),
-        interfaces: interfaces.iter().map(|s| s.to_string()).collect(),
-        has_contact: true,
-        answers: Answers {
-            commercial: Some(true),
-            exclusions: Some(Vec::new()),
-            ..Answers::default()
-        },
-        ..Input::default()
-    }
-}
 
 fn date(s: &str) -> Date {
     Date::parse(s).unwrap()

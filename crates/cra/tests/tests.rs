@@ -2,3 +2,21 @@
 
 mod classification;
 mod scope_rules;
+
+use craft_cra::scope::{Answers, Input, Kind};
+
+/// A product in scope: commercial, no exclusion applies, with a contact.
+pub fn product(kind: Kind, functions: &[&str], interfaces: &[&str]) -> Input {
+    Input {
+        kind: Some(kind),
+        functions: functions.iter().map(|s| s.to_string()).collect(),
+        interfaces: interfaces.iter().map(|s| s.to_string()).collect(),
+        has_contact: true,
+        answers: Answers {
+            commercial: Some(true),
+            exclusions: Some(Vec::new()),
+            ..Answers::default()
+        },
+        ..Input::default()
+    }
+}

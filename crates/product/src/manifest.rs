@@ -337,6 +337,17 @@ pub const RULES_FILE: &str = "triage.toml";
 
 /// Read and check `file` when it exists.
 fn read_rules(file: &Path) -> Result<Option<craft_triage::rules::Rules>, Error> {
+    let Some(text) = read_small(file, "triage.toml")? else {
+        return Ok(None);
+    };
+    Ok(Some(craft_triage::rules::Rules::parse(
+        &text,
+        &file.display().to_string(),
+    )?))
+}
+
+/// The text of a hand-written product file (at most [`MAX_BYTES`]), when it exists.
+pub(crate) fn read_small(file: &Path, what: &str) -> Result<Option<String>, Error> {
     if !file.exists() {
         return Ok(None);
     }
@@ -349,14 +360,10 @@ fn read_rules(file: &Path) -> Result<Option<craft_triage::rules::Rules>, Error> 
         return Err(Error::Invalid {
             file: file.to_path_buf(),
             line: None,
-            message: format!("{len} bytes; a triage.toml is at most {MAX_BYTES}"),
+            message: format!("{len} bytes; a {what} is at most {MAX_BYTES}"),
         });
     }
-    let text = fs_err::read_to_string(file).map_err(io)?;
-    Ok(Some(craft_triage::rules::Rules::parse(
-        &text,
-        &file.display().to_string(),
-    )?))
+    fs_err::read_to_string(file).map(Some).map_err(io)
 }
 
 /// The largest decision log craft reads (about 200,000 decisions).

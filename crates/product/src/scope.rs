@@ -1,7 +1,7 @@
 //! The product's CRA scope: `craft.toml`'s description and `scope.toml`'s answers, turned
 //! into the input of [`craft_cra::scope::decide`].
 
-use crate::manifest::{line_col, ProductDir};
+use crate::manifest::{line_col, read_small, ProductDir};
 use crate::{Date, Error};
 use craft_cra::scope::{Answers, Input, ReleaseDate};
 use std::path::Path;
@@ -9,32 +9,15 @@ use std::path::Path;
 /// The answers file, beside `craft.toml`.
 pub const SCOPE_FILE: &str = "scope.toml";
 
-/// Largest `scope.toml` read.
-const MAX_BYTES: u64 = 1 << 20;
-
 /// Read `file` when it exists.
 ///
 /// # Errors
 /// The file cannot be read, is not TOML, or has unknown or mistyped keys (with line and
 /// column).
 pub fn read_answers(file: &Path) -> Result<Option<Answers>, Error> {
-    if !file.exists() {
-        return Ok(None);
-    }
-    let io = |e: std::io::Error| Error::Io {
-        file: file.to_path_buf(),
-        source: e,
-    };
-    let len = fs_err::metadata(file).map_err(io)?.len();
-    if len > MAX_BYTES {
-        return Err(Error::Invalid {
-            file: file.to_path_buf(),
-            line: None,
-            message: format!("{len} bytes; a scope.toml is at most {MAX_BYTES}"),
-        });
-    }
-    let text = fs_err::read_to_string(file).map_err(io)?;
-    parse_answers(&text, file).map(Some)
+    read_small(file, "scope.toml")?
+        .map(|text| parse_answers(&text, file))
+        .transpose()
 }
 
 /// Parse the text of a `scope.toml` read from `file`.
