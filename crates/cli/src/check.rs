@@ -249,6 +249,22 @@ fn human(r: &CheckReport, top: usize) {
             println!("CRA scope: does not apply (`craft scope` says why)");
         }
     }
+    for c in &p.article14 {
+        match &c.next {
+            Some(k) => println!(
+                "Article 14 case {}: {} {}, {}{} (`craft report show {}`)",
+                c.id,
+                k.track.id(),
+                k.stage.id(),
+                crate::report::status_text(k),
+                k.due_local
+                    .as_deref()
+                    .map_or_else(String::new, |d| format!(" ({d})")),
+                c.id
+            ),
+            None => println!("Article 14 case {}: every submission sent", c.id),
+        }
+    }
     println!(
         "database `{}`: {} vulnerabilities, newest record {}",
         r.database.dir,

@@ -94,15 +94,7 @@ pub fn set(args: SetArgs, ctx: Ctx) -> anyhow::Result<u8> {
         !args.reason.trim().is_empty(),
         "--reason is empty: say why, naming the evidence"
     );
-    let by = match args.by.clone() {
-        Some(b) => b,
-        None => std::env::var("CRAFT_USER")
-            .or_else(|_| std::env::var("USER"))
-            .ok()
-            .filter(|u| !u.trim().is_empty())
-            .context("say who decides with --by (or set CRAFT_USER)")?,
-    };
-    anyhow::ensure!(!by.trim().is_empty(), "--by is empty");
+    let by = who(args.by.clone())?;
     let mut product = ProductDir::open(&args.product)?;
     if let Some(v) = &args.release {
         anyhow::ensure!(
@@ -363,6 +355,20 @@ pub fn history(args: HistoryArgs, ctx: Ctx) -> anyhow::Result<u8> {
         }
     }
     Ok(0)
+}
+
+/// Who acts: `--by`, else $CRAFT_USER, else $USER.
+pub(crate) fn who(by: Option<String>) -> anyhow::Result<String> {
+    let by = match by {
+        Some(b) => b,
+        None => std::env::var("CRAFT_USER")
+            .or_else(|_| std::env::var("USER"))
+            .ok()
+            .filter(|u| !u.trim().is_empty())
+            .context("say who acts with --by (or set CRAFT_USER)")?,
+    };
+    anyhow::ensure!(!by.trim().is_empty(), "--by is empty");
+    Ok(by)
 }
 
 /// The product's release versions, comma-separated (for messages).

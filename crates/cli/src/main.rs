@@ -25,6 +25,7 @@ mod decide;
 mod id;
 mod kernel;
 mod output;
+mod report;
 mod sbom;
 mod scan;
 mod scope;
@@ -104,6 +105,10 @@ enum Command {
     Check(check::CheckArgs),
     /// Decide the product's CRA scope: applicability, class, conformity routes, dates.
     Scope(scope::ScopeArgs),
+    /// Article 14 cases: actively exploited vulnerabilities and severe incidents, their
+    /// clocks, and drafts of each submission.
+    #[command(subcommand)]
+    Report(report::ReportCommand),
     /// Kernel build facts: the source files a configuration compiles.
     #[command(subcommand)]
     Kernel(kernel::KernelCommand),
@@ -145,6 +150,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan::run(args, ctx),
         Command::Check(args) => check::run(args, ctx),
         Command::Scope(args) => scope::run(args, ctx),
+        Command::Report(cmd) => report::run(cmd, ctx),
         Command::Kernel(cmd) => kernel::run(cmd, ctx),
         Command::Triage(cmd) => triage::run(cmd, ctx),
         Command::Vex(cmd) => vex::run(cmd, ctx),

@@ -160,7 +160,21 @@ fn the_example_product_is_checked_end_to_end() {
         v["product"]["scope"]["routes"],
         serde_json::json!(["module-b-c", "module-h"])
     );
-    assert_eq!(codes[0], "known-exploited", "errors first: {codes:?}");
+    assert_eq!(v["gaps"][0]["severity"], "error", "errors first: {codes:?}");
+    // The worked Article 14 case names CVE-2024-36971; the other KEV entry is a probable case.
+    let probable: Vec<&str> = v["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["code"] == "article-14-probable")
+        .map(|g| g["message"].as_str().unwrap())
+        .collect();
+    assert!(!probable.is_empty());
+    assert!(
+        probable.iter().all(|m| !m.contains("CVE-2024-36971")),
+        "{probable:?}"
+    );
+    assert_eq!(v["product"]["article14"][0]["id"], "CVE-2024-36971");
     assert_eq!(v["policy"]["failing"], 4);
     assert_eq!(v["policy"]["failed"], true);
 

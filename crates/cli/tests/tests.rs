@@ -352,6 +352,7 @@ mod db;
 
 mod check;
 mod kernel;
+mod report;
 mod scan;
 mod scope;
 

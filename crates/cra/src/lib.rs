@@ -20,6 +20,7 @@
 
 pub mod catalogue;
 pub mod date;
+pub mod report;
 pub mod scope;
 
 pub use date::Date;

@@ -1,6 +1,7 @@
 //! craft-cra's tests: one binary (the suite links once).
 
 mod classification;
+mod report;
 mod scope_rules;
 
 use craft_cra::scope::{Answers, Input, Kind};

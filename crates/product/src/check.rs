@@ -83,6 +83,20 @@ pub struct ProductSummary {
     /// The CRA scope decided from craft.toml and scope.toml (`craft scope`), when it can be.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<ScopeSummary>,
+    /// The Article 14 cases (`reports/`), each with the clock to act on next.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub article14: Vec<CaseSummary>,
+}
+
+/// An Article 14 case, in short (`craft report show` prints it whole).
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseSummary {
+    /// The case id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// The clock to act on next (none when everything was sent).
+    pub next: Option<craft_cra::report::Clock>,
 }
 
 /// The scope decision, in short (`craft scope` prints it whole).
@@ -393,6 +407,24 @@ pub fn check(
                 .clone()
                 .and_then(|a| craft_cra::scope::decide(&product.scope_input(a, ctx.today)).ok())
                 .map(|s| ScopeSummary::of(&s)),
+            article14: ctx
+                .checked_at
+                .parse::<jiff::Timestamp>()
+                .ok()
+                .map(|now| {
+                    product
+                        .cases
+                        .iter()
+                        .map(|c| CaseSummary {
+                            id: c.id.clone(),
+                            title: c.title.clone(),
+                            next: craft_cra::report::clocks(c, now)
+                                .ok()
+                                .and_then(|k| craft_cra::report::next(&k).cloned()),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
         },
         checked_at: ctx.checked_at.clone(),
         database: ctx.database.clone(),

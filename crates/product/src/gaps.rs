@@ -52,6 +52,12 @@ pub enum GapCode {
     VexUnreadable,
     /// `vex-statements-unmatched`.
     VexStatementsUnmatched,
+    /// `article-14-probable`.
+    #[serde(rename = "article-14-probable")]
+    Article14Probable,
+    /// `article-14-overdue`.
+    #[serde(rename = "article-14-overdue")]
+    Article14Overdue,
 }
 
 impl GapCode {
@@ -224,6 +230,23 @@ pub const CATALOGUE: &[GapKind] = &[
         next: "a statement about a product or vulnerability this release does not have: check \
                the product identifiers (purl, CPE, version) against the SBOM",
     },
+    GapKind {
+        code: "article-14-probable",
+        id: GapCode::Article14Probable,
+        severity: Severity::Warning,
+        reference: "Art. 14(1)-(2); Art. 3(42)",
+        next: "if it is actively exploited in this product (reliable evidence of malicious \
+               exploitation), open the case now: `craft report open --vuln ID --aware-at TIME`; \
+               the early warning is due 24 hours after you became aware",
+    },
+    GapKind {
+        code: "article-14-overdue",
+        id: GapCode::Article14Overdue,
+        severity: Severity::Error,
+        reference: "Art. 14(2), 14(4); Art. 64(2)",
+        next: "submit it through the single reporting platform now and record it \
+               (`craft report sent CASE --stage STAGE --at TIME`)",
+    },
 ];
 
 /// A gap found in a product.
@@ -267,6 +290,31 @@ fn count(n: usize, one: &str, many: &str) -> String {
 pub fn gaps(product: &ProductDir, releases: &[ReleaseReport], ctx: &CheckContext) -> Vec<Gap> {
     let m = &product.manifest;
     let mut out = Vec::new();
+    let now: Option<jiff::Timestamp> = ctx.checked_at.parse().ok();
+    if let Some(now) = now {
+        for case in &product.cases {
+            let Ok(clocks) = craft_cra::report::clocks(case, now) else {
+                continue;
+            };
+            for k in clocks
+                .iter()
+                .filter(|k| k.status == craft_cra::report::Status::Overdue)
+            {
+                out.push(gap(
+                    GapCode::Article14Overdue,
+                    None,
+                    format!(
+                        "case {}: the {} {} was due {} and is not recorded as sent ({})",
+                        case.id,
+                        k.track.id(),
+                        k.stage.id(),
+                        k.due_local.as_deref().unwrap_or("?"),
+                        k.reference
+                    ),
+                ));
+            }
+        }
+    }
     match m.product.support_end {
         None => out.push(gap(
             GapCode::SupportEndUndeclared,
@@ -342,6 +390,37 @@ pub fn gaps(product: &ProductDir, releases: &[ReleaseReport], ctx: &CheckContext
             continue;
         }
         if r.kev > 0 {
+            let kev: std::collections::BTreeSet<&str> = r
+                .findings
+                .iter()
+                .filter(|f| {
+                    f.finding.status == craft_scan::FindingStatus::Affected
+                        && !f.dismissed()
+                        && f.finding.kev.is_some()
+                })
+                .filter(|f| {
+                    !product.cases.iter().any(|c| {
+                        c.vulnerability_id.as_deref().is_some_and(|id| {
+                            id == f.finding.id || f.finding.aliases.iter().any(|a| a == id)
+                        })
+                    })
+                })
+                .map(|f| f.finding.id.as_str())
+                .collect();
+            for id in kev {
+                let due = now
+                    .and_then(|t| t.checked_add(jiff::SignedDuration::from_hours(24)).ok())
+                    .map_or_else(String::new, |d| format!(" (by {d} if that is now)"));
+                out.push(gap(
+                    GapCode::Article14Probable,
+                    v,
+                    format!(
+                        "{id} is in CISA's known-exploited catalogue and affects this release, \
+                         and no Article 14 case names it: if it is actively exploited in this \
+                         product, the early warning is due 24 hours after you became aware{due}"
+                    ),
+                ));
+            }
             out.push(gap(
                 GapCode::KnownExploited,
                 v,
@@ -553,6 +632,7 @@ mod tests {
             rules: None,
             decisions: Default::default(),
             scope_answers: None,
+            cases: Vec::new(),
         };
         let ctx = CheckContext {
             today: Date::parse("2026-11-28").unwrap(),

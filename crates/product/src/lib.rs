@@ -14,6 +14,7 @@ pub mod check;
 pub use craft_cra::date;
 pub mod gaps;
 pub mod manifest;
+pub mod reports;
 pub mod scope;
 
 pub use check::{check, CheckContext, CheckReport, DatabaseInfo};

@@ -91,6 +91,9 @@ pub struct Manufacturer {
     /// coordinator CSIRT receives Article 14 notifications (Art. 14(7)).
     #[serde(default)]
     pub main_establishment: Option<String>,
+    /// The IANA time zone Article 14 clocks are shown and counted in (`Europe/Berlin`).
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 /// `[triage]`.
@@ -243,6 +246,8 @@ pub struct ProductDir {
     pub decisions: craft_triage::decisions::Log,
     /// Its `scope.toml`: the answers to `craft scope`'s questions, when it has one.
     pub scope_answers: Option<craft_cra::scope::Answers>,
+    /// Its Article 14 cases (`reports/*.json`).
+    pub cases: Vec<craft_cra::report::Case>,
 }
 
 impl ProductDir {
@@ -292,12 +297,14 @@ impl ProductDir {
             decisions.merge(read_decisions(&path)?);
         }
         let scope_answers = crate::scope::read_answers(&dir.join(crate::scope::SCOPE_FILE))?;
+        let cases = crate::reports::read_cases(&dir.join(crate::reports::REPORTS_DIR))?;
         Ok(ProductDir {
             dir,
             manifest,
             rules,
             decisions,
             scope_answers,
+            cases,
         })
     }
 
@@ -446,6 +453,18 @@ pub fn parse(text: &str, file: &Path) -> Result<Manifest, Error> {
                      name the manufacturer once, in [manufacturer]",
                     m.name
                 ),
+            ));
+        }
+    }
+    if let Some(tz) = manifest
+        .manufacturer
+        .as_ref()
+        .and_then(|m| m.time_zone.as_deref())
+    {
+        if let Err(e) = craft_cra::report::zone(tz) {
+            return Err(invalid(
+                &format!("\"{tz}\""),
+                format!("[manufacturer] time-zone: {e}"),
             ));
         }
     }
