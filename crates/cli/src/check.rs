@@ -262,7 +262,13 @@ fn human(r: &CheckReport, top: usize) {
                     .map_or_else(String::new, |d| format!(" ({d})")),
                 c.id
             ),
-            None => println!("Article 14 case {}: every submission sent", c.id),
+            None => match &c.error {
+                Some(e) => println!(
+                    "Article 14 case {}: its clocks cannot be computed: {e}",
+                    c.id
+                ),
+                None => println!("Article 14 case {}: every submission sent", c.id),
+            },
         }
     }
     println!(

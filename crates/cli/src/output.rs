@@ -70,10 +70,48 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
         .with_context(|| format!("cannot write `{}`", path.display()))?;
+    keep_mode(tmp.as_file(), path);
     tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot replace `{}`", path.display()))?;
     Ok(())
+}
+
+/// Write `bytes` to a new file `path` atomically; an existing file is an error, never
+/// replaced (two runs creating the same file: the second fails).
+pub fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    keep_mode(tmp.as_file(), path);
+    tmp.persist_noclobber(path)
+        .map_err(|e| e.error)
+        .with_context(|| {
+            format!(
+                "cannot create `{}` (does it exist already?)",
+                path.display()
+            )
+        })?;
+    Ok(())
+}
+
+/// Give the temporary file the mode of the file it replaces, or a new file's usual mode
+/// (0644): a document craft writes is not a secret.
+fn keep_mode(tmp: &std::fs::File, path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        let _ = tmp.set_permissions(std::fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = (tmp, path);
 }
 
 /// A progress bar on stderr, hidden when stderr is not a terminal, with `--quiet`, or for

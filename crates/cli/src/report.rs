@@ -203,11 +203,16 @@ pub fn run(cmd: ReportCommand, ctx: Ctx) -> anyhow::Result<u8> {
 fn now(p: &ProductArg) -> anyhow::Result<Timestamp> {
     match &p.now {
         None => Ok(Timestamp::now()),
-        Some(t) => Ok(report::parse_time(t, &jiff::tz::TimeZone::UTC)?),
+        Some(t) => t
+            .parse::<Timestamp>()
+            .with_context(|| format!("--now `{t}`: write RFC 3339 with an offset (…Z or +01:00)")),
     }
 }
 
-fn save(product: &ProductDir, case: &Case) -> anyhow::Result<()> {
+/// The largest value of one field (a field is a paragraph, not a document).
+const MAX_FIELD: usize = 16 * 1024;
+
+fn save(product: &ProductDir, case: &Case, new: bool) -> anyhow::Result<()> {
     case.validate()?;
     let file = product.case_file(&case.id);
     if let Some(dir) = file.parent() {
@@ -215,14 +220,24 @@ fn save(product: &ProductDir, case: &Case) -> anyhow::Result<()> {
     }
     let mut bytes = serde_json::to_vec_pretty(case).context("cannot serialise the case")?;
     bytes.push(b'\n');
-    output::write_atomic(&file, &bytes)
+    anyhow::ensure!(
+        bytes.len() as u64 <= craft_product::reports::MAX_BYTES,
+        "the case would be {} bytes; a case is at most {} (craft would refuse to read it)",
+        bytes.len(),
+        craft_product::reports::MAX_BYTES
+    );
+    if new {
+        output::write_new(&file, &bytes)
+    } else {
+        output::write_atomic(&file, &bytes)
+    }
 }
 
 fn find(product: &ProductDir, id: &str) -> anyhow::Result<Case> {
     product
         .cases
         .iter()
-        .find(|c| c.id == id)
+        .find(|c| c.id.eq_ignore_ascii_case(id))
         .cloned()
         .with_context(|| {
             let known: Vec<&str> = product.cases.iter().map(|c| c.id.as_str()).collect();
@@ -241,9 +256,11 @@ fn find(product: &ProductDir, id: &str) -> anyhow::Result<Case> {
         })
 }
 
-fn record(case: &mut Case, by: Option<String>, at: Timestamp, what: String) -> anyhow::Result<()> {
+/// Append to the case's history, stamped with the real clock (never `--now`: the history is
+/// the audit trail).
+fn record(case: &mut Case, by: Option<String>, what: String) -> anyhow::Result<()> {
     case.history.push(report::Event {
-        at: at.to_string(),
+        at: Timestamp::now().to_string(),
         by: crate::decide::who(by)?,
         what,
     });
@@ -308,10 +325,17 @@ fn open(a: OpenArgs, ctx: Ctx) -> anyhow::Result<u8> {
             && !id.starts_with('.'),
         "`{id}` cannot name a case file: use letters, digits, '-', '_' and '.'"
     );
-    anyhow::ensure!(
-        !product.cases.iter().any(|c| c.id == id),
-        "case `{id}` exists already (`craft report show {id}`)"
-    );
+    if let Some(c) = product
+        .cases
+        .iter()
+        .find(|c| c.id.eq_ignore_ascii_case(&id))
+    {
+        anyhow::bail!(
+            "case `{}` exists already (`craft report show {}`)",
+            c.id,
+            c.id
+        );
+    }
     let mut case = Case {
         id: id.clone(),
         title: a.title.clone().unwrap_or(title),
@@ -330,10 +354,12 @@ fn open(a: OpenArgs, ctx: Ctx) -> anyhow::Result<u8> {
         users_informed_at: None,
         history: Vec::new(),
     };
-    record(&mut case, a.by, now, format!("opened; aware at {aware}"))?;
-    save(&product, &case)?;
-    if aware < Timestamp::from_second(1_788_998_400).unwrap_or(Timestamp::MIN) {
-        // 2026-09-11T00:00:00Z: Article 14 applies from then (Art. 71(2)).
+    record(&mut case, a.by, format!("opened; aware at {aware}"))?;
+    save(&product, &case, true)?;
+    let applies_from = craft_cra::catalogue::catalogue()
+        .article_14
+        .map_or(0, |d| d.first_day() * 86_400);
+    if aware.as_second() < applies_from {
         anstream::eprintln!(
             "note: Article 14 applies from 11 September 2026 (Art. 71(2)); awareness before \
              that is not reportable under it (FAQ 5.3), though Art. 15 allows voluntary reports"
@@ -407,7 +433,9 @@ pub(crate) fn status_text(k: &Clock) -> String {
             left(s),
             if k.provisional { " (provisional)" } else { "" }
         ),
-        (Status::Waiting, _) => "waits for a corrective measure".into(),
+        (Status::Waiting, _) => "waits for a corrective or mitigating measure".into(),
+        (Status::Covered, _) => "covered by a later submission".into(),
+        (Status::NotRequired, _) => "not required (aware before 11 Sep 2026)".into(),
         (Status::Sent, _) => "sent".into(),
         (Status::SentLate, _) => "sent late".into(),
         _ => "-".into(),
@@ -492,15 +520,28 @@ fn set(a: SetArgs, _ctx: Ctx) -> anyhow::Result<u8> {
                 s => format!("; did you mean {}?", s.join(", ")),
             }
         );
-        if v.trim().is_empty() {
-            case.fields.remove(k);
+        anyhow::ensure!(
+            !v.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+            "{k}: the value holds control characters"
+        );
+        anyhow::ensure!(
+            v.len() <= MAX_FIELD,
+            "{k}: {} bytes; a field is at most {MAX_FIELD}",
+            v.len()
+        );
+        let was = if v.trim().is_empty() {
+            case.fields.remove(k)
         } else {
-            case.fields.insert(k.to_string(), v.to_string());
-        }
-        changed.push(k.to_string());
+            case.fields.insert(k.to_string(), v.to_string())
+        };
+        changed.push(match was {
+            Some(w) => format!("{k} = {v:?} (was {w:?})"),
+            None => format!("{k} = {v:?}"),
+        });
     }
-    record(&mut case, a.by, now, format!("set {}", changed.join(", ")))?;
-    save(&product, &case)?;
+    let _ = now;
+    record(&mut case, a.by, format!("set {}", changed.join("; ")))?;
+    save(&product, &case, false)?;
     Ok(0)
 }
 
@@ -555,10 +596,9 @@ fn sent(a: SentArgs, ctx: Ctx) -> anyhow::Result<u8> {
     record(
         &mut case,
         a.by,
-        now,
         format!("{} {} sent at {at}", track.id(), stage.id()),
     )?;
-    save(&product, &case)?;
+    save(&product, &case, false)?;
     print_case(&case, now, ctx)?;
     Ok(0)
 }
@@ -581,13 +621,15 @@ fn dated(a: AtArgs, ctx: Ctx, what: Dated) -> anyhow::Result<u8> {
             let r = case.tracks.get_mut(&Track::Vulnerability).context(
                 "a corrective measure dates the vulnerability track; this case has none",
             )?;
-            anyhow::ensure!(
-                at >= r.aware_at.parse::<Timestamp>()?,
-                "--at {at} is before awareness ({})",
-                r.aware_at
-            );
+            let aware = r.aware_at.parse::<Timestamp>()?;
+            if at < aware {
+                anstream::eprintln!(
+                    "note: the measure was available before you became aware ({aware}): the \
+                     final report's 14 days count from awareness"
+                );
+            }
             r.corrective_available_at = Some(at.to_string());
-            format!("corrective measure available at {at}")
+            format!("corrective or mitigating measure available at {at}")
         }
         Dated::Upgrade => {
             anyhow::ensure!(
@@ -606,12 +648,20 @@ fn dated(a: AtArgs, ctx: Ctx, what: Dated) -> anyhow::Result<u8> {
             format!("upgraded to a severe incident; aware of the incident at {at}")
         }
         Dated::Informed => {
+            let first = case
+                .tracks
+                .values()
+                .filter_map(|r| r.aware_at.parse::<Timestamp>().ok())
+                .min();
+            if let Some(f) = first.filter(|f| at < *f) {
+                anyhow::bail!("--at {at} is before awareness ({f})");
+            }
             case.users_informed_at = Some(at.to_string());
             format!("users informed at {at}")
         }
     };
-    record(&mut case, a.by, now, text)?;
-    save(&product, &case)?;
+    record(&mut case, a.by, text)?;
+    save(&product, &case, false)?;
     print_case(&case, now, ctx)?;
     Ok(0)
 }
@@ -650,10 +700,14 @@ fn draft(a: DraftArgs, ctx: Ctx) -> anyhow::Result<u8> {
         }
         Format::Human => report::draft_markdown(&d),
     };
-    if let Some(f) = &a.output {
-        output::write_atomic(f, text.as_bytes())?;
+    match &a.output {
+        Some(f) if f.as_os_str() == "-" => output::write_atomic(f, text.as_bytes())?,
+        Some(f) => {
+            output::write_atomic(f, text.as_bytes())?;
+            print!("{text}");
+        }
+        None => print!("{text}"),
     }
-    print!("{text}");
     Ok(u8::from(!d.missing.is_empty()))
 }
 

@@ -40,16 +40,16 @@ fn status(v: &Value, stage: &str) -> (String, String) {
 fn a_vulnerability_case_from_awareness_to_the_final_report() {
     let (_tmp, dir) = example();
     std::fs::remove_dir_all(dir.join("reports")).unwrap();
-    // Aware on Saturday 28 March 2026, 12:00 in Berlin; the clocks go forward that night.
+    // Aware on Saturday 27 March 2027, 12:00 in Berlin; the clocks go forward that night.
     let (v, _) = report(
         &dir,
-        "2026-03-28T11:30:00Z",
+        "2027-03-27T11:30:00Z",
         &[
             "open",
             "--vuln",
             "CVE-2024-1086",
             "--aware-at",
-            "2026-03-28 12:00",
+            "2027-03-27 12:00",
             "--release",
             "2.1.0",
         ],
@@ -57,33 +57,33 @@ fn a_vulnerability_case_from_awareness_to_the_final_report() {
     );
     assert_eq!(
         v["case"]["tracks"]["vulnerability"]["aware-at"],
-        "2026-03-28T11:00:00Z"
+        "2027-03-27T11:00:00Z"
     );
     assert_eq!(
         status(&v, "early-warning"),
-        ("due".into(), "2026-03-29T11:00:00Z".into())
+        ("due".into(), "2027-03-28T11:00:00Z".into())
     );
     let ew = &v["clocks"][0];
-    assert_eq!(ew["due_local"], "2026-03-29 13:00 CEST (+02:00)");
+    assert_eq!(ew["due_local"], "2027-03-28 13:00 CEST (+02:00)");
     assert_eq!(status(&v, "final-report").0, "waiting");
     // Nothing sent after the early warning's deadline: the list says so and exits 1.
-    let (v, _) = report(&dir, "2026-03-29T12:00:00Z", &["list"], 1);
+    let (v, _) = report(&dir, "2027-03-28T12:00:00Z", &["list"], 1);
     assert_eq!(v[0]["next"]["status"], "overdue");
     // The early warning, sent in time; the fields for the notification; a fix before 72 h.
     report(
         &dir,
-        "2026-03-28T16:00:00Z",
+        "2027-03-27T16:00:00Z",
         &[
             "sent",
             "CVE-2024-1086",
             "--stage",
             "early-warning",
             "--at",
-            "2026-03-28 17:00",
+            "2027-03-27 17:00",
         ],
         0,
     );
-    let (d, _) = report(&dir, "2026-03-29T08:00:00Z", &["draft", "CVE-2024-1086"], 1);
+    let (d, _) = report(&dir, "2027-03-28T08:00:00Z", &["draft", "CVE-2024-1086"], 1);
     assert_eq!(d["stage"], "notification");
     assert_eq!(
         d["missing"],
@@ -96,7 +96,7 @@ fn a_vulnerability_case_from_awareness_to_the_final_report() {
     );
     report(
         &dir,
-        "2026-03-29T08:00:00Z",
+        "2027-03-28T08:00:00Z",
         &[
             "set",
             "CVE-2024-1086",
@@ -107,43 +107,53 @@ fn a_vulnerability_case_from_awareness_to_the_final_report() {
         ],
         0,
     );
-    let (d, _) = report(&dir, "2026-03-29T08:00:00Z", &["draft", "CVE-2024-1086"], 0);
+    let (d, _) = report(&dir, "2027-03-28T08:00:00Z", &["draft", "CVE-2024-1086"], 0);
     assert_eq!(d["missing"], serde_json::json!([]));
     let (v, _) = report(
         &dir,
-        "2026-03-30T10:00:00Z",
-        &["fixed", "CVE-2024-1086", "--at", "2026-03-30 09:00"],
+        "2027-03-29T10:00:00Z",
+        &["fixed", "CVE-2024-1086", "--at", "2027-03-29 09:00"],
         0,
     );
-    // 14 calendar days in Berlin: 13 April, 09:00 CEST.
+    // 14 calendar days in Berlin: 12 April, 09:00 CEST.
     assert_eq!(
         status(&v, "final-report"),
-        ("due".into(), "2026-04-13T07:00:00Z".into())
+        ("due".into(), "2027-04-12T07:00:00Z".into())
     );
     assert_eq!(
         status(&v, "notification"),
-        ("due".into(), "2026-03-31T11:00:00Z".into())
+        ("due".into(), "2027-03-30T11:00:00Z".into())
     );
-    let (v, _) = report(&dir, "2026-03-31T12:00:00Z", &["show", "CVE-2024-1086"], 1);
+    let (v, _) = report(&dir, "2027-03-30T12:00:00Z", &["show", "CVE-2024-1086"], 1);
     assert_eq!(status(&v, "notification").0, "overdue");
     report(
         &dir,
-        "2026-03-31T12:30:00Z",
+        "2027-03-30T12:30:00Z",
         &[
             "sent",
             "CVE-2024-1086",
             "--stage",
             "notification",
             "--at",
-            "2026-03-31T12:15:00Z",
+            "2027-03-30T12:15:00Z",
         ],
         0,
     );
-    let (v, _) = report(&dir, "2026-03-31T13:00:00Z", &["show", "CVE-2024-1086"], 0);
+    let (v, _) = report(&dir, "2027-03-30T13:00:00Z", &["show", "CVE-2024-1086"], 0);
     assert_eq!(status(&v, "notification").0, "sent-late");
     // Every change is in the history, with who and when.
     let history = v["case"]["history"].as_array().unwrap();
     assert_eq!(history.len(), 5);
+    // Set records the values; the history is stamped with the real clock, not --now.
+    let set = history[2]["what"].as_str().unwrap();
+    assert!(
+        set.contains("user-measures = \"restrict shell access\""),
+        "{set}"
+    );
+    assert!(
+        !history[0]["at"].as_str().unwrap().starts_with("2027-03"),
+        "{history:?}"
+    );
     assert!(history.iter().all(|e| e["by"] == "tester"));
     // The check shows the case with its next clock; the vulnerability is no longer a
     // probable case without one.
@@ -283,6 +293,38 @@ fn bad_input_is_refused_with_a_clear_message() {
     );
     let e = report(&dir, now, &["set", "CVE-2024-36971", "title=x"], 2).1;
     assert!(e.contains("not a field"), "{e}");
+    let e = open(&["--aware-at", "2026-11-29"]);
+    assert!(e.contains("time of day"), "{e}");
+    // Ids are compared without case: a second case for the same CVE is refused.
+    let e = report(
+        &dir,
+        now,
+        &[
+            "open",
+            "--vuln",
+            "cve-2024-36971",
+            "--aware-at",
+            "2026-11-29 10:00",
+        ],
+        2,
+    )
+    .1;
+    assert!(e.contains("exists already"), "{e}");
+    let e = report(&dir, now, &["set", "CVE-2024-36971", "title-x=\u{1}"], 2).1;
+    assert!(e.contains("not a field"), "{e}");
+    let e = report(
+        &dir,
+        now,
+        &["set", "CVE-2024-36971", "sensitivity=a\u{1}b"],
+        2,
+    )
+    .1;
+    assert!(e.contains("control characters"), "{e}");
+    let big = format!("sensitivity={}", "x".repeat(20_000));
+    let e = report(&dir, now, &["set", "CVE-2024-36971", &big], 2).1;
+    assert!(e.contains("at most"), "{e}");
+    let e = report(&dir, "2026-11-29 12:00", &["list"], 2).1;
+    assert!(e.contains("--now"), "{e}");
     let e = report(&dir, now, &["show", "CVE-0000-0001"], 2).1;
     assert!(
         e.contains("no case `CVE-0000-0001`") && e.contains("CVE-2024-36971"),

@@ -127,6 +127,9 @@ pub struct LawDate {
     /// The name the code looks it up by (`full-application`).
     #[serde(default)]
     pub key: Option<String>,
+    /// It concerns an open-source software steward too.
+    #[serde(default)]
+    pub steward: bool,
 }
 
 /// A conformity-assessment procedure (Art. 32(1)).
@@ -214,6 +217,9 @@ pub struct Catalogue {
     /// conformity. The date keyed `full-application`.
     #[serde(skip_deserializing)]
     pub full_application: Option<Date>,
+    /// The day Article 14 applies (Art. 71(2)): the date keyed `article-14`.
+    #[serde(skip_deserializing)]
+    pub article_14: Option<Date>,
 }
 
 /// The bundled data files.
@@ -258,8 +264,16 @@ impl Catalogue {
             .iter()
             .find(|d| d.key.as_deref() == Some("full-application"))
             .map(|d| d.date);
-        if c.full_application.is_none() {
-            return Err("obligations.toml: no date has key = \"full-application\"".into());
+        c.article_14 = c
+            .dates
+            .iter()
+            .find(|d| d.key.as_deref() == Some("article-14"))
+            .map(|d| d.date);
+        if c.full_application.is_none() || c.article_14.is_none() {
+            return Err(
+                "obligations.toml: the dates keyed full-application and article-14 are needed"
+                    .into(),
+            );
         }
         let mut seen = std::collections::BTreeSet::new();
         for cat in &c.categories {

@@ -20,7 +20,9 @@
 
 pub mod catalogue;
 pub mod date;
+pub mod disclosure;
 pub mod report;
+pub mod requirements;
 pub mod scope;
 
 pub use date::Date;

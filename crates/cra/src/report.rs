@@ -273,6 +273,11 @@ pub fn parse_time(text: &str, tz: &TimeZone) -> Result<Timestamp, CaseError> {
     if let Ok(ts) = t.parse::<Timestamp>() {
         return Ok(ts);
     }
+    if !t.contains(':') {
+        return Err(err(
+            "give the time of day too (2026-03-28 23:30): the clocks run in hours".into(),
+        ));
+    }
     let civil: jiff::civil::DateTime = t.replacen(' ', "T", 1).parse().map_err(|_| {
         err(
             "write RFC 3339 with an offset (2026-03-28T23:30:00+01:00) or a local time \
@@ -315,6 +320,12 @@ pub enum Status {
     Overdue,
     /// The deadline cannot run yet (no corrective measure is available).
     Waiting,
+    /// Not sent, but a later stage was: it carried this one's contents ("unless already
+    /// provided", Art. 14(2)(b)-(c), 14(4)(b)-(c)).
+    Covered,
+    /// Not required: awareness came before Article 14 applied (Art. 71(2); FAQ 5.3); a
+    /// voluntary report (Art. 15) remains possible.
+    NotRequired,
 }
 
 /// One deadline of a case.
@@ -359,7 +370,7 @@ pub fn local(t: Timestamp, tz: &TimeZone) -> String {
 
 impl Case {
     /// Check the case: its time zone, every time, at least one track, no submission before
-    /// its awareness, no stage sent without the one before it.
+    /// its awareness, an incident upgraded from a vulnerability not aware before it.
     ///
     /// # Errors
     /// The first problem found.
@@ -392,6 +403,18 @@ impl Case {
                 }
             }
         }
+        if let (Some(v), Some(i)) = (
+            self.tracks.get(&Track::Vulnerability),
+            self.tracks.get(&Track::Incident),
+        ) {
+            if ts(&i.aware_at, "aware-at")? < ts(&v.aware_at, "aware-at")? {
+                return Err(CaseError::Invalid(
+                    "the incident's awareness is before the vulnerability's: an incident \
+                     upgraded from a vulnerability is known no earlier than it"
+                        .into(),
+                ));
+            }
+        }
         Ok(tz)
     }
 
@@ -407,9 +430,19 @@ impl Case {
 /// The case is not valid ([`Case::validate`]).
 pub fn clocks(case: &Case, now: Timestamp) -> Result<Vec<Clock>, CaseError> {
     let tz = case.validate()?;
+    let applies_from = crate::catalogue::catalogue()
+        .article_14
+        .map_or(0, |d| d.first_day() * 86_400);
     let mut out = Vec::new();
     for (track, record) in &case.tracks {
         let aware = ts(&record.aware_at, "aware-at")?;
+        if aware > now {
+            return Err(CaseError::Invalid(format!(
+                "the {} track's awareness {aware} is after now ({now})",
+                track.id()
+            )));
+        }
+        let before_article_14 = aware.as_second() < applies_from;
         for rule in stage_rules().iter().filter(|r| r.track == *track) {
             let sent_at = record
                 .sent
@@ -418,12 +451,15 @@ pub fn clocks(case: &Case, now: Timestamp) -> Result<Vec<Clock>, CaseError> {
                 .transpose()?;
             let (base, provisional) = match rule.from {
                 From::Awareness => (Some(aware), false),
+                // A measure available before awareness (an upstream fix of a KEV entry)
+                // starts the 14 days at awareness.
                 From::CorrectiveMeasure => (
                     record
                         .corrective_available_at
                         .as_deref()
                         .map(|c| ts(c, "corrective-available-at"))
-                        .transpose()?,
+                        .transpose()?
+                        .map(|c| c.max(aware)),
                     false,
                 ),
                 From::Notification => match record.sent.get(&Stage::Notification) {
@@ -436,9 +472,16 @@ pub fn clocks(case: &Case, now: Timestamp) -> Result<Vec<Clock>, CaseError> {
                 None => None,
                 Some(b) => Some(deadline(b, rule, &tz)?),
             };
+            let later_sent = Stage::ALL
+                .iter()
+                .skip_while(|s| **s != rule.stage)
+                .skip(1)
+                .any(|s| record.sent.contains_key(s));
             let status = match (due, sent_at) {
                 (_, Some(s)) if due.is_some_and(|d| s > d) => Status::SentLate,
                 (_, Some(_)) => Status::Sent,
+                (_, None) if before_article_14 => Status::NotRequired,
+                (_, None) if later_sent => Status::Covered,
                 (None, None) => Status::Waiting,
                 (Some(d), None) if d < now => Status::Overdue,
                 (Some(_), None) => Status::Due,

@@ -1071,7 +1071,7 @@ fn timeline(
         .iter()
         .filter(|d| match d.concerns {
             // A steward has no conformity duties: only the dates of its Art. 24 regime.
-            _ if steward => d.key.as_deref().is_some_and(|k| k == "steward"),
+            _ if steward => d.steward,
             Concerns::All => true,
             Concerns::Radio => radio,
             Concerns::NotifiedBody => nb,

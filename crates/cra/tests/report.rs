@@ -43,23 +43,23 @@ fn clock(c: &Case, track: Track, stage: Stage, now: &str) -> Clock {
 
 #[test]
 fn hours_are_elapsed_time_across_the_spring_dst_change() {
-    // Berlin, Saturday 28 March 2026 12:00 CET (+01:00); the clocks go forward that night.
-    let c = case("Europe/Berlin", Track::Vulnerability, "2026-03-28 12:00");
+    // Berlin, Saturday 27 March 2027 12:00 CET (+01:00); the clocks go forward that night.
+    let c = case("Europe/Berlin", Track::Vulnerability, "2027-03-27 12:00");
     assert_eq!(
         c.tracks[&Track::Vulnerability].aware_at,
-        "2026-03-28T11:00:00Z"
+        "2027-03-27T11:00:00Z"
     );
     let ew = clock(
         &c,
         Track::Vulnerability,
         Stage::EarlyWarning,
-        "2026-03-28T12:00:00Z",
+        "2027-03-27T12:00:00Z",
     );
     // 24 hours later is 13:00 local: the wall clock moved, the deadline did not.
-    assert_eq!(ew.due.as_deref(), Some("2026-03-29T11:00:00Z"));
+    assert_eq!(ew.due.as_deref(), Some("2027-03-28T11:00:00Z"));
     assert_eq!(
         ew.due_local.as_deref(),
-        Some("2026-03-29 13:00 CEST (+02:00)")
+        Some("2027-03-28 13:00 CEST (+02:00)")
     );
     assert_eq!(ew.status, Status::Due);
     assert_eq!(ew.seconds_left, Some(23 * 3600));
@@ -67,14 +67,14 @@ fn hours_are_elapsed_time_across_the_spring_dst_change() {
         &c,
         Track::Vulnerability,
         Stage::Notification,
-        "2026-03-28T12:00:00Z",
+        "2027-03-27T12:00:00Z",
     );
-    assert_eq!(n.due.as_deref(), Some("2026-03-31T11:00:00Z"));
+    assert_eq!(n.due.as_deref(), Some("2027-03-30T11:00:00Z"));
     let f = clock(
         &c,
         Track::Vulnerability,
         Stage::FinalReport,
-        "2026-03-28T12:00:00Z",
+        "2027-03-27T12:00:00Z",
     );
     assert_eq!((f.status, f.due), (Status::Waiting, None));
 }
@@ -362,4 +362,81 @@ fn hostile_case_files_are_errors_not_panics() {
     )
     .unwrap();
     assert!(clocks(&c, now).is_err());
+}
+
+#[test]
+fn a_later_submission_covers_an_earlier_one_not_sent() {
+    // The notification went out before the early warning's deadline and carried it
+    // ("unless already provided").
+    let mut c = case("UTC", Track::Vulnerability, "2026-11-01T08:00:00Z");
+    let r = c.tracks.get_mut(&Track::Vulnerability).unwrap();
+    r.sent
+        .insert(Stage::Notification, "2026-11-01T19:00:00Z".into());
+    let now = "2026-11-05T00:00:00Z";
+    assert_eq!(
+        clock(&c, Track::Vulnerability, Stage::EarlyWarning, now).status,
+        Status::Covered
+    );
+    assert_eq!(
+        clock(&c, Track::Vulnerability, Stage::Notification, now).status,
+        Status::Sent
+    );
+}
+
+#[test]
+fn awareness_before_article_14_applies_requires_nothing() {
+    // Article 14 applies from 11 September 2026 (Art. 71(2)); 10 September is before.
+    let c = case("UTC", Track::Vulnerability, "2026-09-10T23:00:00Z");
+    let k = clock(
+        &c,
+        Track::Vulnerability,
+        Stage::EarlyWarning,
+        "2026-11-01T00:00:00Z",
+    );
+    assert_eq!(k.status, Status::NotRequired);
+    let c = case("UTC", Track::Vulnerability, "2026-09-11T00:00:00Z");
+    let k = clock(
+        &c,
+        Track::Vulnerability,
+        Stage::EarlyWarning,
+        "2026-11-01T00:00:00Z",
+    );
+    assert_eq!(k.status, Status::Overdue);
+}
+
+#[test]
+fn a_measure_available_before_awareness_counts_from_awareness() {
+    let mut c = case("UTC", Track::Vulnerability, "2026-11-01T08:00:00Z");
+    let r = c.tracks.get_mut(&Track::Vulnerability).unwrap();
+    r.corrective_available_at = Some("2024-08-07T00:00:00Z".into());
+    let f = clock(
+        &c,
+        Track::Vulnerability,
+        Stage::FinalReport,
+        "2026-11-02T00:00:00Z",
+    );
+    assert_eq!(f.due.as_deref(), Some("2026-11-15T08:00:00Z"));
+}
+
+#[test]
+fn a_day_without_a_time_and_awareness_in_the_future_are_refused() {
+    let utc = zone("UTC").unwrap();
+    let e = parse_time("2026-12-01", &utc).unwrap_err().to_string();
+    assert!(e.contains("time of day"), "{e}");
+    let c = case("UTC", Track::Vulnerability, "2026-11-01T08:00:00Z");
+    let e = clocks(&c, t("2026-10-01T00:00:00Z"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("after now"), "{e}");
+    // An incident upgraded from a vulnerability is not known before it.
+    let mut c = case("UTC", Track::Vulnerability, "2026-11-01T08:00:00Z");
+    c.tracks.insert(
+        Track::Incident,
+        TrackRecord {
+            aware_at: "2026-10-01T00:00:00Z".into(),
+            corrective_available_at: None,
+            sent: BTreeMap::new(),
+        },
+    );
+    assert!(c.validate().is_err());
 }

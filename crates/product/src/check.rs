@@ -63,6 +63,9 @@ pub struct CheckReport {
     pub releases: Vec<ReleaseReport>,
     /// What the CRA asks that the product directory does not show yet, worst first.
     pub gaps: Vec<Gap>,
+    /// Every Annex I item judged from requirements.toml (absent without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requirements: Option<crate::requirements::RequirementsReport>,
     /// The policy applied and whether it failed.
     pub policy: PolicyResult,
     /// Whether the previous run's report was found (the deltas are against it).
@@ -97,6 +100,9 @@ pub struct CaseSummary {
     pub title: String,
     /// The clock to act on next (none when everything was sent).
     pub next: Option<craft_cra::report::Clock>,
+    /// Why its clocks cannot be computed, when they cannot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// The scope decision, in short (`craft scope` prints it whole).
@@ -394,6 +400,10 @@ pub fn check(
         .filter(|f| !f.dismissed() && FailOn::any_hit(&fail_on, &f.finding))
         .count();
     let gaps = gaps::gaps(product, &releases, ctx);
+    let requirements = product
+        .requirements
+        .as_ref()
+        .map(|f| crate::requirements::evaluate(product, f, &releases, ctx));
     // An unreadable SBOM is an error gap (`sbom-unreadable`), like a known-exploited finding.
     let failed = failing > 0 || gaps.iter().any(|g| g.severity == Severity::Error);
     Ok(CheckReport {
@@ -415,12 +425,17 @@ pub fn check(
                     product
                         .cases
                         .iter()
-                        .map(|c| CaseSummary {
-                            id: c.id.clone(),
-                            title: c.title.clone(),
-                            next: craft_cra::report::clocks(c, now)
-                                .ok()
-                                .and_then(|k| craft_cra::report::next(&k).cloned()),
+                        .map(|c| {
+                            let clocks = craft_cra::report::clocks(c, now);
+                            CaseSummary {
+                                id: c.id.clone(),
+                                title: c.title.clone(),
+                                next: clocks
+                                    .as_ref()
+                                    .ok()
+                                    .and_then(|k| craft_cra::report::next(k).cloned()),
+                                error: clocks.err().map(|e| e.to_string()),
+                            }
                         })
                         .collect()
                 })
@@ -430,6 +445,7 @@ pub fn check(
         database: ctx.database.clone(),
         releases,
         gaps,
+        requirements,
         policy: PolicyResult {
             fail_on,
             failing,

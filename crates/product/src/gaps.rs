@@ -195,8 +195,8 @@ pub const CATALOGUE: &[GapKind] = &[
         id: GapCode::RequirementsEvidenceMissing,
         severity: Severity::Info,
         reference: "Annex I; Annex VII",
-        next: "per Annex I item: applicable or not, and the evidence, in requirements.toml \
-               (craft requirements: to come)",
+        next: "per Annex I item: applicable or not, the status and the evidence, in \
+               requirements.toml; `craft requirements check` lists what each item lacks",
     },
     GapKind {
         code: "triage-rule-expired",
@@ -281,6 +281,61 @@ fn gap(code: GapCode, release: Option<&str>, message: String) -> Gap {
     }
 }
 
+/// The releases whose support period is shorter than five years from their first unit
+/// placed under the CRA without `support-period-reason`, each with the message.
+fn short_support(product: &ProductDir) -> Vec<(String, String)> {
+    let m = &product.manifest;
+    let mut out = Vec::new();
+    let Some(end) = m.product.support_end else {
+        return out;
+    };
+    if m.product.support_period_reason.is_none() {
+        for r in &m.releases {
+            let Some(placed) = r.placed_on_market else {
+                continue;
+            };
+            // Five years from the first unit placed under the CRA (units placed
+            // from full application need the support period, FAQ 4.5.3): placed
+            // 2028-11-20, supported to 2033-11-19 inclusive at least.
+            let from = match craft_cra::catalogue::catalogue().full_application {
+                Some(f) if placed.first_day() < f.first_day() => f,
+                _ => placed,
+            };
+            let minimum = from.plus_years(5);
+            if end.last_day() < minimum.first_day() - 1 {
+                let placed_text = if from == placed {
+                    format!("placed on the market {placed}")
+                } else {
+                    format!("first placed {placed}, its units placed from {from} under the CRA")
+                };
+                out.push((
+                    r.version.clone(),
+                    format!(
+                        "{placed_text}, supported until {end}: less than five years \
+                                 (the day before {minimum} at least)"
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// What is wrong with the declared support period, if anything (for `craft:support-period`).
+pub(crate) fn support_problem(product: &ProductDir) -> Option<String> {
+    if product.manifest.product.support_end.is_none() {
+        return Some("no support-end declared".into());
+    }
+    let short = short_support(product);
+    (!short.is_empty()).then(|| {
+        short
+            .iter()
+            .map(|(v, m)| format!("release {v}: {m}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
 /// `n` and the noun phrase in the number it needs.
 fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -291,10 +346,36 @@ pub fn gaps(product: &ProductDir, releases: &[ReleaseReport], ctx: &CheckContext
     let m = &product.manifest;
     let mut out = Vec::new();
     let now: Option<jiff::Timestamp> = ctx.checked_at.parse().ok();
+    let zone = m
+        .manufacturer
+        .as_ref()
+        .and_then(|x| x.time_zone.as_deref())
+        .and_then(|z| craft_cra::report::zone(z).ok());
+    let relief = match (
+        m.product.steward,
+        m.manufacturer.as_ref().and_then(|x| x.size),
+    ) {
+        (true, _) => {
+            " (administrative fines do not apply to stewards, Art. 64(10)(b); the duty remains)"
+        }
+        (false, Some(craft_cra::scope::Size::Micro | craft_cra::scope::Size::Small)) => {
+            " (a micro or small enterprise is not fined for a missed 24-hour early warning, \
+             Art. 64(10)(a); the duty remains)"
+        }
+        _ => "",
+    };
     if let Some(now) = now {
         for case in &product.cases {
-            let Ok(clocks) = craft_cra::report::clocks(case, now) else {
-                continue;
+            let clocks = match craft_cra::report::clocks(case, now) {
+                Ok(c) => c,
+                Err(e) => {
+                    out.push(gap(
+                        GapCode::Article14Overdue,
+                        None,
+                        format!("case {}: its clocks cannot be computed: {e}", case.id),
+                    ));
+                    continue;
+                }
             };
             for k in clocks
                 .iter()
@@ -304,12 +385,17 @@ pub fn gaps(product: &ProductDir, releases: &[ReleaseReport], ctx: &CheckContext
                     GapCode::Article14Overdue,
                     None,
                     format!(
-                        "case {}: the {} {} was due {} and is not recorded as sent ({})",
+                        "case {}: the {} {} was due {} and is not recorded as sent ({}){}",
                         case.id,
                         k.track.id(),
                         k.stage.id(),
                         k.due_local.as_deref().unwrap_or("?"),
-                        k.reference
+                        k.reference,
+                        if k.stage == craft_cra::report::Stage::EarlyWarning || m.product.steward {
+                            relief
+                        } else {
+                            ""
+                        }
                     ),
                 ));
             }
@@ -329,37 +415,8 @@ pub fn gaps(product: &ProductDir, releases: &[ReleaseReport], ctx: &CheckContext
                     format!("the support period ended {end}"),
                 ));
             }
-            if m.product.support_period_reason.is_none() {
-                for r in &m.releases {
-                    let Some(placed) = r.placed_on_market else {
-                        continue;
-                    };
-                    // Five years from the first unit placed under the CRA (units placed
-                    // from full application need the support period, FAQ 4.5.3): placed
-                    // 2028-11-20, supported to 2033-11-19 inclusive at least.
-                    let from = match craft_cra::catalogue::catalogue().full_application {
-                        Some(f) if placed.first_day() < f.first_day() => f,
-                        _ => placed,
-                    };
-                    let minimum = from.plus_years(5);
-                    if end.last_day() < minimum.first_day() - 1 {
-                        let placed_text = if from == placed {
-                            format!("placed on the market {placed}")
-                        } else {
-                            format!(
-                                "first placed {placed}, its units placed from {from} under the CRA"
-                            )
-                        };
-                        out.push(gap(
-                            GapCode::SupportPeriodShort,
-                            Some(&r.version),
-                            format!(
-                                "{placed_text}, supported until {end}: less than five years \
-                                 (the day before {minimum} at least)"
-                            ),
-                        ));
-                    }
-                }
+            for (version, message) in short_support(product) {
+                out.push(gap(GapCode::SupportPeriodShort, Some(&version), message));
             }
         }
     }
@@ -386,41 +443,46 @@ pub fn gaps(product: &ProductDir, releases: &[ReleaseReport], ctx: &CheckContext
                 ));
             }
         }
+        // Article 14 covers every product on the market, supported or not (Art. 69(3)).
+        let kev: std::collections::BTreeSet<&str> = r
+            .findings
+            .iter()
+            .filter(|f| {
+                f.finding.status == craft_scan::FindingStatus::Affected
+                    && !f.dismissed()
+                    && f.finding.kev.is_some()
+            })
+            .filter(|f| {
+                !product.cases.iter().any(|c| {
+                    c.vulnerability_id.as_deref().is_some_and(|id| {
+                        id.eq_ignore_ascii_case(&f.finding.id)
+                            || f.finding.aliases.iter().any(|a| a.eq_ignore_ascii_case(id))
+                    })
+                })
+            })
+            .map(|f| f.finding.id.as_str())
+            .collect();
+        for id in kev {
+            let due = now
+                .and_then(|t| t.checked_add(jiff::SignedDuration::from_hours(24)).ok())
+                .map_or_else(String::new, |d| match &zone {
+                    Some(tz) => format!(" (by {} if that is now)", craft_cra::report::local(d, tz)),
+                    None => format!(" (by {d} if that is now)"),
+                });
+            out.push(gap(
+                GapCode::Article14Probable,
+                v,
+                format!(
+                    "{id} is in CISA's known-exploited catalogue and affects this release, and \
+                     no Article 14 case names it: if it is actively exploited in this product, \
+                     the early warning is due 24 hours after you became aware{due}"
+                ),
+            ));
+        }
         if !r.supported {
             continue;
         }
         if r.kev > 0 {
-            let kev: std::collections::BTreeSet<&str> = r
-                .findings
-                .iter()
-                .filter(|f| {
-                    f.finding.status == craft_scan::FindingStatus::Affected
-                        && !f.dismissed()
-                        && f.finding.kev.is_some()
-                })
-                .filter(|f| {
-                    !product.cases.iter().any(|c| {
-                        c.vulnerability_id.as_deref().is_some_and(|id| {
-                            id == f.finding.id || f.finding.aliases.iter().any(|a| a == id)
-                        })
-                    })
-                })
-                .map(|f| f.finding.id.as_str())
-                .collect();
-            for id in kev {
-                let due = now
-                    .and_then(|t| t.checked_add(jiff::SignedDuration::from_hours(24)).ok())
-                    .map_or_else(String::new, |d| format!(" (by {d} if that is now)"));
-                out.push(gap(
-                    GapCode::Article14Probable,
-                    v,
-                    format!(
-                        "{id} is in CISA's known-exploited catalogue and affects this release, \
-                         and no Article 14 case names it: if it is actively exploited in this \
-                         product, the early warning is due 24 hours after you became aware{due}"
-                    ),
-                ));
-            }
             out.push(gap(
                 GapCode::KnownExploited,
                 v,
@@ -563,6 +625,43 @@ pub fn gaps(product: &ProductDir, releases: &[ReleaseReport], ctx: &CheckContext
             ),
         )),
     }
+    match &product.requirements {
+        None => out.push(gap(
+            GapCode::RequirementsEvidenceMissing,
+            None,
+            "no Annex I requirement has its evidence recorded (requirements.toml absent)".into(),
+        )),
+        Some(file) => {
+            let r = crate::requirements::evaluate(product, file, releases, ctx);
+            if r.open > 0 {
+                let open: Vec<String> = r
+                    .items
+                    .iter()
+                    .filter(|i| !i.outcome.closed())
+                    .map(|i| {
+                        format!(
+                            "{} {}",
+                            i.reference.trim_start_matches("Annex I "),
+                            serde_json::to_value(i.outcome)
+                                .ok()
+                                .and_then(|v| v.as_str().map(str::to_string))
+                                .unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                out.push(gap(
+                    GapCode::RequirementsEvidenceMissing,
+                    None,
+                    format!(
+                        "{} of {} Annex I items open: {}",
+                        r.open,
+                        r.items.len(),
+                        open.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
     match &product.scope_answers {
         None => out.push(gap(
             GapCode::ScopeNotAssessed,
@@ -588,18 +687,11 @@ pub fn gaps(product: &ProductDir, releases: &[ReleaseReport], ctx: &CheckContext
             }
         }
     }
-    for (file, code, what) in [
-        (
-            "threat-model.toml",
-            GapCode::RiskAssessmentMissing,
-            "no cybersecurity risk assessment",
-        ),
-        (
-            "requirements.toml",
-            GapCode::RequirementsEvidenceMissing,
-            "no Annex I requirement has its evidence recorded",
-        ),
-    ] {
+    for (file, code, what) in [(
+        "threat-model.toml",
+        GapCode::RiskAssessmentMissing,
+        "no cybersecurity risk assessment",
+    )] {
         if !product.dir.join(file).exists() {
             out.push(gap(code, None, format!("{what} ({file} absent)")));
         }
@@ -633,6 +725,7 @@ mod tests {
             decisions: Default::default(),
             scope_answers: None,
             cases: Vec::new(),
+            requirements: None,
         };
         let ctx = CheckContext {
             today: Date::parse("2026-11-28").unwrap(),

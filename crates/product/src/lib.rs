@@ -15,6 +15,7 @@ pub use craft_cra::date;
 pub mod gaps;
 pub mod manifest;
 pub mod reports;
+pub mod requirements;
 pub mod scope;
 
 pub use check::{check, CheckContext, CheckReport, DatabaseInfo};

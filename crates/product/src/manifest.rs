@@ -63,6 +63,25 @@ pub struct Manifest {
     /// (Art. 27; Annex VII point 5).
     #[serde(default, rename = "standard")]
     pub standards: Vec<craft_cra::scope::Standard>,
+    /// Where the product's disclosure documents are.
+    #[serde(default)]
+    pub disclosure: Disclosure,
+}
+
+/// `[disclosure]`: the documents of coordinated vulnerability disclosure, relative to the
+/// product directory (Annex I Part II (4)-(6)).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Disclosure {
+    /// The coordinated vulnerability disclosure policy (Annex I Part II (5)).
+    #[serde(default)]
+    pub policy: Option<PathBuf>,
+    /// The RFC 9116 security.txt served at /.well-known/security.txt.
+    #[serde(default)]
+    pub security_txt: Option<PathBuf>,
+    /// The CSAF provider directory (`craft advisory`), holding provider-metadata.json.
+    #[serde(default)]
+    pub csaf: Option<PathBuf>,
 }
 
 /// `[manufacturer]`: who places the product on the market, and how to reach them.
@@ -248,6 +267,8 @@ pub struct ProductDir {
     pub scope_answers: Option<craft_cra::scope::Answers>,
     /// Its Article 14 cases (`reports/*.json`).
     pub cases: Vec<craft_cra::report::Case>,
+    /// Its `requirements.toml`: the Annex I evidence, when it has one.
+    pub requirements: Option<craft_cra::requirements::RequirementsFile>,
 }
 
 impl ProductDir {
@@ -298,6 +319,8 @@ impl ProductDir {
         }
         let scope_answers = crate::scope::read_answers(&dir.join(crate::scope::SCOPE_FILE))?;
         let cases = crate::reports::read_cases(&dir.join(crate::reports::REPORTS_DIR))?;
+        let requirements =
+            crate::requirements::read(&dir.join(crate::requirements::REQUIREMENTS_FILE))?;
         Ok(ProductDir {
             dir,
             manifest,
@@ -305,6 +328,7 @@ impl ProductDir {
             decisions,
             scope_answers,
             cases,
+            requirements,
         })
     }
 

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 /// The directory of the cases, beside `craft.toml`.
 pub const REPORTS_DIR: &str = "reports";
 
-/// Largest case file read.
-const MAX_BYTES: u64 = 4 << 20;
+/// Largest case file read (and written).
+pub const MAX_BYTES: u64 = 4 << 20;
 
 /// Read every `*.json` case in `dir` (none when it does not exist), sorted by file name.
 ///
