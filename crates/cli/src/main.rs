@@ -19,6 +19,7 @@ macro_rules! println {
     ($($arg:tt)*) => { $crate::output::line(format_args!($($arg)*)) };
 }
 
+mod advisory;
 mod check;
 mod db;
 mod decide;
@@ -26,6 +27,7 @@ mod id;
 mod kernel;
 mod output;
 mod report;
+mod requirements;
 mod sbom;
 mod scan;
 mod scope;
@@ -109,6 +111,13 @@ enum Command {
     /// clocks, and drafts of each submission.
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// The Annex I essential requirements: the catalogue, and the product's evidence judged.
+    #[command(subcommand)]
+    Requirements(requirements::RequirementsCommand),
+    /// Disclosure documents: RFC 9116 security.txt and the coordinated vulnerability
+    /// disclosure policy.
+    #[command(subcommand)]
+    Advisory(advisory::AdvisoryCommand),
     /// Kernel build facts: the source files a configuration compiles.
     #[command(subcommand)]
     Kernel(kernel::KernelCommand),
@@ -151,6 +160,8 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args, ctx),
         Command::Scope(args) => scope::run(args, ctx),
         Command::Report(cmd) => report::run(cmd, ctx),
+        Command::Requirements(cmd) => requirements::run(cmd, ctx),
+        Command::Advisory(cmd) => advisory::run(cmd, ctx),
         Command::Kernel(cmd) => kernel::run(cmd, ctx),
         Command::Triage(cmd) => triage::run(cmd, ctx),
         Command::Vex(cmd) => vex::run(cmd, ctx),

@@ -353,6 +353,7 @@ mod db;
 mod check;
 mod kernel;
 mod report;
+mod requirements;
 mod scan;
 mod scope;
 

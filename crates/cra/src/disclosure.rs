@@ -194,7 +194,7 @@ pub fn cvd_policy(f: &PolicyFacts) -> String {
          2024/2847). Review every bracketed part before publishing.\n\n\
          ## Scope\n\n{products}\n\n\
          ## How to report\n\n\
-         Send reports to {contact}. You may write in English or German; you may report \
+         Send reports to {contact}. You may write in [the languages you accept]; you may report \
          anonymously, and you may ask {csirt} to act as an intermediary.\n\n\
          ## What we promise\n\n\
          - We acknowledge a report within [3] working days and give a first assessment within \

@@ -125,6 +125,15 @@ pub struct Entry {
     pub note: Option<String>,
 }
 
+fn declared_name(d: Declared) -> &'static str {
+    match d {
+        Declared::Met => "met",
+        Declared::Partial => "partial",
+        Declared::NotMet => "not met",
+        Declared::Planned => "planned",
+    }
+}
+
 fn yes() -> bool {
     true
 }
@@ -348,9 +357,18 @@ fn judge(
                 Outcome::Unsupported
             }
             Some(Declared::Met) => Outcome::Met,
-            Some(Declared::Partial) => Outcome::Partial,
-            Some(Declared::NotMet) => Outcome::NotMet,
-            Some(Declared::Planned) => Outcome::Planned,
+            Some(other) => {
+                let note = entry
+                    .and_then(|e| e.note.as_deref())
+                    .map_or_else(String::new, |n| format!(": {n}"));
+                problems.push(format!("declared {}{note}", declared_name(other)));
+                problems.extend(refuted.iter().map(|r| format!("craft finds {r}")));
+                match other {
+                    Declared::Partial => Outcome::Partial,
+                    Declared::NotMet => Outcome::NotMet,
+                    _ => Outcome::Planned,
+                }
+            }
         },
     };
     ItemResult {

@@ -2,6 +2,7 @@
 
 mod classification;
 mod report;
+mod requirements;
 mod scope_rules;
 
 use craft_cra::scope::{Answers, Input, Kind};
