@@ -347,6 +347,10 @@ fn id_parse_reads_purls_and_cpes() {
         .code(2);
 }
 
+mod advisory;
+#[path = "../../sbom/tests/common.rs"]
+#[allow(dead_code, clippy::print_stderr)]
+mod common;
 #[allow(clippy::print_stderr)]
 mod db;
 

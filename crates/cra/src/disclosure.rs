@@ -3,6 +3,23 @@
 
 use jiff::Timestamp;
 
+/// The file name CSAF 2.0 section 5.1 gives a document with tracking id `id`: lower case,
+/// every run of characters other than `+`, `-`, `a-z`, `0-9` replaced by `_`, then `.json`.
+pub fn csaf_file_name(id: &str) -> String {
+    let mut out = String::new();
+    let mut run = false;
+    for c in id.to_lowercase().chars() {
+        if c == '+' || c == '-' || c.is_ascii_lowercase() || c.is_ascii_digit() {
+            out.push(c);
+            run = false;
+        } else if !run {
+            out.push('_');
+            run = true;
+        }
+    }
+    out + ".json"
+}
+
 /// The fields RFC 9116 section 2.5 defines, plus `CSAF` (CSAF 2.0 section 7.1.8).
 const FIELDS: &[&str] = &[
     "acknowledgments",
@@ -236,6 +253,17 @@ mod tests {
     use super::*;
 
     const NOW: &str = "2026-11-29T00:00:00Z";
+
+    #[test]
+    fn csaf_file_names_follow_section_5_1() {
+        assert_eq!(csaf_file_name("ACME-2026-004"), "acme-2026-004.json");
+        assert_eq!(
+            csaf_file_name("cisco-sa-20190513-secureboot"),
+            "cisco-sa-20190513-secureboot.json"
+        );
+        assert_eq!(csaf_file_name("BSI-2022_2001"), "bsi-2022_2001.json");
+        assert_eq!(csaf_file_name("a  b//c"), "a_b_c.json");
+    }
 
     #[test]
     fn a_written_file_passes_the_check() {

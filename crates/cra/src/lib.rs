@@ -21,6 +21,7 @@
 pub mod catalogue;
 pub mod date;
 pub mod disclosure;
+pub mod provider;
 pub mod report;
 pub mod requirements;
 pub mod scope;

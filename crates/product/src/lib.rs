@@ -9,6 +9,7 @@
 
 #![warn(missing_docs)]
 
+pub mod advisory;
 pub mod check;
 /// Calendar dates (the CRA crate's).
 pub use craft_cra::date;
