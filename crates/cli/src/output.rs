@@ -61,17 +61,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         out.write_all(bytes).context("cannot write to stdout")?;
         return Ok(());
     }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write `{}`", path.display()))?;
-    keep_mode(tmp.as_file(), path);
-    tmp.persist(path)
+    staged(path, bytes)?
+        .persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot replace `{}`", path.display()))?;
     Ok(())
@@ -80,6 +71,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 /// Write `bytes` to a new file `path` atomically; an existing file is an error, never
 /// replaced (two runs creating the same file: the second fails).
 pub fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    staged(path, bytes)?
+        .persist_noclobber(path)
+        .map_err(|e| e.error)
+        .with_context(|| {
+            format!(
+                "cannot create `{}` (does it exist already?)",
+                path.display()
+            )
+        })?;
+    Ok(())
+}
+
+/// `bytes` in a synced temporary file beside `path`, with the mode `path` should get.
+fn staged(path: &Path, bytes: &[u8]) -> anyhow::Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -90,15 +95,7 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .and_then(|()| tmp.as_file().sync_all())
         .with_context(|| format!("cannot write `{}`", path.display()))?;
     keep_mode(tmp.as_file(), path);
-    tmp.persist_noclobber(path)
-        .map_err(|e| e.error)
-        .with_context(|| {
-            format!(
-                "cannot create `{}` (does it exist already?)",
-                path.display()
-            )
-        })?;
-    Ok(())
+    Ok(tmp)
 }
 
 /// Give the temporary file the mode of the file it replaces, or a new file's usual mode

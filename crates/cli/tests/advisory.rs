@@ -3,7 +3,7 @@
 //! it and checked against CSAF 2.0 section 7.1 both on disk and through a loopback HTTP
 //! server the test starts; bad input refused.
 
-use super::craft;
+use super::{craft, edit, run};
 use crate::check::example;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -85,40 +85,29 @@ fn issue7_the_advisory_is_valid_csaf_with_the_releases_and_the_fix() {
 fn advisories_for_nothing_or_without_a_publisher_are_refused() {
     let (tmp, dir) = example();
     let out = tmp.path().join("x.json");
-    let err = craft()
-        .args(["advisory", "csaf"])
-        .arg(&dir)
-        .args(["--vuln", "CVE-1999-0001", "--id", "X-1", "-o"])
-        .arg(&out)
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    assert!(String::from_utf8_lossy(&err).contains("not a finding of any release"));
+    let err = run(
+        craft()
+            .args(["advisory", "csaf"])
+            .arg(&dir)
+            .args(["--vuln", "CVE-1999-0001", "--id", "X-1", "-o"])
+            .arg(&out),
+        2,
+    )
+    .1;
+    assert!(err.contains("not a finding of any release"));
     assert!(!out.exists());
     let manifest = dir.join("craft.toml");
-    let text = std::fs::read_to_string(&manifest).unwrap();
-    std::fs::write(
-        &manifest,
-        text.replace("website = \"https://acme.example\"\n", ""),
+    edit(&manifest, "website = \"https://acme.example\"\n", "");
+    let err = run(
+        craft()
+            .args(["advisory", "csaf"])
+            .arg(&dir)
+            .args(["--vuln", "CVE-2024-36971", "--id", "X-1", "-o"])
+            .arg(&out),
+        2,
     )
-    .unwrap();
-    let err = craft()
-        .args(["advisory", "csaf"])
-        .arg(&dir)
-        .args(["--vuln", "CVE-2024-36971", "--id", "X-1", "-o"])
-        .arg(&out)
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    assert!(
-        String::from_utf8_lossy(&err).contains("namespace"),
-        "{}",
-        String::from_utf8_lossy(&err)
-    );
+    .1;
+    assert!(err.contains("namespace"), "{}", err);
 }
 
 /// A static HTTP/1.1 server for `root` on loopback, with directory listings (CSAF 7.1.14),
@@ -323,16 +312,14 @@ fn issue7_the_provider_directory_passes_the_csaf_provider_checks_over_http() {
         text.replace("\"csaf_version\": \"2.0\"", "\"csaf_version\": \"9.9\""),
     )
     .unwrap();
-    let out = craft()
-        .args(["--format", "json", "advisory", "check-provider"])
-        .arg(&www)
-        .args(["--base-url", BASE])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let v = run(
+        craft()
+            .args(["--format", "json", "advisory", "check-provider"])
+            .arg(&www)
+            .args(["--base-url", BASE]),
+        1,
+    )
+    .0;
     let failed: Vec<&str> = v
         .as_array()
         .unwrap()

@@ -1,22 +1,19 @@
 //! `craft requirements` and `craft advisory`: the example's Annex I evidence judged, a new
 //! requirements.toml written, the disclosure documents written and checked, bad files refused.
 
-use super::craft;
+use super::{craft, edit, run};
 use crate::check::example;
-use serde_json::Value;
 
 #[test]
 fn the_example_requirements_are_judged_item_by_item() {
     let (_tmp, dir) = example();
-    let out = craft()
-        .args(["--quiet", "--format", "json", "requirements", "check"])
-        .arg(&dir)
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let v = run(
+        craft()
+            .args(["--quiet", "--format", "json", "requirements", "check"])
+            .arg(&dir),
+        1,
+    )
+    .0;
     let items = v["items"].as_array().unwrap();
     assert_eq!(items.len(), 22);
     let item = |id: &str| items.iter().find(|i| i["id"] == id).unwrap();
@@ -51,21 +48,14 @@ fn the_example_requirements_are_judged_item_by_item() {
     );
     // Claiming (2)(a) met is contradicted by craft's own check.
     let file = dir.join("requirements.toml");
-    let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(
-        &file,
-        text.replace("status = \"not-met\"", "status = \"met\""),
+    edit(&file, "status = \"not-met\"", "status = \"met\"");
+    let v = run(
+        craft()
+            .args(["--quiet", "--format", "json", "requirements", "check"])
+            .arg(&dir),
+        1,
     )
-    .unwrap();
-    let out = craft()
-        .args(["--quiet", "--format", "json", "requirements", "check"])
-        .arg(&dir)
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    .0;
     let a = v["items"]
         .as_array()
         .unwrap()
@@ -76,14 +66,7 @@ fn the_example_requirements_are_judged_item_by_item() {
     assert_eq!(a["outcome"], "contradicted");
     // An unknown item id is an error with its line and the nearest ids.
     std::fs::write(&file, "[requirement.p1-2z]\nstatus = \"met\"\n").unwrap();
-    let out = craft()
-        .args(["requirements", "check"])
-        .arg(&dir)
-        .assert()
-        .code(2)
-        .get_output()
-        .clone();
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = run(craft().args(["requirements", "check"]).arg(&dir), 2).1;
     assert!(
         err.contains("requirements.toml:1:") && err.contains("not an Annex I item"),
         "{err}"
@@ -112,14 +95,11 @@ fn the_example_requirements_are_judged_item_by_item() {
 
 #[test]
 fn the_catalogue_lists_items_and_topics() {
-    let out = craft()
-        .args(["--format", "json", "requirements", "topics"])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let v = run(
+        craft().args(["--format", "json", "requirements", "topics"]),
+        0,
+    )
+    .0;
     assert_eq!(v.as_array().unwrap().len(), 15);
     assert_eq!(v[3]["name"], "Integrity (secure boot)");
     assert!(v[3]["items"].to_string().contains("Annex I Part I (2)(f)"));
@@ -176,15 +156,15 @@ fn disclosure_documents_are_written_from_craft_toml_and_checked() {
         .arg(&txt)
         .assert()
         .code(1);
-    let out = craft()
+    let md = dir.join("security/policy.md");
+    craft()
         .args(["advisory", "cvd-policy"])
         .arg(&dir)
+        .arg("-o")
+        .arg(&md)
         .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let policy = String::from_utf8(out).unwrap();
+        .code(0);
+    let policy = std::fs::read_to_string(&md).unwrap();
     assert!(policy.contains("Acme Devices GmbH") && policy.contains("psirt@acme.example"));
     assert!(
         policy.contains("Article 14") && policy.contains("2033-12"),

@@ -1,7 +1,7 @@
 //! `craft scope`: the example product's decision, and each kind of bad input refused with a
 //! clear message (exit 2), never decided on a default.
 
-use super::craft;
+use super::{craft, edit};
 use crate::check::example;
 use serde_json::Value;
 use std::path::Path;
@@ -23,12 +23,6 @@ fn scope_json(dir: &Path, code: i32) -> Value {
         .stdout
         .clone();
     serde_json::from_slice(&out).expect("JSON on stdout")
-}
-
-fn edit(file: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(file).unwrap();
-    assert!(text.contains(from), "{from}");
-    std::fs::write(file, text.replace(from, to)).unwrap();
 }
 
 #[test]

@@ -10,6 +10,23 @@ fn craft() -> Command {
     Command::cargo_bin("craft").expect("craft binary")
 }
 
+/// Run `cmd`, expect exit `code`: its stdout as JSON (`Null` when it is not JSON) and its
+/// stderr as text.
+fn run(cmd: &mut Command, code: i32) -> (Value, String) {
+    let out = cmd.assert().code(code).get_output().clone();
+    (
+        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Replace `from` by `to` in `file`, which must contain it.
+fn edit(file: &std::path::Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(text.contains(from), "{} lacks {from}", file.display());
+    std::fs::write(file, text.replace(from, to)).unwrap();
+}
+
 /// Run `cmd`, expect exit 0, and parse its stdout as JSON.
 fn json_ok(cmd: &mut Command) -> Value {
     let out = cmd.assert().code(0).get_output().stdout.clone();
