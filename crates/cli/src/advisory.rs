@@ -86,6 +86,13 @@ pub struct CsafArgs {
     /// The publisher's namespace (default: [manufacturer] website).
     #[arg(long, value_name = "URL")]
     namespace: Option<String>,
+    /// The advisory this one updates (same --id): its first release date and history are
+    /// kept and its version raised.
+    #[arg(long, value_name = "FILE")]
+    previous: Option<PathBuf>,
+    /// What changed, for the revision history of an update.
+    #[arg(long, value_name = "TEXT", requires = "previous")]
+    revision: Option<String>,
     /// TLP label: WHITE (public), GREEN, AMBER or RED.
     #[arg(long, default_value = "WHITE", value_parser = ["WHITE", "GREEN", "AMBER", "RED"])]
     tlp: String,
@@ -199,6 +206,7 @@ fn publish(a: PublishArgs, ctx: Ctx) -> anyhow::Result<u8> {
         "--base-url must be https://…/.well-known/csaf (CSAF 7.1.3, 7.1.9)"
     );
     let mut docs: Vec<serde_json::Value> = Vec::new();
+    let mut replaced: Vec<String> = Vec::new();
     let white = a.to.join("white");
     if white.is_dir() {
         let mut old = Vec::new();
@@ -224,9 +232,41 @@ fn publish(a: PublishArgs, ctx: Ctx) -> anyhow::Result<u8> {
         );
         let new_id = id(&doc);
         if let Some(at) = docs.iter().position(|d| id(d) == new_id) {
+            // An update replaces a published advisory only as its next version, with the
+            // same first release date (its URL and year folder stay).
+            let field = |d: &serde_json::Value, p: &str| {
+                d.pointer(p)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let version = |d: &serde_json::Value| {
+                field(d, "/document/tracking/version")
+                    .parse::<u64>()
+                    .unwrap_or(0)
+            };
+            let old = &docs[at];
+            anyhow::ensure!(
+                version(&doc) > version(old),
+                "`{}` has version {} of {new_id}, and version {} is published: an update needs \
+                 a higher version (`craft advisory csaf --previous`)",
+                f.display(),
+                field(&doc, "/document/tracking/version"),
+                field(old, "/document/tracking/version")
+            );
+            anyhow::ensure!(
+                field(&doc, "/document/tracking/initial_release_date")
+                    == field(old, "/document/tracking/initial_release_date"),
+                "`{}` changes the initial release date of {new_id}: an update keeps it",
+                f.display()
+            );
             if !ctx.quiet {
-                anstream::eprintln!("replacing the published {new_id}");
+                anstream::eprintln!(
+                    "updating {new_id} to version {}",
+                    field(&doc, "/document/tracking/version")
+                );
             }
+            replaced.push(craft_cra::disclosure::csaf_file_name(&new_id));
             docs.remove(at);
         }
         docs.push(doc);
@@ -238,8 +278,8 @@ fn publish(a: PublishArgs, ctx: Ctx) -> anyhow::Result<u8> {
         .context("no document to publish")?;
     let files = craft_cra::provider::files(&docs, &a.base_url, &publisher, &output::now_rfc3339())
         .map_err(|e| anyhow::anyhow!(e))?;
-    // Build the whole directory beside the old one, then swap: readers see the old
-    // directory or the new, never a mix.
+    // Build the whole directory beside the old one, then put it in place with two renames
+    // (between them the directory is briefly absent; a file is never half written).
     let parent = match a.to.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -255,22 +295,44 @@ fn publish(a: PublishArgs, ctx: Ctx) -> anyhow::Result<u8> {
         }
         fs_err::write(&p, bytes)?;
     }
+    // What craft did not write (OpenPGP keys and signatures, ROLIE feeds, other files) is
+    // kept, except the signatures of documents this run replaced: they no longer match.
+    if a.to.is_dir() {
+        let ours: std::collections::BTreeSet<&str> =
+            files.iter().map(|(r, _)| r.as_str()).collect();
+        let mut stale = Vec::new();
+        keep_others(&a.to, &a.to, tmp.path(), &ours, &replaced, &mut stale)?;
+        if !stale.is_empty() && !ctx.quiet {
+            anstream::eprintln!(
+                "dropped {} signature(s) of replaced documents; sign the new versions: {}",
+                stale.len(),
+                stale.join(", ")
+            );
+        }
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         fs_err::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755))?;
     }
-    let staged = tmp.keep();
     if a.to.exists() {
         let old = parent.join(format!(".csaf-old-{}", std::process::id()));
         fs_err::rename(&a.to, &old)?;
-        if let Err(e) = fs_err::rename(&staged, &a.to) {
+        if let Err(e) = fs_err::rename(tmp.path(), &a.to) {
+            // Put the old directory back; the staged one is removed with `tmp`.
             let _ = fs_err::rename(&old, &a.to);
             return Err(e.into());
         }
-        fs_err::remove_dir_all(&old)?;
+        let _ = tmp.keep();
+        if let Err(e) = fs_err::remove_dir_all(&old) {
+            anstream::eprintln!(
+                "warning: the previous directory stays at `{}`: {e}",
+                old.display()
+            );
+        }
     } else {
-        fs_err::rename(&staged, &a.to)?;
+        fs_err::rename(tmp.path(), &a.to)?;
+        let _ = tmp.keep();
     }
     if !ctx.quiet {
         anstream::eprintln!(
@@ -281,6 +343,49 @@ fn publish(a: PublishArgs, ctx: Ctx) -> anyhow::Result<u8> {
         );
     }
     Ok(0)
+}
+
+/// Copy every file under `dir` (walking from `root`) that craft does not write (`ours`,
+/// paths relative to `root`) into `to`, except `.asc` signatures of `replaced` documents.
+fn keep_others(
+    root: &std::path::Path,
+    dir: &std::path::Path,
+    to: &std::path::Path,
+    ours: &std::collections::BTreeSet<&str>,
+    replaced: &[String],
+    stale: &mut Vec<String>,
+) -> anyhow::Result<()> {
+    for e in fs_err::read_dir(dir)?.filter_map(Result::ok) {
+        let p = e.path();
+        let rel = p
+            .strip_prefix(root)
+            .unwrap_or(&p)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let t = e.file_type()?;
+        if t.is_dir() {
+            keep_others(root, &p, to, ours, replaced, stale)?;
+        } else if t.is_file() && !ours.contains(rel.as_str()) {
+            let published = rel.starts_with("white/")
+                && (rel.ends_with(".json")
+                    || rel.ends_with(".json.sha256")
+                    || rel.ends_with(".json.sha512"));
+            if published {
+                continue;
+            }
+            let name = rel.rsplit('/').next().unwrap_or_default();
+            if replaced.iter().any(|r| name == format!("{r}.asc")) {
+                stale.push(rel);
+                continue;
+            }
+            let dest = to.join(&rel);
+            if let Some(d) = dest.parent() {
+                fs_err::create_dir_all(d)?;
+            }
+            fs_err::copy(&p, &dest)?;
+        }
+    }
+    Ok(())
 }
 
 fn check_provider(a: CheckProviderArgs, ctx: Ctx) -> anyhow::Result<u8> {
@@ -339,6 +444,8 @@ fn csaf(a: CsafArgs, ctx: Ctx) -> anyhow::Result<u8> {
             namespace: a.namespace.clone(),
             now: output::now_rfc3339(),
             tlp: a.tlp.clone(),
+            previous: a.previous.as_deref().map(read_json).transpose()?,
+            revision: a.revision.clone(),
         },
     )?;
     let failed = craft_triage::vex::csaf::validate(doc.clone());

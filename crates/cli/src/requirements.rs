@@ -191,6 +191,7 @@ fn outcome(o: Outcome) -> &'static str {
         Outcome::NotAssessed => "not assessed",
         Outcome::Contradicted => "CONTRADICTED",
         Outcome::Unsupported => "no evidence",
+        Outcome::Unverified => "met, unverified",
         Outcome::Invalid => "INVALID",
     }
 }

@@ -96,6 +96,25 @@ fn advisories_for_nothing_or_without_a_publisher_are_refused() {
     .1;
     assert!(err.contains("not a finding of any release"));
     assert!(!out.exists());
+    // The fix cannot be a release the check finds affected.
+    let err = run(
+        craft()
+            .args(["advisory", "csaf"])
+            .arg(&dir)
+            .args([
+                "--vuln",
+                "CVE-2024-36971",
+                "--id",
+                "X-1",
+                "--fixed-in",
+                "2.1.0",
+                "-o",
+            ])
+            .arg(&out),
+        2,
+    )
+    .1;
+    assert!(err.contains("cannot be the fix"), "{err}");
     let manifest = dir.join("craft.toml");
     edit(&manifest, "website = \"https://acme.example\"\n", "");
     let err = run(
@@ -328,6 +347,70 @@ fn issue7_the_provider_directory_passes_the_csaf_provider_checks_over_http() {
         .map(|r| r["id"].as_str().unwrap())
         .collect();
     assert_eq!(failed, ["7.1.1", "7.1.18"]);
+    // An update of a published advisory needs the next version and keeps its first date;
+    // files craft does not write (an OpenPGP key) stay, a replaced document's signature goes.
+    std::fs::create_dir_all(www.join("openpgp")).unwrap();
+    std::fs::write(www.join("openpgp/key.asc"), "key").unwrap();
+    std::fs::write(www.join("white/2026/acme-2026-004.json.asc"), "sig").unwrap();
+    let err = run(
+        craft()
+            .args(["advisory", "publish", "--to"])
+            .arg(&www)
+            .args(["--base-url", BASE])
+            .arg(&doc),
+        2,
+    )
+    .1;
+    assert!(err.contains("needs a higher version"), "{err}");
+    let update = tmp.path().join("acme-2026-004-v2.json");
+    craft()
+        .args(["--quiet", "advisory", "csaf"])
+        .arg(&dir)
+        .args([
+            "--vuln",
+            "CVE-2024-36971",
+            "--id",
+            "ACME-2026-004",
+            "--fixed-in",
+            "2.1.1",
+        ])
+        .arg("--previous")
+        .arg(&doc)
+        .args(["--revision", "Firmware 2.1.1 released.", "-o"])
+        .arg(&update)
+        .assert()
+        .code(0);
+    let v: Value = serde_json::from_slice(&std::fs::read(&update).unwrap()).unwrap();
+    let first: Value = serde_json::from_slice(&std::fs::read(&doc).unwrap()).unwrap();
+    assert_eq!(v["document"]["tracking"]["version"], "2");
+    assert_eq!(
+        v["document"]["tracking"]["initial_release_date"],
+        first["document"]["tracking"]["initial_release_date"]
+    );
+    assert_eq!(
+        v["document"]["tracking"]["revision_history"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    craft()
+        .args(["--quiet", "advisory", "publish", "--to"])
+        .arg(&www)
+        .args(["--base-url", BASE])
+        .arg(&update)
+        .assert()
+        .code(0);
+    assert!(www.join("openpgp/key.asc").exists());
+    assert!(!www.join("white/2026/acme-2026-004.json.asc").exists());
+    let index = std::fs::read_to_string(www.join("white/index.txt")).unwrap();
+    assert!(!tmp
+        .path()
+        .join("www/.well-known")
+        .read_dir()
+        .unwrap()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().starts_with(".csaf-")));
     // An invalid document is never published, and the directory stays as it was.
     let bad = tmp.path().join("bad.json");
     std::fs::write(&bad, r#"{"document": {}}"#).unwrap();

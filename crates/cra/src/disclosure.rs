@@ -120,7 +120,9 @@ pub fn check_security_txt(text: &str, now: &str) -> Result<(), String> {
     };
     let at: Timestamp = value
         .parse()
-        .map_err(|_| format!("line {line_no}: Expires `{value}` is not an RFC 3339 date-time"))?;
+        .ok()
+        .filter(|_| is_rfc3339(value))
+        .ok_or_else(|| format!("line {line_no}: Expires `{value}` is not an RFC 3339 date-time"))?;
     if at <= now {
         return Err(format!("line {line_no}: expired on {at}"));
     }
@@ -133,6 +135,45 @@ pub fn check_security_txt(text: &str, now: &str) -> Result<(), String> {
         return Err("Preferred-Languages appears more than once (RFC 9116 2.5.8)".into());
     }
     Ok(())
+}
+
+/// Whether `s` has the shape of an RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS`, optional
+/// fraction, then `Z` or `+HH:MM` (no space, no zone name).
+fn is_rfc3339(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    if b.len() < 20
+        || !digits(0..4)
+        || b[4] != b'-'
+        || !digits(5..7)
+        || b[7] != b'-'
+        || !digits(8..10)
+        || !matches!(b[10], b'T' | b't')
+        || !digits(11..13)
+        || b[13] != b':'
+        || !digits(14..16)
+        || b[16] != b':'
+        || !digits(17..19)
+    {
+        return false;
+    }
+    let mut i = 19;
+    if b[i] == b'.' {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+    }
+    match &b[i..] {
+        [b'Z' | b'z'] => true,
+        [b'+' | b'-', h1, h2, b':', m1, m2] => [h1, h2, m1, m2].iter().all(|x| x.is_ascii_digit()),
+        _ => false,
+    }
 }
 
 /// What a `security.txt` says.
@@ -297,6 +338,18 @@ mod tests {
                 "a year",
             ),
             ("Contact: mailto:a@b.example\nExpires: soon\n", "RFC 3339"),
+            (
+                "Contact: mailto:a@b.example\nExpires: 2027-01-01 00:00:00Z\n",
+                "RFC 3339",
+            ),
+            (
+                "Contact: mailto:a@b.example\nExpires: 2027-01-01T00:00Z\n",
+                "RFC 3339",
+            ),
+            (
+                "Contact: mailto:a@b.example\nExpires: 2027-01-01T00:00:00+01:00[Europe/Berlin]\n",
+                "RFC 3339",
+            ),
             (&format!("{ok}Policy: http://acme.example/cvd\n"), "https"),
             (&format!("{ok}just text\n"), "line 3"),
         ] {

@@ -49,8 +49,9 @@ pub fn files(
         let tlp = str_at(d, "/document/distribution/tlp/label").unwrap_or("");
         if tlp != "WHITE" {
             return Err(format!(
-                "{id}: TLP:{} - only TLP:WHITE is published in an open directory (CSAF 7.1.5 \
-                 needs access control for the others)",
+                "{id}: TLP:{} - craft publishes only TLP:WHITE documents in the open \
+                 directory (TLP:AMBER and TLP:RED need access control, CSAF 7.1.5; \
+                 TLP:GREEN is not for the open web)",
                 if tlp.is_empty() { "none" } else { tlp }
             ));
         }
@@ -79,9 +80,14 @@ pub fn files(
     entries.sort();
     let index: String = entries.iter().map(|(p, _)| format!("{p}\n")).collect();
     out.push(("white/index.txt".into(), index.into_bytes()));
-    // 7.1.13: newest first, by current release date.
+    // 7.1.13: newest first, by current release date (as instants, not as text: offsets
+    // and fractions of seconds differ).
     let mut changes = entries.clone();
-    changes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    changes.sort_by(|a, b| {
+        instant(&b.1)
+            .cmp(&instant(&a.1))
+            .then_with(|| a.0.cmp(&b.0))
+    });
     let csv: String = changes
         .iter()
         .map(|(p, d)| format!("\"{p}\",\"{d}\"\n"))
@@ -101,6 +107,11 @@ pub fn files(
     bytes.push(b'\n');
     out.push((METADATA.into(), bytes));
     Ok(out)
+}
+
+/// A date-time as an instant (`None` when it is not RFC 3339; sorts first).
+fn instant(s: &str) -> Option<jiff::Timestamp> {
+    s.parse().ok()
 }
 
 /// What a fetch returned.
@@ -127,14 +138,16 @@ pub struct Requirement {
 
 /// Check the provider whose metadata is at `metadata_url` (section 7.1 requirements 1, 2,
 /// 3, 4, 5, 6, 7, 9, 11, 12, 13, 14 and 18). `fetch` gets a URL; `validate` lists what
-/// makes a CSAF document invalid (strict schema and mandatory tests); `listings`: whether
-/// the fetcher serves directory listings (an HTTP server; not a directory on disk).
+/// makes a CSAF document invalid (strict schema and mandatory tests); `served`: whether
+/// `fetch` goes through a web server (directory listings, redirects, access; TLS when the
+/// URL is https) or reads a directory on disk, where those are not observable.
 pub fn check(
     metadata_url: &str,
     fetch: &mut dyn FnMut(&str) -> Result<Response, String>,
     validate: &dyn Fn(&Value) -> Vec<String>,
-    listings: bool,
+    served: bool,
 ) -> Vec<Requirement> {
+    let listings = served;
     let mut out = Vec::new();
     let mut req = |id, title, ok: Option<bool>, detail: String| {
         out.push(Requirement {
@@ -148,11 +161,15 @@ pub fn check(
     req(
         "7.1.3",
         "TLS",
-        if https { Some(true) } else { None },
-        if https {
-            "served over https".into()
-        } else {
-            format!("{metadata_url} is not https: TLS cannot be checked here")
+        match (served, https) {
+            (true, true) => Some(true),
+            (true, false) => Some(false),
+            (false, _) => None,
+        },
+        match (served, https) {
+            (true, true) => "served over https".into(),
+            (true, false) => format!("{metadata_url} is not https"),
+            (false, _) => "a server's TLS: not observable in a directory".into(),
         },
     );
     req(
@@ -205,7 +222,11 @@ pub fn check(
         "provider-metadata.json",
         Some(meta_ok),
         if meta_ok {
-            format!("role {}", str_at(&meta, "/role").unwrap_or(""))
+            format!(
+                "role {}; the required fields present (the provider schema itself is checked \
+                 by the tests, not bundled)",
+                str_at(&meta, "/role").unwrap_or("")
+            )
         } else {
             format!(
                 "missing {missing:?}, metadata_version {:?}, canonical_url `{canonical}` (fetched {metadata_url})",
@@ -293,7 +314,10 @@ pub fn check(
         if p.split('/').next() != year {
             bad_year.push(format!("{p} (initial release {})", year.unwrap_or("?")));
         }
-        if str_at(&doc, "/document/distribution/tlp/label") != Some("WHITE") {
+        if matches!(
+            str_at(&doc, "/document/distribution/tlp/label"),
+            Some("AMBER" | "RED")
+        ) {
             not_white.push(p.clone());
         }
         dates.push((
@@ -302,19 +326,28 @@ pub fn check(
                 .unwrap_or("")
                 .to_string(),
         ));
+        // 7.1.18: at least one hash file; each present one matches (the file name after
+        // the hash is optional, and then must be the document's).
+        let mut present = 0;
         for (ext, want) in [
             ("sha256", format!("{:x}", Sha256::digest(&body))),
             ("sha512", format!("{:x}", Sha512::digest(&body))),
         ] {
-            match text(fetch(&format!("{url}.{ext}"))) {
-                Ok(t)
-                    if t.split_whitespace().next() == Some(want.as_str())
-                        && t.split_whitespace()
-                            .nth(1)
-                            .is_some_and(|n| n.trim_start_matches('*') == name) => {}
-                Ok(_) => bad_hash.push(format!("{p}.{ext} does not match")),
-                Err(e) => bad_hash.push(format!("{p}.{ext}: {e}")),
+            let Ok(t) = text(fetch(&format!("{url}.{ext}"))) else {
+                continue;
+            };
+            present += 1;
+            let mut words = t.split_whitespace();
+            let hash_ok = words.next().is_some_and(|h| h.eq_ignore_ascii_case(&want));
+            let name_ok = words
+                .next()
+                .is_none_or(|n| n.trim_start_matches('*') == name);
+            if !(hash_ok && name_ok) {
+                bad_hash.push(format!("{p}.{ext} does not match"));
             }
+        }
+        if present == 0 {
+            bad_hash.push(format!("{p}: no .sha256 or .sha512 beside it"));
         }
     }
     let n = paths.len();
@@ -333,14 +366,32 @@ pub fn check(
         &bad_fetch,
         format!("{n} TLP:WHITE documents readable without authentication"),
     );
-    req("7.1.4", "TLP:WHITE", ok, d);
+    if served {
+        req("7.1.4", "TLP:WHITE", ok, d);
+    } else {
+        req(
+            "7.1.4",
+            "TLP:WHITE",
+            None,
+            "a server's access control: not observable in a directory".into(),
+        );
+    }
     let (ok, d) = verdict(
         &not_white,
-        "only TLP:WHITE documents in the open directory".into(),
+        "no TLP:AMBER or TLP:RED document in the open directory".into(),
     );
     req("7.1.5", "TLP:AMBER and TLP:RED", ok, d);
-    let (ok, d) = verdict(&redirects, "no redirects".into());
-    req("7.1.6", "Redirects", ok, d);
+    if served {
+        let (ok, d) = verdict(&redirects, "no redirects".into());
+        req("7.1.6", "Redirects", ok, d);
+    } else {
+        req(
+            "7.1.6",
+            "Redirects",
+            None,
+            "a server's redirects: not observable in a directory".into(),
+        );
+    }
     let (ok, d) = verdict(
         &bad_year,
         format!("{n} documents in the folder of their initial release year"),
@@ -368,7 +419,9 @@ pub fn check(
                     ))
                 })
                 .collect();
-            let sorted = rows.windows(2).all(|w| w[0].1 >= w[1].1);
+            let sorted = rows
+                .windows(2)
+                .all(|w| instant(&w[0].1) >= instant(&w[1].1));
             let mut listed: Vec<(String, String)> = rows.clone();
             listed.sort();
             let mut want = dates.clone();
@@ -440,4 +493,101 @@ pub fn check(
     );
     req("7.1.18", "Integrity", ok, d);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, initial: &str, current: &str) -> Value {
+        json!({"document": {
+            "distribution": {"tlp": {"label": "WHITE"}},
+            "tracking": {"id": id, "initial_release_date": initial, "current_release_date": current}
+        }})
+    }
+
+    fn served(files: &[File]) -> impl FnMut(&str) -> Result<Response, String> + '_ {
+        move |url: &str| {
+            let rel = url.trim_start_matches("https://x.example/.well-known/csaf/");
+            Ok(files.iter().find(|(p, _)| p == rel).map_or(
+                Response {
+                    status: 404,
+                    body: Vec::new(),
+                },
+                |(_, b)| Response {
+                    status: 200,
+                    body: b.clone(),
+                },
+            ))
+        }
+    }
+
+    #[test]
+    fn changes_are_sorted_by_instant_not_by_text() {
+        // 10:00+01:00 is 09:00Z: earlier than 09:41Z though it sorts later as text.
+        let docs = [
+            doc("A-1", "2026-01-01T00:00:00Z", "2026-11-29T10:00:00+01:00"),
+            doc("A-2", "2026-01-01T00:00:00Z", "2026-11-29T09:41:00Z"),
+        ];
+        let files = files(
+            &docs,
+            "https://x.example/.well-known/csaf",
+            &json!({}),
+            "2026-11-29T12:00:00Z",
+        )
+        .unwrap();
+        let csv = &files
+            .iter()
+            .find(|(p, _)| p == "white/changes.csv")
+            .unwrap()
+            .1;
+        let text = String::from_utf8_lossy(csv);
+        assert!(text.starts_with("\"2026/a-2.json\""), "{text}");
+    }
+
+    #[test]
+    fn a_hash_file_without_a_name_is_accepted_and_one_is_enough() {
+        let docs = [doc("A-1", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z")];
+        let mut files = files(
+            &docs,
+            "https://x.example/.well-known/csaf",
+            &json!({}),
+            "2026-11-29T12:00:00Z",
+        )
+        .unwrap();
+        files.retain(|(p, _)| !p.ends_with(".sha512"));
+        for (p, b) in &mut files {
+            if p.ends_with(".sha256") {
+                let hash = String::from_utf8_lossy(b)
+                    .split_whitespace()
+                    .next()
+                    .unwrap()
+                    .to_string();
+                *b = format!("{hash}\n").into_bytes();
+            }
+        }
+        let result = check(
+            "https://x.example/.well-known/csaf/provider-metadata.json",
+            &mut served(&files),
+            &|_| Vec::new(),
+            false,
+        );
+        let integrity = result.iter().find(|r| r.id == "7.1.18").unwrap();
+        assert_eq!(integrity.ok, Some(true), "{integrity:?}");
+        // On disk, what only a server shows is not judged.
+        for id in ["7.1.3", "7.1.4", "7.1.6", "7.1.14"] {
+            assert_eq!(result.iter().find(|r| r.id == id).unwrap().ok, None, "{id}");
+        }
+        files.retain(|(p, _)| !p.ends_with(".sha256"));
+        let result = check(
+            "https://x.example/.well-known/csaf/provider-metadata.json",
+            &mut served(&files),
+            &|_| Vec::new(),
+            false,
+        );
+        assert_eq!(
+            result.iter().find(|r| r.id == "7.1.18").unwrap().ok,
+            Some(false)
+        );
+    }
 }

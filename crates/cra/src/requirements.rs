@@ -188,6 +188,8 @@ pub enum Outcome {
     Contradicted,
     /// Declared met with no evidence at all.
     Unsupported,
+    /// Declared met with evidence craft cannot verify (URLs, countermeasures): open.
+    Unverified,
     /// The entry is not valid (not applicable without a justification, or for an item that
     /// always applies; unknown evidence kinds).
     Invalid,
@@ -337,6 +339,8 @@ fn judge(
                 );
                 Outcome::Invalid
             } else {
+                // Still say what craft's own checks found: an auditor will ask.
+                problems.extend(refuted.iter().map(|r| format!("craft finds {r}")));
                 Outcome::NotApplicable
             }
         }
@@ -355,6 +359,16 @@ fn judge(
             Some(Declared::Met) if evidence.is_empty() => {
                 problems.push("declared met without evidence".into());
                 Outcome::Unsupported
+            }
+            // Met on the maker's word alone (URLs, countermeasures until the risk model
+            // exists): recorded, not closed.
+            Some(Declared::Met) if !evidence.iter().any(|e| e.verified == Some(true)) => {
+                problems.push(
+                    "declared met, but no evidence craft can verify: add a file: (a test \
+                     report or document in the repository) or a craft: check"
+                        .into(),
+                );
+                Outcome::Unverified
             }
             Some(Declared::Met) => Outcome::Met,
             Some(other) => {

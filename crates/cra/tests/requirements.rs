@@ -87,13 +87,18 @@ fn every_item_without_an_entry_is_not_assessed() {
 fn met_with_verified_evidence_is_met() {
     let (o, p) = outcome("p1-2b", entry("met", &["file:docs/test-report.pdf"]), true);
     assert_eq!(o, Outcome::Met, "{p:?}");
-    // Recorded evidence (a URL) counts, but is not verified.
-    let (o, _) = outcome(
+    // Recorded evidence alone (a URL, a countermeasure) is the maker's word: not closed.
+    let (o, p) = outcome(
         "p1-2b",
-        entry("met", &["url:https://acme.example/report"]),
+        entry(
+            "met",
+            &["url:https://acme.example/report", "countermeasure:x"],
+        ),
         true,
     );
-    assert_eq!(o, Outcome::Met);
+    assert_eq!(o, Outcome::Unverified);
+    assert!(p[0].contains("no evidence craft can verify"), "{p:?}");
+    assert!(!o.closed());
 }
 
 #[test]

@@ -24,6 +24,11 @@ pub struct AdvisoryInput {
     pub now: String,
     /// The TLP label (WHITE by default; CSAF 2.0 knows WHITE, GREEN, AMBER, RED).
     pub tlp: String,
+    /// The advisory this one updates (same tracking id): its initial release date and
+    /// revision history are kept, its version raised by one.
+    pub previous: Option<Value>,
+    /// What changed, for the revision history of an update.
+    pub revision: Option<String>,
 }
 
 /// Why an advisory cannot be written.
@@ -86,6 +91,7 @@ pub fn security_advisory(
     let mut affected = Vec::new();
     let mut fixed = Vec::new();
     let mut not_affected = Vec::new();
+    let mut investigating = Vec::new();
     let mut summary = None;
     let mut cve = None;
     let mut cvss3 = None;
@@ -107,29 +113,44 @@ pub fn security_advisory(
                 .cloned()
         });
         cvss3 = cvss3.or_else(|| f.cvss3.clone());
+        // The worst of the release's findings: affected, then undecided, then fixed, then
+        // not affected.
         let status = hits
             .iter()
             .map(|h| match &h.triage {
                 Some(d) if d.status == Status::NotAffected => 0,
                 Some(d) if d.status == Status::Fixed => 1,
-                _ => 2,
+                Some(d) if d.status == Status::UnderInvestigation => 2,
+                None if h.finding.status != craft_scan::FindingStatus::Affected => 2,
+                _ => 3,
             })
             .max()
-            .unwrap_or(2);
+            .unwrap_or(3);
         match status {
             0 => not_affected.push(pid),
             1 => fixed.push(pid),
+            2 => investigating.push(pid),
             _ => affected.push(pid),
         }
     }
     if let Some(fv) = &input.fixed_in {
         let pid = product_id(&model, fv);
-        if !fixed.contains(&pid) && !affected.contains(&pid) {
+        if affected.contains(&pid) || investigating.contains(&pid) {
+            return Err(AdvisoryError::Missing(format!(
+                "--fixed-in {fv}: the check finds {v} in release {fv} (affected or undecided), \
+                 so it cannot be the fix"
+            )));
+        }
+        if !fixed.contains(&pid) && !not_affected.contains(&pid) {
             names.push((fv.clone(), pid.clone()));
             fixed.push(pid);
         }
     }
-    if affected.is_empty() && fixed.is_empty() && not_affected.is_empty() {
+    if affected.is_empty()
+        && fixed.is_empty()
+        && not_affected.is_empty()
+        && investigating.is_empty()
+    {
         return Err(AdvisoryError::NotFound(v.clone()));
     }
     let case = product.cases.iter().find(|c| {
@@ -157,6 +178,7 @@ pub fn security_advisory(
         ("known_affected", &affected),
         ("fixed", &fixed),
         ("known_not_affected", &not_affected),
+        ("under_investigation", &investigating),
     ] {
         if !list.is_empty() {
             status.insert(k.into(), json!(list));
@@ -219,6 +241,51 @@ pub fn security_advisory(
         }
     }
     let title = format!("{} {}: {v}", manufacturer, m.product.name);
+    // An update keeps the first release date and the history, and raises the version.
+    let (initial, history, version) = match &input.previous {
+        None => (
+            input.now.clone(),
+            vec![json!({"date": input.now, "number": "1", "summary": "Initial version."})],
+            "1".to_string(),
+        ),
+        Some(prev) => {
+            let pid = prev
+                .pointer("/document/tracking/id")
+                .and_then(Value::as_str);
+            if pid != Some(input.id.as_str()) {
+                return Err(AdvisoryError::Missing(format!(
+                    "the previous advisory's tracking id is {pid:?}, not {}: an update keeps the id",
+                    input.id
+                )));
+            }
+            let number = prev
+                .pointer("/document/tracking/version")
+                .and_then(Value::as_str)
+                .and_then(|n| n.parse::<u64>().ok())
+                .ok_or_else(|| {
+                    AdvisoryError::Missing(
+                        "the previous advisory's tracking version is not a whole number".into(),
+                    )
+                })?;
+            let next = (number + 1).to_string();
+            let mut history = prev
+                .pointer("/document/tracking/revision_history")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            history.push(json!({
+                "date": input.now,
+                "number": next,
+                "summary": input.revision.clone().unwrap_or_else(|| "Updated.".into()),
+            }));
+            let initial = prev
+                .pointer("/document/tracking/initial_release_date")
+                .and_then(Value::as_str)
+                .unwrap_or(&input.now)
+                .to_string();
+            (initial, history, next)
+        }
+    };
     let doc = json!({
         "document": {
             "category": "csaf_security_advisory",
@@ -242,10 +309,10 @@ pub fn security_advisory(
                 "current_release_date": input.now,
                 "generator": {"engine": {"name": "craft", "version": env!("CARGO_PKG_VERSION")}},
                 "id": input.id,
-                "initial_release_date": input.now,
-                "revision_history": [{"date": input.now, "number": "1", "summary": "Initial version."}],
+                "initial_release_date": initial,
+                "revision_history": history,
                 "status": "final",
-                "version": "1"
+                "version": version
             }
         },
         "product_tree": {

@@ -88,13 +88,24 @@ pub fn evaluate(
     let verdicts = verify(product, releases, ctx);
     let dir = product.dir.clone();
     let exists = move |p: &str| {
-        let path = dir.join(p);
-        // Inside the product directory only: evidence is part of the reviewed repository.
-        !Path::new(p).is_absolute()
-            && !Path::new(p)
+        // Inside the product directory only, and not through a link: evidence is part of
+        // the reviewed repository.
+        let rel = Path::new(p);
+        if rel.is_absolute()
+            || rel
                 .components()
                 .any(|c| c == std::path::Component::ParentDir)
-            && fs_err::metadata(&path).is_ok_and(|m| m.is_file() && m.len() > 0)
+        {
+            return false;
+        }
+        let mut at = dir.clone();
+        for c in rel.components() {
+            at.push(c);
+            if std::fs::symlink_metadata(&at).map_or(true, |m| m.file_type().is_symlink()) {
+                return false;
+            }
+        }
+        std::fs::symlink_metadata(&at).is_ok_and(|m| m.is_file() && m.len() > 0)
     };
     let items = requirements::evaluate(file, &verdicts, &exists);
     let closed = items.iter().filter(|i| i.outcome.closed()).count();
@@ -208,7 +219,33 @@ pub fn verify(
             }
         }
     };
-    let (ok, detail) = file_check(&m.disclosure.policy, "CVD policy (policy = ...)");
+    let (mut ok, mut detail) = file_check(&m.disclosure.policy, "CVD policy (policy = ...)");
+    if let Some(text) = m
+        .disclosure
+        .policy
+        .as_ref()
+        .filter(|_| ok)
+        .and_then(|p| fs_err::read_to_string(product.resolve(p)).ok())
+    {
+        // The draft craft writes marks what the maker must decide: [3], [90], ... (a
+        // Markdown link `[text](url)` is not one).
+        let open = text
+            .split('[')
+            .skip(1)
+            .filter(|t| {
+                t.split_once(']')
+                    .is_some_and(|(inner, after)| !inner.is_empty() && !after.starts_with('('))
+            })
+            .count();
+        let notice = text.contains("Draft written by craft");
+        if notice || open > 0 {
+            ok = false;
+            detail = format!(
+                "{detail} is still the draft: {open} bracketed parts to decide{}",
+                if notice { ", and its draft notice" } else { "" }
+            );
+        }
+    }
     put("cvd-policy", ok, detail);
     let txt = match &m.disclosure.security_txt {
         None => (
@@ -225,6 +262,7 @@ pub fn verify(
         },
     };
     put("security-txt", txt.0, txt.1);
+    // A case whose clocks cannot be computed counts as overdue: nothing shows it is not.
     let overdue = ctx
         .checked_at
         .parse::<jiff::Timestamp>()
@@ -233,10 +271,14 @@ pub fn verify(
             product
                 .cases
                 .iter()
-                .filter_map(|c| craft_cra::report::clocks(c, now).ok())
-                .flatten()
-                .filter(|k| k.status == craft_cra::report::Status::Overdue)
-                .count()
+                .map(|c| match craft_cra::report::clocks(c, now) {
+                    Ok(k) => k
+                        .iter()
+                        .filter(|k| k.status == craft_cra::report::Status::Overdue)
+                        .count(),
+                    Err(_) => 1,
+                })
+                .sum::<usize>()
         })
         .unwrap_or(0);
     put(
@@ -258,18 +300,20 @@ pub fn verify(
             "no threat-model.toml".into()
         },
     );
-    let csaf = m
-        .disclosure
-        .csaf
+    let csaf = m.disclosure.csaf.as_ref().map(|d| product.resolve(d));
+    let published = csaf
         .as_ref()
-        .map(|d| product.resolve(d).join("provider-metadata.json"));
+        .and_then(|d| fs_err::read_to_string(d.join("white/index.txt")).ok())
+        .map_or(0, |t| t.lines().filter(|l| !l.trim().is_empty()).count());
     put(
         "advisories",
-        csaf.as_ref().is_some_and(|p| p.is_file()),
+        csaf.as_ref()
+            .is_some_and(|d| d.join("provider-metadata.json").is_file())
+            && published > 0,
         match &csaf {
             None => "craft.toml [disclosure] names no csaf provider directory".into(),
-            Some(p) if p.is_file() => format!("`{}`", p.display()),
-            Some(p) => format!("`{}` does not exist", p.display()),
+            Some(d) if published > 0 => format!("{published} advisories in `{}`", d.display()),
+            Some(d) => format!("`{}` holds no published advisory", d.display()),
         },
     );
     out
