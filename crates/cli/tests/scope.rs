@@ -228,3 +228,53 @@ fn the_lists_name_every_id_with_its_reference() {
         .unwrap();
     assert_eq!(sensor["reference"], "does not classify");
 }
+
+/// `--interactive` on a real terminal: `script` gives craft a pseudo-terminal, the answers
+/// are typed into it, and scope.toml is written from them.
+#[test]
+fn interactive_answers_on_a_pseudo_terminal_are_saved() {
+    let script = ["/usr/bin/script", "/bin/script"]
+        .into_iter()
+        .map(Path::new)
+        .find(|p| p.exists());
+    let Some(script) = script else {
+        let msg = "`script` (util-linux) is missing: the pseudo-terminal test is SKIPPED";
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("!!!!!!!! {msg}");
+        }
+        return;
+    };
+    let (_tmp, dir) = example();
+    std::fs::remove_file(dir.join("scope.toml")).unwrap();
+    let craft_bin = assert_cmd::cargo::cargo_bin("craft");
+    let cmd = format!(
+        "{} scope {} --interactive --today 2026-11-29",
+        craft_bin.display(),
+        dir.display()
+    );
+    // commercial: yes; the eight exclusions: no.
+    let out = std::process::Command::new(script)
+        .args(["-qec", &cmd, "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            if let Some(mut stdin) = child.stdin.take() {
+                stdin.write_all(b"y\nn\nn\nn\nn\nn\nn\nn\nn\n")?;
+            }
+            child.wait_with_output()
+        })
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}");
+    assert!(shown.contains("commercial activity"), "{shown}");
+    assert!(shown.contains("Annex III, Class I, point 12"), "{shown}");
+    let saved = std::fs::read_to_string(dir.join("scope.toml")).unwrap();
+    assert!(
+        saved.contains("commercial = true") && saved.contains("exclusions = []"),
+        "{saved}"
+    );
+}
