@@ -278,3 +278,15 @@ fn interactive_answers_on_a_pseudo_terminal_are_saved() {
         "{saved}"
     );
 }
+
+#[test]
+fn a_directory_without_craft_toml_says_what_it_needs() {
+    let tmp = tempfile::tempdir().unwrap();
+    for cmd in [&["scope"][..], &["check"], &["requirements", "check"]] {
+        let err = super::run(craft().args(cmd).arg(tmp.path()), 2).1;
+        assert!(
+            err.contains("a product directory holds a craft.toml"),
+            "{cmd:?}: {err}"
+        );
+    }
+}

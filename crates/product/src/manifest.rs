@@ -291,6 +291,15 @@ impl ProductDir {
             file: file.clone(),
             source: e,
         };
+        if !file.exists() {
+            return Err(Error::Invalid {
+                file,
+                line: None,
+                message: "no such file: a product directory holds a craft.toml (the product, \
+                          its releases and their SBOMs; docs/check.md shows one)"
+                    .into(),
+            });
+        }
         let len = fs_err::metadata(&file).map_err(io)?.len();
         if len > MAX_BYTES {
             return Err(Error::Invalid {
