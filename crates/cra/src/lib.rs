@@ -24,6 +24,7 @@ pub mod disclosure;
 pub mod provider;
 pub mod report;
 pub mod requirements;
+pub mod risk;
 pub mod scope;
 
 pub use date::Date;

@@ -3,6 +3,7 @@
 mod classification;
 mod report;
 mod requirements;
+mod risk;
 mod scope_rules;
 
 use craft_cra::scope::{Answers, Input, Kind};
