@@ -570,9 +570,7 @@ fn sent(a: SentArgs, ctx: Ctx) -> anyhow::Result<u8> {
     let product = ProductDir::open(&a.case.product.product)?;
     let mut case = find(&product, &a.case.case)?;
     let now = now(&a.case.product)?;
-    let tz = report::zone(&case.time_zone)?;
-    let at = report::parse_time(&a.at, &tz).context("--at")?;
-    anyhow::ensure!(at <= now, "--at {at} is in the future (now {now})");
+    let at = past_time(&case, &a.at, now)?;
     let track = track_of(&case, a.track)?;
     let stage = a.stage;
     let r = case.tracks.get_mut(&track).context("no such track")?;
@@ -603,6 +601,14 @@ fn sent(a: SentArgs, ctx: Ctx) -> anyhow::Result<u8> {
     Ok(0)
 }
 
+/// `--at TEXT` read in the case's time zone; a time after `now` is refused.
+fn past_time(case: &Case, text: &str, now: Timestamp) -> anyhow::Result<Timestamp> {
+    let tz = report::zone(&case.time_zone)?;
+    let at = report::parse_time(text, &tz).context("--at")?;
+    anyhow::ensure!(at <= now, "--at {at} is in the future (now {now})");
+    Ok(at)
+}
+
 enum Dated {
     Fixed,
     Upgrade,
@@ -613,9 +619,7 @@ fn dated(a: AtArgs, ctx: Ctx, what: Dated) -> anyhow::Result<u8> {
     let product = ProductDir::open(&a.case.product.product)?;
     let mut case = find(&product, &a.case.case)?;
     let now = now(&a.case.product)?;
-    let tz = report::zone(&case.time_zone)?;
-    let at = report::parse_time(&a.at, &tz).context("--at")?;
-    anyhow::ensure!(at <= now, "--at {at} is in the future (now {now})");
+    let at = past_time(&case, &a.at, now)?;
     let text = match what {
         Dated::Fixed => {
             let r = case.tracks.get_mut(&Track::Vulnerability).context(

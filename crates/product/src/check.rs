@@ -399,11 +399,11 @@ pub fn check(
         .flat_map(|r| &r.findings)
         .filter(|f| !f.dismissed() && FailOn::any_hit(&fail_on, &f.finding))
         .count();
-    let gaps = gaps::gaps(product, &releases, ctx);
     let requirements = product
         .requirements
         .as_ref()
         .map(|f| crate::requirements::evaluate(product, f, &releases, ctx));
+    let gaps = gaps::gaps(product, &releases, requirements.as_ref(), ctx);
     // An unreadable SBOM is an error gap (`sbom-unreadable`), like a known-exploited finding.
     let failed = failing > 0 || gaps.iter().any(|g| g.severity == Severity::Error);
     Ok(CheckReport {

@@ -115,6 +115,15 @@ pub struct Manufacturer {
     pub time_zone: Option<String>,
 }
 
+impl Manufacturer {
+    /// A postal address, an email or website, and the single point of contact are declared
+    /// (Art. 13(16)-(17)).
+    pub fn has_contact(&self) -> bool {
+        let set = |o: &Option<String>| o.as_deref().is_some_and(|s| !s.trim().is_empty());
+        set(&self.address) && (set(&self.email) || set(&self.website)) && set(&self.contact_point)
+    }
+}
+
 /// `[triage]`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]

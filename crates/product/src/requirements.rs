@@ -189,10 +189,7 @@ pub fn verify(
         support.is_none(),
         support.unwrap_or_else(|| "declared, and at least five years (or justified)".into()),
     );
-    let contact = m.manufacturer.as_ref().is_some_and(|x| {
-        let set = |o: &Option<String>| o.as_deref().is_some_and(|s| !s.trim().is_empty());
-        set(&x.address) && (set(&x.email) || set(&x.website)) && set(&x.contact_point)
-    });
+    let contact = m.manufacturer.as_ref().is_some_and(|x| x.has_contact());
     put(
         "contact",
         contact,

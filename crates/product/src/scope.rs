@@ -37,10 +37,7 @@ impl ProductDir {
     pub fn scope_input(&self, answers: Answers, today: Date) -> Input {
         let m = &self.manifest;
         let p = &m.product;
-        let has_contact = m.manufacturer.as_ref().is_some_and(|x| {
-            let set = |o: &Option<String>| o.as_deref().is_some_and(|s| !s.trim().is_empty());
-            set(&x.address) && (set(&x.email) || set(&x.website)) && set(&x.contact_point)
-        });
+        let has_contact = m.manufacturer.as_ref().is_some_and(|x| x.has_contact());
         Input {
             kind: p.kind,
             functions: p.functions.clone(),
