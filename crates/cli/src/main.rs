@@ -28,6 +28,7 @@ mod kernel;
 mod output;
 mod report;
 mod requirements;
+mod risk;
 mod sbom;
 mod scan;
 mod scope;
@@ -71,6 +72,7 @@ Examples:
   craft db show CVE-2021-44228
   craft scan rootfs.spdx.json --fail-on kev,critical
   craft check examples/gateway
+  craft risk check examples/gateway
   craft kernel files --config .config --tree ~/src/linux
   craft triage kernel --version 6.1.192 --config .config --tree ~/src/linux
   craft vex convert kernel.openvex.json --to cyclonedx -o kernel.vex.cdx.json
@@ -114,6 +116,10 @@ enum Command {
     /// The Annex I essential requirements: the catalogue, and the product's evidence judged.
     #[command(subcommand)]
     Requirements(requirements::RequirementsCommand),
+    /// Risk assessment as code: threat-model.toml rated (ISO/SAE 21434), checked by rules,
+    /// linked to live findings, and rendered.
+    #[command(subcommand)]
+    Risk(risk::RiskCommand),
     /// Disclosure documents: RFC 9116 security.txt and the coordinated vulnerability
     /// disclosure policy.
     #[command(subcommand)]
@@ -161,6 +167,7 @@ fn main() -> ExitCode {
         Command::Scope(args) => scope::run(args, ctx),
         Command::Report(cmd) => report::run(cmd, ctx),
         Command::Requirements(cmd) => requirements::run(cmd, ctx),
+        Command::Risk(cmd) => risk::run(cmd, ctx),
         Command::Advisory(cmd) => advisory::run(cmd, ctx),
         Command::Kernel(cmd) => kernel::run(cmd, ctx),
         Command::Triage(cmd) => triage::run(cmd, ctx),

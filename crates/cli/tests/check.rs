@@ -147,11 +147,14 @@ fn the_example_product_is_checked_end_to_end() {
         "sbom-quality",
         "vulndb-stale",
         "findings-untriaged",
-        "risk-assessment-missing",
+        "risk-unmitigated",
+        "risk-threats-open",
         "requirements-evidence-missing",
     ] {
         assert!(codes.contains(&want), "{want} not in {codes:?}");
     }
+    // The example has its threat model: assessed, not missing.
+    assert!(!codes.contains(&"risk-assessment-missing"), "{codes:?}");
     assert!(!codes.contains(&"support-end-undeclared"));
     // The example's scope.toml answers what craft.toml does not say: the scope is decided.
     assert!(!codes.contains(&"scope-not-assessed"), "{codes:?}");

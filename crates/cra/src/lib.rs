@@ -26,5 +26,6 @@ pub mod report;
 pub mod requirements;
 pub mod risk;
 pub mod scope;
+pub mod threat;
 
 pub use date::Date;

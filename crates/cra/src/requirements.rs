@@ -162,7 +162,7 @@ pub struct Evidence {
     /// As written (`file:…`), or `craft:<check>` for craft's own.
     pub text: String,
     /// `true` verified, `false` refuted or missing, `None` recorded but not verifiable
-    /// offline (a URL; a countermeasure until the risk model exists).
+    /// offline (a URL; a countermeasure without a valid threat model).
     pub verified: Option<bool>,
     /// What craft found.
     pub detail: String,
@@ -188,7 +188,8 @@ pub enum Outcome {
     Contradicted,
     /// Declared met with no evidence at all.
     Unsupported,
-    /// Declared met with evidence craft cannot verify (URLs, countermeasures): open.
+    /// Declared met with evidence craft cannot verify (URLs; countermeasures without a
+    /// valid threat model): open.
     Unverified,
     /// The entry is not valid (not applicable without a justification, or for an item that
     /// always applies; unknown evidence kinds).
@@ -224,16 +225,56 @@ pub struct ItemResult {
 /// Judge every Annex I item: `file` is the product's `requirements.toml`, `verdicts` the
 /// results of craft's checks by id, `exists` whether a path (relative to the product
 /// directory) names a non-empty file.
+///
+/// `model` is the product's valid threat model, if it has one: a `countermeasure:ID`
+/// evidence is verified against it (the countermeasure exists, is implemented, and names
+/// the item among those it serves), and every implemented countermeasure that names an
+/// item counts as evidence for it.
 pub fn evaluate(
     file: &RequirementsFile,
     verdicts: &BTreeMap<String, Verdict>,
     exists: &dyn Fn(&str) -> bool,
+    model: Option<&crate::threat::model::Model>,
 ) -> Vec<ItemResult> {
     catalogue()
         .items
         .iter()
-        .map(|item| judge(item, file.requirement.get(&item.id), verdicts, exists))
+        .map(|item| {
+            judge(
+                item,
+                file.requirement.get(&item.id),
+                verdicts,
+                exists,
+                model,
+            )
+        })
         .collect()
+}
+
+/// A countermeasure of the threat model as evidence for `item`.
+fn countermeasure_evidence(
+    model: &crate::threat::model::Model,
+    id: &str,
+    item: &str,
+) -> (bool, String) {
+    use crate::threat::model::CmStatus;
+    let Some(c) = model.countermeasures.iter().find(|c| c.id == id) else {
+        return (false, format!("no countermeasure `{id}` in {}", model.file));
+    };
+    let place = format!("{}:{}", model.file, c.at.line);
+    if c.status != CmStatus::Implemented {
+        return (false, format!("planned, not implemented ({place})"));
+    }
+    if !c.annex_i.iter().any(|a| a == item) {
+        return (
+            false,
+            format!(
+                "does not name {item} among the items it serves (annex-i = [{}], {place})",
+                c.annex_i.join(", ")
+            ),
+        );
+    }
+    (true, format!("implemented ({place}): {}", c.name))
 }
 
 fn judge(
@@ -241,6 +282,7 @@ fn judge(
     entry: Option<&Entry>,
     verdicts: &BTreeMap<String, Verdict>,
     exists: &dyn Fn(&str) -> bool,
+    model: Option<&crate::threat::model::Model>,
 ) -> ItemResult {
     let mut problems = Vec::new();
     let mut evidence = Vec::new();
@@ -267,13 +309,24 @@ fn judge(
                     verified: None,
                     detail: "recorded; craft does not fetch it (offline)".into(),
                 }),
-                "countermeasure" => evidence.push(Evidence {
-                    text: text.clone(),
-                    verified: None,
-                    detail: "recorded; verified against threat-model.toml once `craft risk` \
-                             exists"
-                        .into(),
-                }),
+                "countermeasure" => match model {
+                    None => evidence.push(Evidence {
+                        text: text.clone(),
+                        verified: None,
+                        detail: "recorded; no valid threat-model.toml to verify it against".into(),
+                    }),
+                    Some(m) => {
+                        let (ok, detail) = countermeasure_evidence(m, value, &item.id);
+                        if !ok {
+                            problems.push(format!("evidence `{text}`: {detail}"));
+                        }
+                        evidence.push(Evidence {
+                            text: text.clone(),
+                            verified: Some(ok),
+                            detail,
+                        });
+                    }
+                },
                 "craft" => {
                     if verdicts.contains_key(value) {
                         if !own.contains(&value) {
@@ -295,6 +348,23 @@ fn judge(
                     "evidence `{text}`: write file:PATH, url:URL, craft:CHECK or \
                      countermeasure:ID"
                 )),
+            }
+        }
+    }
+    // The threat model's implemented countermeasures that name the item count as evidence
+    // without being listed.
+    if let Some(m) = model {
+        for c in &m.countermeasures {
+            let text = format!("countermeasure:{}", c.id);
+            if c.annex_i.contains(&item.id) && !evidence.iter().any(|e| e.text == text) {
+                let (ok, detail) = countermeasure_evidence(m, &c.id, &item.id);
+                if ok {
+                    evidence.push(Evidence {
+                        text,
+                        verified: Some(true),
+                        detail,
+                    });
+                }
             }
         }
     }
@@ -360,8 +430,8 @@ fn judge(
                 problems.push("declared met without evidence".into());
                 Outcome::Unsupported
             }
-            // Met on the maker's word alone (URLs, countermeasures until the risk model
-            // exists): recorded, not closed.
+            // Met on the maker's word alone (URLs; countermeasures without a valid threat
+            // model): recorded, not closed.
             Some(Declared::Met) if !evidence.iter().any(|e| e.verified == Some(true)) => {
                 problems.push(
                     "declared met, but no evidence craft can verify: add a file: (a test \

@@ -135,6 +135,22 @@ pub struct Tables {
     /// The attack-vector approach.
     #[serde(rename = "attack-vector")]
     pub vector: VectorTable,
+    /// How a scan finding on a component eases the attack steps on it.
+    #[serde(default)]
+    pub exploit: Vec<Exploit>,
+}
+
+/// How a class of scan finding eases an attack step on the component it affects: the
+/// hardest level each factor may keep (`caps`), applied after the countermeasures.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exploit {
+    /// `known-exploited` (in CISA KEV) or `high` (CVSS base score 7.0 or above).
+    pub when: String,
+    /// Why these caps.
+    pub reason: String,
+    /// Factor id to the hardest level id it keeps.
+    pub caps: BTreeMap<String, String>,
 }
 
 /// Why tables or a rating are not valid.
@@ -180,6 +196,35 @@ impl Tables {
                     "factor {}: no levels, or a level listed twice",
                     f.id
                 )));
+            }
+        }
+        for f in &t.factors {
+            if f.levels.windows(2).any(|w| w[0].value > w[1].value) {
+                return Err(RiskError::Tables(format!(
+                    "factor {}: levels must be listed easiest first (values not decreasing)",
+                    f.id
+                )));
+            }
+        }
+        for e in &t.exploit {
+            if !matches!(e.when.as_str(), "known-exploited" | "high") {
+                return Err(RiskError::Tables(format!(
+                    "exploit `{}`: `when` is known-exploited or high",
+                    e.when
+                )));
+            }
+            for (f, l) in &e.caps {
+                let known = t
+                    .factors
+                    .iter()
+                    .find(|x| &x.id == f)
+                    .is_some_and(|x| x.levels.iter().any(|y| &y.id == l));
+                if !known {
+                    return Err(RiskError::Tables(format!(
+                        "exploit `{}`: `{f} = {l}` is not a factor and one of its levels",
+                        e.when
+                    )));
+                }
             }
         }
         let maxes: Vec<Option<u32>> = t.feasibility.iter().map(|b| b.max).collect();
@@ -234,6 +279,20 @@ impl Tables {
         } else {
             Err(RiskError::Rating(problems.join("; ")))
         }
+    }
+
+    /// The caps of an exploit class as (factor index, level index).
+    pub fn exploit_caps(&self, class: &str) -> Vec<(usize, usize)> {
+        self.exploit
+            .iter()
+            .filter(|e| e.when == class)
+            .flat_map(|e| &e.caps)
+            .filter_map(|(f, l)| {
+                let fi = self.factors.iter().position(|x| &x.id == f)?;
+                let li = self.factors[fi].levels.iter().position(|x| &x.id == l)?;
+                Some((fi, li))
+            })
+            .collect()
     }
 
     /// The feasibility rating of an attack-potential sum (Table G.7).

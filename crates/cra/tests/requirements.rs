@@ -58,7 +58,7 @@ fn outcome(id: &str, entry: Entry, pass: bool) -> (Outcome, Vec<String>) {
         requirement: BTreeMap::from([(id.to_string(), entry)]),
     };
     let exists = |p: &str| p == "docs/test-report.pdf";
-    let r = evaluate(&file, &verdicts(pass), &exists);
+    let r = evaluate(&file, &verdicts(pass), &exists, None);
     let item = r.into_iter().find(|i| i.id == id).unwrap();
     (item.outcome, item.problems)
 }
@@ -78,7 +78,12 @@ fn entry(status: &str, evidence: &[&str]) -> Entry {
 
 #[test]
 fn every_item_without_an_entry_is_not_assessed() {
-    let r = evaluate(&RequirementsFile::default(), &verdicts(true), &|_| false);
+    let r = evaluate(
+        &RequirementsFile::default(),
+        &verdicts(true),
+        &|_| false,
+        None,
+    );
     assert_eq!(r.len(), 22);
     assert!(r.iter().all(|i| i.outcome == Outcome::NotAssessed));
 }

@@ -5,6 +5,7 @@ mod report;
 mod requirements;
 mod risk;
 mod scope_rules;
+mod threat;
 
 use craft_cra::scope::{Answers, Input, Kind};
 

@@ -22,7 +22,7 @@ use craft_triage::decisions::Outcome;
 use craft_triage::rules::Subject;
 use craft_triage::vex::apply::Target;
 use craft_triage::vex::Document as VexDoc;
-use craft_triage::{Decision, Layer, Status};
+use craft_triage::{Decision, Justification, Layer, Status};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -66,6 +66,10 @@ pub struct CheckReport {
     /// Every Annex I item judged from requirements.toml (absent without one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requirements: Option<crate::requirements::RequirementsReport>,
+    /// The risk assessment of threat-model.toml against the live findings (absent without
+    /// one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk: Option<crate::risk::RiskReport>,
     /// The policy applied and whether it failed.
     pub policy: PolicyResult,
     /// Whether the previous run's report was found (the deltas are against it).
@@ -181,6 +185,9 @@ pub struct ReleaseReport {
     /// Kernel findings the `[kernel]` build's triage decided `not_affected` (not counted
     /// above).
     pub dismissed_by_kernel: usize,
+    /// Findings in components the threat model shows no entry point reaches (not counted
+    /// above).
+    pub dismissed_by_threat_model: usize,
     /// Findings whose recorded decision was re-opened (its facts changed).
     pub reopened: usize,
     /// Affected findings no rule decided.
@@ -399,11 +406,21 @@ pub fn check(
         .flat_map(|r| &r.findings)
         .filter(|f| !f.dismissed() && FailOn::any_hit(&fail_on, &f.finding))
         .count();
+    let risk = product
+        .threat
+        .as_ref()
+        .map(|t| crate::risk::report(t, &releases, ctx.today));
     let requirements = product
         .requirements
         .as_ref()
-        .map(|f| crate::requirements::evaluate(product, f, &releases, ctx));
-    let gaps = gaps::gaps(product, &releases, requirements.as_ref(), ctx);
+        .map(|f| crate::requirements::evaluate(product, f, &releases, risk.as_ref(), ctx));
+    let gaps = gaps::gaps(
+        product,
+        &releases,
+        requirements.as_ref(),
+        risk.as_ref(),
+        ctx,
+    );
     // An unreadable SBOM is an error gap (`sbom-unreadable`), like a known-exploited finding.
     let failed = failing > 0 || gaps.iter().any(|g| g.severity == Severity::Error);
     Ok(CheckReport {
@@ -446,6 +463,7 @@ pub fn check(
         releases,
         gaps,
         requirements,
+        risk,
         policy: PolicyResult {
             fail_on,
             failing,
@@ -490,6 +508,7 @@ fn check_release(
         dismissed_by_decisions: 0,
         dismissed_by_vex: 0,
         dismissed_build_only: 0,
+        dismissed_by_threat_model: 0,
         dismissed_by_kernel: 0,
         reopened: 0,
         untriaged: 0,
@@ -710,6 +729,42 @@ fn check_release(
             }
         }
     }
+    // The threat model: a finding on a component no entry point reaches cannot be
+    // triggered by an adversary (only where nothing above decided, and people decide after).
+    if let Some(Ok(model)) = product.threat.as_ref().map(|t| &t.model) {
+        let unreachable = craft_cra::threat::unreachable_components(model);
+        let linker = craft_cra::threat::Linker::new(model);
+        for rf in &mut out.findings {
+            if rf
+                .triage
+                .as_ref()
+                .is_some_and(|d| d.status != Status::UnderInvestigation)
+            {
+                continue;
+            }
+            let linked = linker.components(&rf.finding.component_name, &rf.ids);
+            if linked.is_empty() || !linked.iter().all(|&c| unreachable[c]) {
+                continue;
+            }
+            let c = &model.components[*linked.first().expect("not empty")];
+            rf.triage = Some(Decision {
+                status: Status::NotAffected,
+                justification: Some(Justification::VulnerableCodeCannotBeControlledByAdversary),
+                layer: Layer::ThreatModel,
+                reason: format!(
+                    "{}:{}:{}: component `{}` ({}) is reachable from no entry point of the \
+                     threat model: no interface reaches it, no data flow connects it to one, \
+                     no attack step targets it",
+                    crate::risk::THREAT_FILE,
+                    c.at.line,
+                    c.at.column,
+                    c.id,
+                    c.name
+                ),
+                files: Vec::new(),
+            });
+        }
+    }
     // People's decisions (`craft triage set`) over the rules: the last one that applies
     // decides while the facts it was taken on hold, else it is re-opened.
     let order: Vec<String> = product
@@ -743,6 +798,7 @@ fn check_release(
                 Some(Layer::Manual) => out.dismissed_by_decisions += 1,
                 Some(Layer::Vex | Layer::Patch) => out.dismissed_by_vex += 1,
                 Some(Layer::BuildOnly) => out.dismissed_build_only += 1,
+                Some(Layer::ThreatModel) => out.dismissed_by_threat_model += 1,
                 Some(l) if Layer::KERNEL_DISMISSALS.contains(&l) => out.dismissed_by_kernel += 1,
                 _ => out.dismissed_by_rules += 1,
             }

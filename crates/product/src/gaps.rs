@@ -58,6 +58,14 @@ pub enum GapCode {
     /// `article-14-overdue`.
     #[serde(rename = "article-14-overdue")]
     Article14Overdue,
+    /// `risk-model-invalid`.
+    RiskModelInvalid,
+    /// `risk-unmitigated`.
+    RiskUnmitigated,
+    /// `risk-acceptance-expired`.
+    RiskAcceptanceExpired,
+    /// `risk-threats-open`.
+    RiskThreatsOpen,
 }
 
 impl GapCode {
@@ -188,7 +196,8 @@ pub const CATALOGUE: &[GapKind] = &[
         id: GapCode::RiskAssessmentMissing,
         severity: Severity::Info,
         reference: "Art. 13(2)-(4)",
-        next: "a cybersecurity risk assessment in threat-model.toml (craft risk: to come)",
+        next: "a cybersecurity risk assessment in threat-model.toml (docs/risk.md; \
+               `craft risk check` judges it)",
     },
     GapKind {
         code: "requirements-evidence-missing",
@@ -246,6 +255,39 @@ pub const CATALOGUE: &[GapKind] = &[
         reference: "Art. 14(2), 14(4); Art. 64(2)",
         next: "submit it through the single reporting platform now and record it \
                (`craft report sent CASE --stage STAGE --at TIME`)",
+    },
+    GapKind {
+        code: "risk-model-invalid",
+        id: GapCode::RiskModelInvalid,
+        severity: Severity::Error,
+        reference: "Art. 13(2)-(3)",
+        next: "`craft risk check DIR` lists every problem of threat-model.toml with its line \
+               and column",
+    },
+    GapKind {
+        code: "risk-unmitigated",
+        id: GapCode::RiskUnmitigated,
+        severity: Severity::Error,
+        reference: "Art. 13(2)-(3); Annex I Part I (1)",
+        next: "implement countermeasures that bring the residual risk within the threshold, \
+               or retain or share the risk with a reason (`craft risk check` shows each path)",
+    },
+    GapKind {
+        code: "risk-acceptance-expired",
+        id: GapCode::RiskAcceptanceExpired,
+        severity: Severity::Error,
+        reference: "Art. 13(3)",
+        next: "review the retained or shared risk and record a new decision with a new \
+               `expires` date",
+    },
+    GapKind {
+        code: "risk-threats-open",
+        id: GapCode::RiskThreatsOpen,
+        severity: Severity::Error,
+        reference: "Art. 13(2)-(3); Annex I Part I (2)",
+        next: "`craft risk check DIR` explains each candidate threat: fix the design, or \
+               suppress the rule for the element with a reason (`craft risk rules` documents \
+               them)",
     },
 ];
 
@@ -346,6 +388,7 @@ pub fn gaps(
     product: &ProductDir,
     releases: &[ReleaseReport],
     requirements: Option<&crate::requirements::RequirementsReport>,
+    risk: Option<&crate::risk::RiskReport>,
     ctx: &CheckContext,
 ) -> Vec<Gap> {
     let m = &product.manifest;
@@ -700,11 +743,91 @@ pub fn gaps(
             out.push(gap(code, None, format!("{what} ({file} absent)")));
         }
     }
+    if let Some(r) = risk {
+        out.extend(risk_gaps(r));
+    }
     out.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
             .then_with(|| a.release.cmp(&b.release))
     });
+    out
+}
+
+/// The gaps of the risk assessment: an invalid model, paths unmitigated or with expired
+/// acceptances, open candidate threats at error level.
+fn risk_gaps(r: &crate::risk::RiskReport) -> Vec<Gap> {
+    let mut out = Vec::new();
+    if let Some(first) = r.errors.first() {
+        out.push(gap(
+            GapCode::RiskModelInvalid,
+            None,
+            format!(
+                "{}{}",
+                first,
+                match r.errors.len() {
+                    1 => String::new(),
+                    n => format!(" (and {} more problems)", n - 1),
+                }
+            ),
+        ));
+        return out;
+    }
+    let ids = |rule: &str| -> Vec<&str> {
+        r.open
+            .iter()
+            .filter(|c| c.rule == rule)
+            .map(|c| c.element.as_str())
+            .collect()
+    };
+    let unmitigated = ids("risk-unmitigated");
+    if !unmitigated.is_empty() {
+        out.push(gap(
+            GapCode::RiskUnmitigated,
+            None,
+            format!(
+                "{} above the threshold after countermeasures: {}",
+                count(unmitigated.len(), "attack path", "attack paths"),
+                unmitigated.join(", ")
+            ),
+        ));
+    }
+    let expired = ids("risk-acceptance-expired");
+    if !expired.is_empty() {
+        out.push(gap(
+            GapCode::RiskAcceptanceExpired,
+            None,
+            format!(
+                "{} expired: {}",
+                count(expired.len(), "risk acceptance", "risk acceptances"),
+                expired.join(", ")
+            ),
+        ));
+    }
+    let open: Vec<String> = r
+        .open
+        .iter()
+        .filter(|c| {
+            c.level == craft_cra::threat::Level::Error
+                && !matches!(c.rule, "risk-unmitigated" | "risk-acceptance-expired")
+        })
+        .map(|c| format!("{} on `{}`", c.rule, c.element))
+        .collect();
+    if !open.is_empty() {
+        out.push(gap(
+            GapCode::RiskThreatsOpen,
+            None,
+            format!(
+                "{}: {}",
+                count(
+                    open.len(),
+                    "candidate threat open",
+                    "candidate threats open"
+                ),
+                open.join(", ")
+            ),
+        ));
+    }
     out
 }
 
@@ -730,6 +853,7 @@ mod tests {
             scope_answers: None,
             cases: Vec::new(),
             requirements: None,
+            threat: None,
         };
         let ctx = CheckContext {
             today: Date::parse("2026-11-28").unwrap(),
@@ -741,7 +865,7 @@ mod tests {
             },
             fail_on: Vec::new(),
         };
-        gaps(&product, &[], None, &ctx)
+        gaps(&product, &[], None, None, &ctx)
             .iter()
             .map(|g| g.code)
             .collect()

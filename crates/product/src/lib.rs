@@ -17,6 +17,7 @@ pub mod gaps;
 pub mod manifest;
 pub mod reports;
 pub mod requirements;
+pub mod risk;
 pub mod scope;
 
 pub use check::{check, CheckContext, CheckReport, DatabaseInfo};

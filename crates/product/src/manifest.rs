@@ -278,6 +278,8 @@ pub struct ProductDir {
     pub cases: Vec<craft_cra::report::Case>,
     /// Its `requirements.toml`: the Annex I evidence, when it has one.
     pub requirements: Option<craft_cra::requirements::RequirementsFile>,
+    /// Its `threat-model.toml`: the risk assessment, when it has one.
+    pub threat: Option<crate::risk::ThreatModel>,
 }
 
 impl ProductDir {
@@ -339,6 +341,7 @@ impl ProductDir {
         let cases = crate::reports::read_cases(&dir.join(crate::reports::REPORTS_DIR))?;
         let requirements =
             crate::requirements::read(&dir.join(crate::requirements::REQUIREMENTS_FILE))?;
+        let threat = crate::risk::read(&dir)?;
         Ok(ProductDir {
             dir,
             manifest,
@@ -347,6 +350,7 @@ impl ProductDir {
             scope_answers,
             cases,
             requirements,
+            threat,
         })
     }
 

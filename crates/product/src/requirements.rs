@@ -83,9 +83,10 @@ pub fn evaluate(
     product: &ProductDir,
     file: &RequirementsFile,
     releases: &[ReleaseReport],
+    risk: Option<&crate::risk::RiskReport>,
     ctx: &CheckContext,
 ) -> RequirementsReport {
-    let verdicts = verify(product, releases, ctx);
+    let verdicts = verify(product, releases, risk, ctx);
     let dir = product.dir.clone();
     let exists = move |p: &str| {
         // Inside the product directory only, and not through a link: evidence is part of
@@ -107,7 +108,8 @@ pub fn evaluate(
         }
         std::fs::symlink_metadata(&at).is_ok_and(|m| m.is_file() && m.len() > 0)
     };
-    let items = requirements::evaluate(file, &verdicts, &exists);
+    let model = product.threat.as_ref().and_then(|t| t.model.as_ref().ok());
+    let items = requirements::evaluate(file, &verdicts, &exists, model);
     let closed = items.iter().filter(|i| i.outcome.closed()).count();
     RequirementsReport {
         open: items.len() - closed,
@@ -120,6 +122,7 @@ pub fn evaluate(
 pub fn verify(
     product: &ProductDir,
     releases: &[ReleaseReport],
+    risk: Option<&crate::risk::RiskReport>,
     ctx: &CheckContext,
 ) -> BTreeMap<String, Verdict> {
     let m = &product.manifest;
@@ -287,16 +290,8 @@ pub fn verify(
             format!("{overdue} Article 14 submissions overdue")
         },
     );
-    let threat = product.dir.join("threat-model.toml").is_file();
-    put(
-        "risk-assessment",
-        threat,
-        if threat {
-            "threat-model.toml present".into()
-        } else {
-            "no threat-model.toml".into()
-        },
-    );
+    let (holds, detail) = crate::risk::verdict(product, risk);
+    put("risk-assessment", holds, detail);
     let csaf = m.disclosure.csaf.as_ref().map(|d| product.resolve(d));
     let published = csaf
         .as_ref()

@@ -135,6 +135,9 @@ pub enum Layer {
     /// The SBOM lists the component only as a build-time tool or build/development
     /// dependency: it is not in the product.
     BuildOnly,
+    /// The product's threat model shows the component reachable from no entry point (the
+    /// model element is cited).
+    ThreatModel,
 }
 
 impl Layer {
@@ -163,6 +166,7 @@ impl Layer {
             Layer::Vex => "vex",
             Layer::Patch => "patch",
             Layer::BuildOnly => "build-only",
+            Layer::ThreatModel => "threat-model",
         }
     }
 }
