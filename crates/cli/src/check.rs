@@ -447,6 +447,10 @@ fn human(r: &CheckReport, top: usize) {
             );
         }
     }
+    if let Some(risk) = &r.risk {
+        println!();
+        print_risk(risk);
+    }
     println!();
     let by = |s: craft_sbom::Severity| r.gaps.iter().filter(|g| g.severity == s).count();
     println!(
@@ -489,4 +493,56 @@ fn human(r: &CheckReport, top: usize) {
 
 fn count(r: &ReleaseReport, label: &str) -> String {
     r.affected.get(label).copied().unwrap_or(0).to_string()
+}
+
+/// The risk assessment's summary: what the model holds, how the paths stand before and after
+/// the countermeasures, and what is open.
+fn print_risk(risk: &craft_product::risk::RiskReport) {
+    use owo_colors::OwoColorize;
+    let Some(s) = &risk.summary else {
+        println!(
+            "{}: {} has {} errors (`craft risk check` lists them)",
+            "Risk assessment".bold(),
+            risk.file,
+            risk.errors.len()
+        );
+        return;
+    };
+    println!(
+        "{}: {} assets, {} interfaces, {} attack paths, {} countermeasures ({} planned)",
+        "Risk assessment".bold(),
+        s.assets,
+        s.interfaces,
+        s.paths,
+        s.countermeasures.0 + s.countermeasures.1,
+        s.countermeasures.1
+    );
+    println!(
+        "  threshold {}: {} paths above it before countermeasures, {} after ({})",
+        s.threshold,
+        s.above_initial,
+        s.above_residual,
+        s.by_status
+            .iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    println!(
+        "  live findings on model components: {}; paths they raise: {}",
+        s.linked_findings, s.raised_paths
+    );
+    for c in risk
+        .open
+        .iter()
+        .filter(|c| c.level == craft_cra::threat::Level::Error)
+    {
+        println!("  {} {} [{}]", "✗".red(), c.message, c.rule.dimmed());
+    }
+    if s.open_warnings > 0 || s.suppressed > 0 {
+        println!(
+            "  {} warnings, {} suppressed with a reason (`craft risk check`)",
+            s.open_warnings, s.suppressed
+        );
+    }
 }

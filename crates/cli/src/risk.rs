@@ -123,7 +123,7 @@ pub struct DiagramArgs {
     common: CommonArgs,
     /// The format.
     #[arg(long = "as", value_enum, default_value_t = DiagramFormat::Mermaid)]
-    format: DiagramFormat,
+    kind: DiagramFormat,
     /// Only these paths (repeatable; default all).
     #[arg(long = "path", value_name = "ID")]
     paths: Vec<String>,
@@ -502,7 +502,7 @@ fn diagram(a: &DiagramArgs, ctx: Ctx) -> anyhow::Result<u8> {
                 .join(", ")
         );
     }
-    let text = match a.format {
+    let text = match a.kind {
         DiagramFormat::Svg => render::svg(&m, &assessment, &tm.tables, &a.paths),
         DiagramFormat::Mermaid => render::mermaid(&m, &assessment, &tm.tables, &a.paths),
         DiagramFormat::Dot => render::dot(&m, &assessment, &tm.tables, &a.paths),

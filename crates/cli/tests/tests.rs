@@ -375,6 +375,7 @@ mod check;
 mod kernel;
 mod report;
 mod requirements;
+mod risk;
 mod scan;
 mod scope;
 

@@ -227,15 +227,21 @@ pub struct ItemResult {
 /// directory) names a non-empty file.
 ///
 /// `model` is the product's valid threat model, if it has one: a `countermeasure:ID`
-/// evidence is verified against it (the countermeasure exists, is implemented, and names
-/// the item among those it serves), and every implemented countermeasure that names an
-/// item counts as evidence for it.
+/// evidence is verified against it (the countermeasure exists, is implemented, names the
+/// item among those it serves, its `file:` evidence exists, and no live finding voids it:
+/// `voided`), and every such countermeasure that names an item counts as evidence for it.
 pub fn evaluate(
     file: &RequirementsFile,
     verdicts: &BTreeMap<String, Verdict>,
     exists: &dyn Fn(&str) -> bool,
     model: Option<&crate::threat::model::Model>,
+    voided: &[String],
 ) -> Vec<ItemResult> {
+    let cm = model.map(|m| Countermeasures {
+        model: m,
+        voided,
+        exists,
+    });
     catalogue()
         .items
         .iter()
@@ -245,19 +251,24 @@ pub fn evaluate(
                 file.requirement.get(&item.id),
                 verdicts,
                 exists,
-                model,
+                cm.as_ref(),
             )
         })
         .collect()
 }
 
+/// What a countermeasure is judged against: the model, the countermeasures live findings
+/// void, and the product's files.
+struct Countermeasures<'a> {
+    model: &'a crate::threat::model::Model,
+    voided: &'a [String],
+    exists: &'a dyn Fn(&str) -> bool,
+}
+
 /// A countermeasure of the threat model as evidence for `item`.
-fn countermeasure_evidence(
-    model: &crate::threat::model::Model,
-    id: &str,
-    item: &str,
-) -> (bool, String) {
+fn countermeasure_evidence(cm: &Countermeasures<'_>, id: &str, item: &str) -> (bool, String) {
     use crate::threat::model::CmStatus;
+    let (model, exists) = (cm.model, cm.exists);
     let Some(c) = model.countermeasures.iter().find(|c| c.id == id) else {
         return (false, format!("no countermeasure `{id}` in {}", model.file));
     };
@@ -274,6 +285,32 @@ fn countermeasure_evidence(
             ),
         );
     }
+    if cm.voided.iter().any(|v| v == id) {
+        return (
+            false,
+            format!(
+                "voided: a live finding affects a component that enforces it ({place}; \
+                 `craft risk check` names it)"
+            ),
+        );
+    }
+    // Its own evidence files must be there.
+    let missing: Vec<&str> = c
+        .evidence
+        .iter()
+        .filter_map(|e| e.strip_prefix("file:"))
+        .map(str::trim)
+        .filter(|f| f.is_empty() || !exists(f))
+        .collect();
+    if !missing.is_empty() {
+        return (
+            false,
+            format!(
+                "its evidence is missing or empty: {} ({place})",
+                missing.join(", ")
+            ),
+        );
+    }
     (true, format!("implemented ({place}): {}", c.name))
 }
 
@@ -282,7 +319,7 @@ fn judge(
     entry: Option<&Entry>,
     verdicts: &BTreeMap<String, Verdict>,
     exists: &dyn Fn(&str) -> bool,
-    model: Option<&crate::threat::model::Model>,
+    cm: Option<&Countermeasures<'_>>,
 ) -> ItemResult {
     let mut problems = Vec::new();
     let mut evidence = Vec::new();
@@ -309,7 +346,7 @@ fn judge(
                     verified: None,
                     detail: "recorded; craft does not fetch it (offline)".into(),
                 }),
-                "countermeasure" => match model {
+                "countermeasure" => match cm {
                     None => evidence.push(Evidence {
                         text: text.clone(),
                         verified: None,
@@ -353,8 +390,8 @@ fn judge(
     }
     // The threat model's implemented countermeasures that name the item count as evidence
     // without being listed.
-    if let Some(m) = model {
-        for c in &m.countermeasures {
+    if let Some(m) = cm {
+        for c in &m.model.countermeasures {
             let text = format!("countermeasure:{}", c.id);
             if c.annex_i.contains(&item.id) && !evidence.iter().any(|e| e.text == text) {
                 let (ok, detail) = countermeasure_evidence(m, &c.id, &item.id);

@@ -141,7 +141,9 @@ pub struct Tables {
 }
 
 /// How a class of scan finding eases an attack step on the component it affects: the
-/// hardest level each factor may keep (`caps`), applied after the countermeasures.
+/// hardest level each factor may keep (`caps`), applied to the step's own rating before its
+/// countermeasures. A finding of a class with a row also voids the countermeasures its
+/// component enforces.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Exploit {

@@ -58,7 +58,7 @@ fn outcome(id: &str, entry: Entry, pass: bool) -> (Outcome, Vec<String>) {
         requirement: BTreeMap::from([(id.to_string(), entry)]),
     };
     let exists = |p: &str| p == "docs/test-report.pdf";
-    let r = evaluate(&file, &verdicts(pass), &exists, None);
+    let r = evaluate(&file, &verdicts(pass), &exists, None, &[]);
     let item = r.into_iter().find(|i| i.id == id).unwrap();
     (item.outcome, item.problems)
 }
@@ -83,6 +83,7 @@ fn every_item_without_an_entry_is_not_assessed() {
         &verdicts(true),
         &|_| false,
         None,
+        &[],
     );
     assert_eq!(r.len(), 22);
     assert!(r.iter().all(|i| i.outcome == Outcome::NotAssessed));

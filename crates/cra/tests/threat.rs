@@ -787,3 +787,129 @@ fn the_example_products_model_is_realistic_and_valid() {
     let l = a.coverage.iter().find(|c| c.item == "p1-2l").unwrap();
     assert_eq!(l.planned, ["remote-syslog"]);
 }
+
+#[test]
+fn a_path_is_judged_on_its_residual_rating() {
+    // Physical access only, moderate impact: initial within the threshold 3 (very low × …).
+    let text = BASE
+        .replace("threshold = 4", "threshold = 2")
+        .replace("exposure = \"network\"", "exposure = \"physical\"")
+        .replace(
+            "impact = { operational = \"severe\" }",
+            "impact = { operational = \"moderate\" }",
+        )
+        .replace("window = \"unlimited\"", "window = \"difficult\"");
+    let a = assess(&text, &[]);
+    // 1+3+0+10+0 = 14: medium; moderate × medium = 2.
+    assert_eq!(a.paths[0].initial.risk, 2);
+    assert_eq!(a.paths[0].status, PathStatus::Acceptable);
+    assert!(a.objectives.is_empty());
+    // A known-exploited CVE lifts it (caps, and the hardening still holds: 0+6+7+10+0 = 23
+    // low … with `by` it is void: 0+0+0+10+0 = 10, high; moderate × high = 3 > 2).
+    let enforced = text.replace(
+        "raises = { expertise = \"expert\", knowledge = \"confidential\" }",
+        "raises = { expertise = \"expert\", knowledge = \"confidential\" }\nby = [\"agent\"]",
+    );
+    let a = assess(
+        &enforced,
+        &[finding("CVE-2099-0009", "gw-agent", true, 9.8)],
+    );
+    assert_eq!(a.paths[0].initial.risk, 2);
+    assert_eq!(a.paths[0].residual.risk, 3);
+    assert_eq!(a.paths[0].status, PathStatus::Unmitigated);
+    assert!(a.failed());
+    // It gets an objective: it is above the threshold now.
+    assert_eq!(a.objectives.len(), 1);
+    assert!(!a.objectives[0].met);
+}
+
+#[test]
+fn reachability_passes_through_attacked_components_and_flows() {
+    let text = format!(
+        "{BASE}\n[[component]]\nid = \"updater\"\nname = \"Updater\"\n\
+         [[component]]\nid = \"helper\"\nname = \"Helper\"\nsbom = [\"helperd\"]\n\
+         [[step]]\nid = \"hit-updater\"\ntext = \"x\"\ncomponent = \"updater\"\n\
+         rating = {{ elapsed-time = \"one-day\", expertise = \"layman\", knowledge = \"public\", window = \"easy\", equipment = \"standard\" }}\n\
+         [[path]]\nid = \"AP-u\"\ntitle = \"u\"\nentry = \"wan\"\nasset = \"fw\"\nproperty = \"integrity\"\nsteps = [\"hit-updater\"]\n\
+         [[flow]]\nid = \"uh\"\nfrom = \"updater\"\nto = \"helper\"\nencrypted = true\n"
+    );
+    let m = model(&text);
+    let un = threat::unreachable_components(&m);
+    let idx = |id: &str| m.components.iter().position(|c| c.id == id).unwrap();
+    assert!(!un[idx("updater")], "a step attacks it");
+    assert!(
+        !un[idx("helper")],
+        "a flow from an attacked component reaches it"
+    );
+    // Exposure through flows: a component the network reaches only by a flow is exposed
+    // to the network; a CVSS 9.8 finding on it is an error (severe × high = 5 > 4).
+    let flowing = format!(
+        "{BASE}\n[[component]]\nid = \"db\"\nname = \"DB\"\nsbom = [\"dbd\"]\n\
+         [[flow]]\nid = \"q\"\nfrom = \"agent\"\nto = \"db\"\nencrypted = true\n\
+         [[step]]\nid = \"hit-db\"\ntext = \"x\"\ncomponent = \"db\"\n\
+         rating = {{ elapsed-time = \"more\", expertise = \"multiple-experts\", knowledge = \"strictly-confidential\", window = \"difficult\", equipment = \"multiple-bespoke\" }}\n\
+         [[path]]\nid = \"AP-db\"\ntitle = \"db\"\nentry = \"wan\"\nasset = \"fw\"\nproperty = \"integrity\"\nsteps = [\"hit-db\"]\n"
+    );
+    let a = assess(&flowing, &[finding("CVE-2099-0010", "dbd", false, 9.8)]);
+    let c = a
+        .candidates
+        .iter()
+        .find(|c| c.rule == "risk-exploitable-vulnerability")
+        .expect("fires for the flow-reached component");
+    assert_eq!(c.element, "db");
+    assert_eq!(c.feasibility, Feasibility::High);
+    assert_eq!(c.level, threat::Level::Error);
+}
+
+#[test]
+fn ids_are_plain_and_text_is_escaped_in_every_output() {
+    let e = parse(
+        "t.toml",
+        &BASE.replace("id = \"agent\"", "id = \"ag|ent`\""),
+        bundled(),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("use letters, digits"), "{e}");
+    // Titles may hold anything: U+FFFF (not allowed in XML), Mermaid entity codes, pipes.
+    let text = BASE.replace(
+        "title = \"Agent exploited\"",
+        "title = \"A \\uFFFF #lt;img src=x onerror=alert(1)#gt; | <b>&\"",
+    );
+    let m = model(&text);
+    let a = threat::assess(&m, bundled(), &[], today());
+    let svg = render::svg(&m, &a, bundled(), &[]);
+    let mut reader = quick_xml::Reader::from_str(&svg);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("SVG not well-formed: {e}"),
+        }
+    }
+    assert!(!svg.contains('\u{FFFF}'));
+    let mermaid = render::mermaid(&m, &a, bundled(), &[]);
+    assert!(
+        mermaid.contains("#35;lt;img src=x onerror=alert(1)#35;gt;"),
+        "{mermaid}"
+    );
+    assert!(!mermaid.contains("<b>"));
+    let md = render::chapter(&m, &a, bundled(), "p");
+    assert!(
+        md.contains("\\| #lt;b#gt;") || md.contains("\\| <b>&"),
+        "{md}"
+    );
+}
+
+#[test]
+fn an_acceptance_needs_a_review_date() {
+    let e = parse(
+        "t.toml",
+        &BASE.replace(
+            "steps = [\"exploit\"]",
+            "steps = [\"exploit\"]\ntreatment = \"share\"\nreason = \"insured\"",
+        ),
+        bundled(),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("`expires = YYYY-MM-DD`"), "{e}");
+}

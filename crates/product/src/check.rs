@@ -742,7 +742,7 @@ fn check_release(
             {
                 continue;
             }
-            let linked = linker.components(&rf.finding.component_name, &rf.ids);
+            let linked = linker.exact_components(&rf.finding.component_name, &rf.ids);
             if linked.is_empty() || !linked.iter().all(|&c| unreachable[c]) {
                 continue;
             }

@@ -539,6 +539,34 @@ pub fn parse(text: &str, file: &Path) -> Result<Manifest, Error> {
     Ok(manifest)
 }
 
+/// `dir/rel` when `rel` names a regular file inside `dir`: relative, without `..`, and with
+/// no symbolic link on the way (files the product directory cites are part of the reviewed
+/// repository; a path out of it is refused, not followed).
+pub fn confined(dir: &Path, rel: &str) -> Option<PathBuf> {
+    let rel = Path::new(rel);
+    if rel.as_os_str().is_empty()
+        || rel.is_absolute()
+        || rel.components().any(|c| {
+            !matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        })
+    {
+        return None;
+    }
+    let mut at = dir.to_path_buf();
+    for c in rel.components() {
+        at.push(c);
+        if std::fs::symlink_metadata(&at).map_or(true, |m| m.file_type().is_symlink()) {
+            return None;
+        }
+    }
+    std::fs::symlink_metadata(&at)
+        .is_ok_and(|m| m.is_file())
+        .then_some(at)
+}
+
 /// 1-based line and column of byte offset `at`.
 pub(crate) fn line_col(text: &str, at: usize) -> (usize, usize) {
     let before = text.get(..at).unwrap_or(text);

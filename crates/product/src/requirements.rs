@@ -88,28 +88,15 @@ pub fn evaluate(
 ) -> RequirementsReport {
     let verdicts = verify(product, releases, risk, ctx);
     let dir = product.dir.clone();
+    // Inside the product directory only, and not through a link: evidence is part of the
+    // reviewed repository.
     let exists = move |p: &str| {
-        // Inside the product directory only, and not through a link: evidence is part of
-        // the reviewed repository.
-        let rel = Path::new(p);
-        if rel.is_absolute()
-            || rel
-                .components()
-                .any(|c| c == std::path::Component::ParentDir)
-        {
-            return false;
-        }
-        let mut at = dir.clone();
-        for c in rel.components() {
-            at.push(c);
-            if std::fs::symlink_metadata(&at).map_or(true, |m| m.file_type().is_symlink()) {
-                return false;
-            }
-        }
-        std::fs::symlink_metadata(&at).is_ok_and(|m| m.is_file() && m.len() > 0)
+        crate::manifest::confined(&dir, p)
+            .is_some_and(|f| std::fs::metadata(f).is_ok_and(|m| m.len() > 0))
     };
     let model = product.threat.as_ref().and_then(|t| t.model.as_ref().ok());
-    let items = requirements::evaluate(file, &verdicts, &exists, model);
+    let voided = risk.map_or(&[][..], |r| r.voided.as_slice());
+    let items = requirements::evaluate(file, &verdicts, &exists, model, voided);
     let closed = items.iter().filter(|i| i.outcome.closed()).count();
     RequirementsReport {
         open: items.len() - closed,

@@ -42,7 +42,19 @@ pub fn read(dir: &Path) -> Result<Option<ThreatModel>, Error> {
     let tables = match model::tables_setting(&text) {
         None => risk::bundled().clone(),
         Some(p) => {
-            let path = dir.join(&p);
+            // Inside the product directory, a regular file, not through a link: the tables
+            // are part of the reviewed repository (and a path elsewhere must not make craft
+            // echo a foreign file in its errors).
+            let Some(path) = crate::manifest::confined(dir, &p) else {
+                return Err(Error::Invalid {
+                    file: file.clone(),
+                    line: None,
+                    message: format!(
+                        "[settings] tables: `{p}` does not exist, or is not a regular file \
+                         inside the product directory (relative, no `..`, no symbolic link)"
+                    ),
+                });
+            };
             let Some(t) = read_small(&path, "risk tables file")? else {
                 return Err(Error::Invalid {
                     file: file.clone(),
@@ -67,14 +79,21 @@ pub fn read(dir: &Path) -> Result<Option<ThreatModel>, Error> {
 }
 
 /// The findings of the supported releases that still affect the product (not dismissed by
-/// triage), once per vulnerability and component: what can raise an attack path.
+/// triage, except by the threat model itself), once per vulnerability and component: what
+/// can raise an attack path.
 pub fn live_findings(releases: &[ReleaseReport]) -> Vec<VulnFinding> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for r in releases.iter().filter(|r| r.supported) {
         for rf in &r.findings {
             let f = &rf.finding;
-            if rf.dismissed() || f.status != craft_scan::FindingStatus::Affected {
+            // The model's own dismissals stay: they are the findings of unreachable
+            // components, which the assessment lists with their reason.
+            let by_model = rf
+                .triage
+                .as_ref()
+                .is_some_and(|d| d.layer == craft_triage::Layer::ThreatModel);
+            if (rf.dismissed() && !by_model) || f.status != craft_scan::FindingStatus::Affected {
                 continue;
             }
             if !seen.insert((f.id.clone(), f.component_name.clone())) {
@@ -108,6 +127,9 @@ pub struct RiskReport {
     pub open: Vec<Candidate>,
     /// Whether `craft risk check` would fail.
     pub failed: bool,
+    /// Countermeasures a live finding voids (a component enforcing them is affected).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub voided: Vec<String>,
 }
 
 /// Assess the product's model against the live findings of `releases`.
@@ -131,11 +153,19 @@ pub fn report(tm: &ThreatModel, releases: &[ReleaseReport], today: Date) -> Risk
             summary: None,
             open: Vec::new(),
             failed: true,
+            voided: Vec::new(),
         },
         (Ok(_), Some(a)) => RiskReport {
             file,
             errors: Vec::new(),
             failed: a.failed(),
+            voided: a
+                .paths
+                .iter()
+                .flat_map(|p| p.voided.iter().cloned())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
             open: a
                 .candidates
                 .iter()
@@ -146,15 +176,6 @@ pub fn report(tm: &ThreatModel, releases: &[ReleaseReport], today: Date) -> Risk
         },
         (Ok(_), None) => unreachable!("a valid model is always assessed"),
     }
-}
-
-/// The components of the model no entry point reaches, by index (empty for an invalid
-/// model).
-pub fn unreachable(tm: &ThreatModel) -> Vec<bool> {
-    tm.model
-        .as_ref()
-        .map(threat::unreachable_components)
-        .unwrap_or_default()
 }
 
 /// Whether the product has a model, and it is valid: what `craft:risk-assessment` checks,

@@ -9,10 +9,12 @@
 //! - [`assess`]: the evaluation. Each path is rated three times: *initial* (no
 //!   countermeasure), *residual* (the implemented ones) and *target* (implemented and
 //!   planned). A step's rating is its level per attack-potential factor. A live scan
-//!   finding on the step's component caps its factors (the tables' `[[exploit]]` rows: a
-//!   published exploit makes the step itself easier); then each countermeasure attached to
-//!   it raises factors to at least the levels it names, unless a finding affects a component
-//!   that enforces the countermeasure (`by`): a vulnerability in the enforcer voids it. An
+//!   finding of a class the tables' `[[exploit]]` rows name (known exploited; CVSS 7.0 and
+//!   above) on the step's component caps its factors (a published exploit makes the step
+//!   itself easier); then each countermeasure attached to it raises factors to at least the
+//!   levels it names, unless such a finding affects a component that enforces the
+//!   countermeasure (`by`): a vulnerability in the enforcer voids it. A path is judged on
+//!   its residual rating. An
 //!   AND (a path's
 //!   steps, an `and` gate) takes, per factor, the hardest level of its children; an `or`
 //!   gate takes its easiest child (lowest attack potential). The sum gives the feasibility
@@ -423,6 +425,16 @@ impl Linker {
     /// The model components (indices) an SBOM component stands in: its name or one of
     /// its purls or CPEs matches a pattern (case-insensitive).
     pub fn components(&self, name: &str, ids: &[String]) -> BTreeSet<usize> {
+        self.link(name, ids, true)
+    }
+
+    /// As [`Linker::components`], by the patterns without `*` only: what a `not_affected`
+    /// claim may rest on (a glob may catch packages the modeller never meant).
+    pub fn exact_components(&self, name: &str, ids: &[String]) -> BTreeSet<usize> {
+        self.link(name, ids, false)
+    }
+
+    fn link(&self, name: &str, ids: &[String], globs: bool) -> BTreeSet<usize> {
         let mut out = BTreeSet::new();
         let keys = std::iter::once(name).chain(ids.iter().map(String::as_str));
         for k in keys {
@@ -430,9 +442,11 @@ impl Linker {
             if let Some(v) = self.exact.get(&k) {
                 out.extend(v);
             }
-            for (g, i) in &self.globs {
-                if glob(g, &k) {
-                    out.insert(*i);
+            if globs {
+                for (g, i) in &self.globs {
+                    if glob(g, &k) {
+                        out.insert(*i);
+                    }
                 }
             }
         }
@@ -474,6 +488,22 @@ fn reachable(model: &Model, only: Option<&[Vector]>) -> Vec<bool> {
             queue.push_back(Element::Interface(i));
         }
     }
+    if only.is_none() {
+        // What the attack paths say an attacker reaches is reached, and passes it on: the
+        // entry of every path, and every component a step attacks.
+        for p in &model.paths {
+            if let Some(false) = iface_seen.get(p.entry).copied() {
+                iface_seen[p.entry] = true;
+                queue.push_back(Element::Interface(p.entry));
+            }
+        }
+        for s in &model.steps {
+            if let Some(c) = s.component.filter(|&c| !seen[c]) {
+                seen[c] = true;
+                queue.push_back(Element::Component(c));
+            }
+        }
+    }
     // Adjacency through flows.
     let mut adj: HashMap<Element, Vec<Element>> = HashMap::new();
     for f in &model.flows {
@@ -507,13 +537,6 @@ fn reachable(model: &Model, only: Option<&[Vector]>) -> Vec<bool> {
                     queue.push_back(x);
                 }
                 _ => {}
-            }
-        }
-    }
-    if only.is_none() {
-        for s in &model.steps {
-            if let Some(c) = s.component {
-                seen[c] = true;
             }
         }
     }
@@ -627,13 +650,44 @@ pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: D
         )
     };
     let today_day = today.first_day();
+    // Each path's steps and countermeasures, computed once (hostile models share big gates
+    // between many paths).
+    let path_steps: Vec<Vec<usize>> = model
+        .paths
+        .iter()
+        .map(|p| steps_of(model, &p.steps).collect())
+        .collect();
+    let path_cms: Vec<BTreeSet<usize>> = path_steps
+        .iter()
+        .map(|steps| {
+            steps
+                .iter()
+                .flat_map(|&s| model.steps[s].countermeasures.iter().copied())
+                .collect()
+        })
+        .collect();
+    // The paths through each component: a step attacks it, or a countermeasure on a step
+    // is enforced by it.
+    let mut component_paths: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); model.components.len()];
+    for (pi, steps) in path_steps.iter().enumerate() {
+        for &s in steps {
+            if let Some(c) = model.steps[s].component {
+                component_paths[c].insert(pi);
+            }
+        }
+        for &k in &path_cms[pi] {
+            for &c in &model.countermeasures[k].by {
+                component_paths[c].insert(pi);
+            }
+        }
+    }
     let mut paths = Vec::with_capacity(model.paths.len());
     let mut raised_paths = 0;
-    for p in &model.paths {
+    for (pi, p) in model.paths.iter().enumerate() {
         let (mut implemented, mut planned, mut vulns) =
             (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
         let mut void = BTreeSet::new();
-        for s in steps_of(model, &p.steps) {
+        for &s in &path_steps[pi] {
             let step = &model.steps[s];
             for &c in &step.countermeasures {
                 let cm = &model.countermeasures[c];
@@ -664,10 +718,14 @@ pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: D
             .as_deref()
             .and_then(Date::parse)
             .is_some_and(|d| d.last_day() < today_day);
-        let status = if i.risk <= model.threshold {
-            PathStatus::Acceptable
-        } else if r.risk <= model.threshold {
-            PathStatus::Mitigated
+        // Judged on the residual rating: a live finding can lift a path the design kept
+        // within the threshold above it.
+        let status = if r.risk <= model.threshold {
+            if i.risk <= model.threshold {
+                PathStatus::Acceptable
+            } else {
+                PathStatus::Mitigated
+            }
         } else {
             match p.treatment {
                 Treatment::Share | Treatment::Retain if expired => PathStatus::Expired,
@@ -717,13 +775,23 @@ pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: D
                 .iter()
                 .filter_map(|&a| model.assets[a].impact.overall())
                 .max(),
-            Element::Component(c) => from_paths(&|p| {
-                steps_of(model, &p.steps).any(|s| model.steps[s].component == Some(c))
-            }),
+            Element::Component(c) => component_paths[c]
+                .iter()
+                .map(|&pi| model.paths[pi].impact)
+                .max(),
             Element::Boundary(_) => None,
         }
         .unwrap_or(max_impact)
     };
+    const BY_EXPOSURE: [Vector; 4] = [
+        Vector::Network,
+        Vector::Adjacent,
+        Vector::Local,
+        Vector::Physical,
+    ];
+    let reach_by_exposure: Vec<(Vector, Vec<bool>)> = (0..BY_EXPOSURE.len())
+        .map(|k| (BY_EXPOSURE[k], reachable(model, Some(&BY_EXPOSURE[..=k]))))
+        .collect();
     let exposure_of = |e: Element| -> Vector {
         match e {
             Element::Interface(i) => model.interfaces[i].exposure,
@@ -741,18 +809,17 @@ pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: D
                 })
                 .min_by_key(|v| exposure_rank(*v))
                 .unwrap_or(Vector::Adjacent),
-            Element::Component(c) => model
-                .interfaces
+            // The most exposed entry from which the component is reached, through
+            // `reaches` and data flows.
+            Element::Component(c) => reach_by_exposure
                 .iter()
-                .filter(|i| i.reaches.contains(&c))
-                .map(|i| i.exposure)
-                .min_by_key(|v| exposure_rank(*v))
-                .unwrap_or(Vector::Local),
+                .find(|(_, r)| r[c])
+                .map_or(Vector::Physical, |(v, _)| *v),
             Element::Boundary(_) => Vector::Local,
         }
     };
     let mut hits = rules::design(model);
-    let exposed = reachable(model, Some(&[Vector::Network, Vector::Adjacent]));
+    let exposed = &reach_by_exposure[1].1;
     for (c, fs) in by_component.iter().enumerate() {
         if !exposed[c] {
             continue;
@@ -773,21 +840,10 @@ pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: D
         kev.dedup();
         high.sort_unstable();
         high.dedup();
-        let raised: Vec<&str> = paths
+        let raised: Vec<&str> = component_paths[c]
             .iter()
-            .zip(&model.paths)
-            .filter(|(p, mp)| {
-                !p.vulnerabilities.is_empty()
-                    && steps_of(model, &mp.steps).any(|s| {
-                        let step = &model.steps[s];
-                        step.component == Some(c)
-                            || step
-                                .countermeasures
-                                .iter()
-                                .any(|&k| model.countermeasures[k].by.contains(&c))
-                    })
-            })
-            .map(|(p, _)| p.id.as_str())
+            .filter(|&&pi| !paths[pi].vulnerabilities.is_empty())
+            .map(|&pi| paths[pi].id.as_str())
             .collect();
         let list = |v: &[&str]| {
             let shown: Vec<&str> = v.iter().take(5).copied().collect();
@@ -810,6 +866,7 @@ pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: D
             parts.push(format!("CVSS ≥ 7.0: {}", list(&high)));
         }
         hits.push(rules::Hit {
+            known_exploited: !kev.is_empty(),
             rule: "risk-exploitable-vulnerability",
             element: Element::Component(c),
             message: format!(
@@ -834,9 +891,7 @@ pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: D
                 let risk = tables.risk(impact_of(h.element), feasibility);
                 let level = match h.rule {
                     "risk-interface-without-path" | "risk-asset-without-path" => Level::Warning,
-                    "risk-exploitable-vulnerability" if h.message.contains("known exploited") => {
-                        Level::Error
-                    }
+                    "risk-exploitable-vulnerability" if h.known_exploited => Level::Error,
                     _ if risk > model.threshold => Level::Error,
                     _ => Level::Warning,
                 };
@@ -846,11 +901,10 @@ pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: D
                     .find(|s| {
                         s.rule == h.rule
                             && s.element.as_deref().is_none_or(|e| e == element)
-                            && !s
-                                .expires
+                            && s.expires
                                 .as_deref()
                                 .and_then(Date::parse)
-                                .is_some_and(|d| d.last_day() < today_day)
+                                .is_none_or(|d| d.last_day() >= today_day)
                     })
                     .map(|s| s.reason.clone());
                 let mut message = h.message;
@@ -949,7 +1003,7 @@ pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: D
     let objectives: Vec<Objective> = paths
         .iter()
         .zip(&model.paths)
-        .filter(|(p, _)| p.initial.risk > model.threshold)
+        .filter(|(p, _)| p.initial.risk.max(p.residual.risk) > model.threshold)
         .map(|(p, mp)| {
             let asset = &model.assets[mp.asset];
             let mut cms: Vec<String> = p.countermeasures.clone();
@@ -1018,15 +1072,9 @@ pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: D
             let covered: Vec<String> = model
                 .paths
                 .iter()
-                .filter(|p| {
-                    steps_of(model, &p.steps).any(|s| {
-                        model.steps[s]
-                            .countermeasures
-                            .iter()
-                            .any(|c| serving.contains(c))
-                    })
-                })
-                .map(|p| p.id.clone())
+                .zip(&path_cms)
+                .filter(|(_, cms)| serving.iter().any(|c| cms.contains(c)))
+                .map(|(p, _)| p.id.clone())
                 .collect();
             Coverage {
                 item: item.id.clone(),

@@ -244,9 +244,9 @@ pub enum Treatment {
     Reduce,
     /// Avoid it: remove the risk source (the countermeasure removes the entry point).
     Avoid,
-    /// Share it (insurance, a contract): a reason and an expiry are recorded.
+    /// Share it (insurance, a contract): a reason and an expiry are required.
     Share,
-    /// Retain (accept) it: a reason and an expiry are recorded.
+    /// Retain (accept) it: a reason and an expiry are required.
     Retain,
 }
 
@@ -839,20 +839,38 @@ fn suggest<'a>(wanted: &str, known: impl Iterator<Item = &'a str>) -> String {
 }
 
 /// The ids of one kind of element, for resolving references.
-struct Ids(HashMap<String, usize>);
+struct Ids(
+    HashMap<String, usize>,
+    HashMap<String, std::ops::Range<usize>>,
+);
+
+/// Whether an id is made of the characters every output can carry unescaped (Mermaid node
+/// labels, DOT, Markdown tables, CSV): letters, digits, `.`, `_`, `:`, `-`.
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '-'))
+}
 
 impl Ids {
     fn collect<'a>(cx: &mut Ctx<'_>, what: &str, ids: impl Iterator<Item = &'a S>) -> Ids {
         let mut map = HashMap::new();
+        let mut spans = HashMap::new();
         for (i, id) in ids.enumerate() {
             let v = id.get_ref();
-            if v.trim().is_empty() {
-                cx.err(id.span(), format!("{what} with an empty id"));
+            if !valid_id(v) {
+                cx.err(
+                    id.span(),
+                    format!("{what} id `{v}`: use letters, digits, `.`, `_`, `:` and `-` only"),
+                );
             } else if map.insert(v.clone(), i).is_some() {
                 cx.err(id.span(), format!("{what} `{v}` is defined twice"));
+            } else {
+                spans.insert(v.clone(), id.span());
             }
         }
-        Ids(map)
+        Ids(map, spans)
     }
 
     fn resolve(&self, cx: &mut Ctx<'_>, what: &str, r: &S) -> Option<usize> {
@@ -924,12 +942,11 @@ pub fn parse(file: &str, text: &str, tables: &Tables) -> Result<Model, ModelErro
         names.sort();
         for id in names {
             if let Some(other) = seen.insert(id.as_str(), kind) {
-                cx.errors.push(ModelError {
-                    file: file.to_string(),
-                    line: 1,
-                    column: 1,
-                    message: format!("`{id}` is both a {other} and a {kind}: ids must be unique"),
-                });
+                let span = list.1.get(id).cloned().unwrap_or(0..0);
+                cx.err(
+                    span,
+                    format!("`{id}` is both a {other} and a {kind}: ids must be unique"),
+                );
             }
         }
     }
@@ -1375,6 +1392,17 @@ pub fn parse(file: &str, text: &str, tables: &Tables) -> Result<Model, ModelErro
                     ),
                 );
             }
+            if matches!(treatment, Treatment::Share | Treatment::Retain) && r.expires.is_none() {
+                cx.err(
+                    r.id.span(),
+                    format!(
+                        "path `{}`: to {} a risk, give the date it is reviewed again \
+                         (`expires = YYYY-MM-DD`): an acceptance does not hold forever",
+                        r.id.get_ref(),
+                        treatment.name()
+                    ),
+                );
+            }
             let expires = today_free(&mut cx, &r.expires);
             Path {
                 id: r.id.get_ref().clone(),
@@ -1441,8 +1469,7 @@ pub fn parse(file: &str, text: &str, tables: &Tables) -> Result<Model, ModelErro
         })
         .collect();
     if !cx.errors.is_empty() {
-        cx.errors
-            .sort_by(|a, b| (a.line, a.column).cmp(&(b.line, b.column)));
+        cx.errors.sort_by_key(|e| (e.line, e.column));
         return Err(ModelErrors(cx.errors));
     }
     Ok(Model {

@@ -206,11 +206,23 @@ fn diagram(
     (nodes, roots)
 }
 
+/// Text inside a Mermaid label: its entity codes (`#quot;`, `#35;`) for every character
+/// Mermaid or the HTML it renders would read as syntax, `#` first so a user's own entity
+/// codes stay text.
 fn mermaid_text(s: &str) -> String {
-    s.replace('"', "#quot;")
-        .replace('<', "#lt;")
-        .replace('>', "#gt;")
-        .replace('\n', " ")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '#' => out.push_str("#35;"),
+            '"' => out.push_str("#quot;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '&' => out.push_str("#amp;"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The attack trees as a Mermaid flowchart.
@@ -294,8 +306,12 @@ pub fn xml(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 does not allow.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
+            // Characters XML 1.0 does not allow (controls, U+FFFE, U+FFFF).
+            c if ((c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r'))
+                || matches!(c, '\u{FFFE}' | '\u{FFFF}') =>
+            {
+                out.push('\u{FFFD}');
+            }
             c => out.push(c),
         }
     }
@@ -454,7 +470,8 @@ pub fn heatmap(a: &Assessment, tables: &Tables) -> String {
         Feasibility::High,
     ];
     let mut body = String::new();
-    let grids: [(&str, fn(&PathResult) -> Feasibility); 2] = [
+    type Pick = fn(&PathResult) -> Feasibility;
+    let grids: [(&str, Pick); 2] = [
         ("Before countermeasures", |p| p.initial.feasibility),
         ("After implemented countermeasures", |p| {
             p.residual.feasibility
@@ -547,8 +564,11 @@ pub fn heatmap(a: &Assessment, tables: &Tables) -> String {
     )
 }
 
+/// Text in a Markdown table cell or list item: pipes escaped, line breaks flattened.
 fn md(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
 }
 
 /// The risk-assessment chapter of the technical documentation (Annex VII (3)), Markdown.
@@ -602,9 +622,10 @@ pub fn chapter(model: &Model, a: &Assessment, tables: &Tables, product: &str) ->
         "Attack feasibility is rated by attack potential ({}), each factor per attack step. \
          Along a path (and under an AND gate) each factor takes the hardest level of its \
          steps; an OR gate takes its easiest branch. The sum of the factor values gives the \
-         feasibility ({}); impact × feasibility gives the risk value ({}). A countermeasure \
-         raises the factors of the steps it is attached to; a scan finding on a step's \
-         component caps them ({}). Candidate threats found by rules are estimated with the \
+         feasibility (ISO/SAE 21434 Table G.7); impact × feasibility gives the risk value ({}). A countermeasure \
+         raises the factors of the steps it is attached to; a live scan finding on a step's \
+         component caps them, before the countermeasures, and voids the countermeasures that \
+         component enforces ({}). A path is judged on its residual rating. Candidate threats found by rules are estimated with the \
          attack-vector approach ({}).\n",
         tables
             .factors
@@ -612,7 +633,6 @@ pub fn chapter(model: &Model, a: &Assessment, tables: &Tables, product: &str) ->
             .map(|f| format!("{}: {}", f.name, f.table))
             .collect::<Vec<_>>()
             .join("; "),
-        "ISO/SAE 21434 Table G.7",
         tables.matrix.table,
         if tables.exploit.is_empty() {
             "no rows".to_string()
@@ -699,7 +719,7 @@ pub fn chapter(model: &Model, a: &Assessment, tables: &Tables, product: &str) ->
                     .collect::<Vec<_>>()
                     .join(", "),
                 if f.encrypted {
-                    f.protocol.as_deref().unwrap_or("yes").to_string()
+                    md(f.protocol.as_deref().unwrap_or("yes"))
                 } else {
                     "**no**".to_string()
                 }
@@ -749,7 +769,7 @@ pub fn chapter(model: &Model, a: &Assessment, tables: &Tables, product: &str) ->
                 "planned"
             },
             c.annex_i.join(", "),
-            c.en18031.join(", "),
+            md(&c.en18031.join(", ")),
             md(&c.evidence.join(", "))
         );
     }

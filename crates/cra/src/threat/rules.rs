@@ -156,6 +156,8 @@ pub(crate) struct Hit {
     pub rule: &'static str,
     pub element: Element,
     pub message: String,
+    /// For `risk-exploitable-vulnerability`: a finding is known exploited.
+    pub known_exploited: bool,
 }
 
 fn protected(model: &Model, element: Element, kinds: &[CountermeasureKind]) -> bool {
@@ -197,6 +199,7 @@ pub(crate) fn design(model: &Model) -> Vec<Hit> {
             && !behind(&[CountermeasureKind::Authentication])
         {
             hits.push(Hit {
+                known_exploited: false,
                 rule: "risk-unauthenticated-service",
                 element: el,
                 message: format!(
@@ -217,6 +220,7 @@ pub(crate) fn design(model: &Model) -> Vec<Hit> {
             && !protected(model, el, &[CountermeasureKind::DebugDisabled])
         {
             hits.push(Hit {
+                known_exploited: false,
                 rule: "risk-debug-interface",
                 element: el,
                 message: format!(
@@ -229,6 +233,7 @@ pub(crate) fn design(model: &Model) -> Vec<Hit> {
         if it.kind == super::model::InterfaceKind::Update {
             if !behind(&[CountermeasureKind::SignedUpdates]) {
                 hits.push(Hit {
+                    known_exploited: false,
                     rule: "risk-unsigned-update",
                     element: el,
                     message: format!(
@@ -239,6 +244,7 @@ pub(crate) fn design(model: &Model) -> Vec<Hit> {
             }
             if !behind(&[CountermeasureKind::RollbackProtection]) {
                 hits.push(Hit {
+                    known_exploited: false,
                     rule: "risk-no-rollback-protection",
                     element: el,
                     message: format!(
@@ -254,6 +260,7 @@ pub(crate) fn design(model: &Model) -> Vec<Hit> {
             Some(Credentials::Default | Credentials::Shared)
         ) {
             hits.push(Hit {
+                known_exploited: false,
                 rule: "risk-default-credentials",
                 element: el,
                 message: format!(
@@ -274,6 +281,7 @@ pub(crate) fn design(model: &Model) -> Vec<Hit> {
             && !behind(&[CountermeasureKind::RateLimiting])
         {
             hits.push(Hit {
+                known_exploited: false,
                 rule: "risk-no-rate-limit",
                 element: el,
                 message: format!(
@@ -286,6 +294,7 @@ pub(crate) fn design(model: &Model) -> Vec<Hit> {
         }
         if it.production && !model.paths.iter().any(|p| p.entry == i) {
             hits.push(Hit {
+                known_exploited: false,
                 rule: "risk-interface-without-path",
                 element: el,
                 message: format!("no attack path enters through `{}` ({})", it.id, it.name),
@@ -299,6 +308,7 @@ pub(crate) fn design(model: &Model) -> Vec<Hit> {
             && !protected(model, el, &[CountermeasureKind::Encryption])
         {
             hits.push(Hit {
+                known_exploited: false,
                 rule: "risk-plaintext-flow",
                 element: el,
                 message: format!(
@@ -332,6 +342,7 @@ pub(crate) fn design(model: &Model) -> Vec<Hit> {
                 .map(|&i| model.interfaces[i].id.as_str())
                 .collect();
             hits.push(Hit {
+                known_exploited: false,
                 rule: "risk-secret-on-removable-media",
                 element: el,
                 message: format!(
@@ -344,6 +355,7 @@ pub(crate) fn design(model: &Model) -> Vec<Hit> {
         }
         if !model.paths.iter().any(|p| p.asset == a) {
             hits.push(Hit {
+                known_exploited: false,
                 rule: "risk-asset-without-path",
                 element: el,
                 message: format!("no attack path targets `{}` ({})", asset.id, asset.name),
