@@ -142,6 +142,8 @@ pub struct PathResult {
     pub vulnerabilities: Vec<String>,
     /// Countermeasures voided by a finding in a component that enforces them.
     pub voided: Vec<String>,
+    /// The findings lower its residual attack potential (against the design alone).
+    pub raised: bool,
     /// The treatment.
     pub treatment: Treatment,
     /// Its reason, if given.
@@ -267,7 +269,8 @@ pub struct Summary {
     pub suppressed: usize,
     /// Findings linked to model components.
     pub linked_findings: usize,
-    /// Paths raised by findings.
+    /// Paths the findings raise (their residual attack potential is lower than the
+    /// design's alone).
     pub raised_paths: usize,
     /// The acceptance threshold.
     pub threshold: u8,
@@ -594,7 +597,8 @@ pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: D
         .map(|c| c.by.iter().any(|&b| caps[b].is_some()))
         .collect();
     let order = tree_order(model);
-    let evaluate = |mode: Mode| -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+    // `live`: whether the findings count (without them: what the design alone gives).
+    let evaluate = |mode: Mode, live: bool| -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
         let steps: Vec<Vec<usize>> = model
             .steps
             .iter()
@@ -602,7 +606,8 @@ pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: D
                 let mut l = s.rating.clone();
                 l.resize(width, 0);
                 if mode != Mode::Initial {
-                    if let Some((cap, _)) = s.component.and_then(|c| caps[c].as_ref()) {
+                    let cap = s.component.and_then(|c| caps[c].as_ref()).filter(|_| live);
+                    if let Some((cap, _)) = cap {
                         for (x, &c) in l.iter_mut().zip(cap) {
                             *x = (*x).min(c);
                         }
@@ -610,7 +615,7 @@ pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: D
                     for &c in &s.countermeasures {
                         let cm = &model.countermeasures[c];
                         let counts = cm.status == CmStatus::Implemented || mode == Mode::Target;
-                        if counts && !voided[c] {
+                        if counts && !(live && voided[c]) {
                             for &(fi, li) in &cm.raises {
                                 l[fi] = l[fi].max(li);
                             }
@@ -635,9 +640,10 @@ pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: D
         }
         (steps, trees)
     };
-    let initial = evaluate(Mode::Initial);
-    let residual = evaluate(Mode::Residual);
-    let target = evaluate(Mode::Target);
+    let initial = evaluate(Mode::Initial, false);
+    let residual = evaluate(Mode::Residual, true);
+    let target = evaluate(Mode::Target, true);
+    let designed = evaluate(Mode::Residual, false);
     let path_levels = |p: &model::Path, (steps, trees): &(Vec<Vec<usize>>, Vec<Vec<usize>>)| {
         combine(
             &rater,
@@ -709,9 +715,12 @@ pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: D
                 vulns.extend(ids.iter().cloned());
             }
         }
-        raised_paths += usize::from(!vulns.is_empty());
+
         let i = rater.rated(&path_levels(p, &initial), p.impact);
         let r = rater.rated(&path_levels(p, &residual), p.impact);
+        // Raised: the findings make the path easier than the design alone does.
+        let raised = r.potential < rater.potential(&path_levels(p, &designed));
+        raised_paths += usize::from(raised);
         let t = rater.rated(&path_levels(p, &target), p.impact);
         let expired = p
             .expires
@@ -747,6 +756,7 @@ pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: D
             countermeasures: implemented.into_iter().collect(),
             planned: planned.into_iter().collect(),
             vulnerabilities: vulns.into_iter().collect(),
+            raised,
             voided: void.into_iter().collect(),
             treatment: p.treatment,
             reason: p.reason.clone(),
@@ -842,7 +852,7 @@ pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: D
         high.dedup();
         let raised: Vec<&str> = component_paths[c]
             .iter()
-            .filter(|&&pi| !paths[pi].vulnerabilities.is_empty())
+            .filter(|&&pi| paths[pi].raised)
             .map(|&pi| paths[pi].id.as_str())
             .collect();
         let list = |v: &[&str]| {
@@ -874,8 +884,10 @@ pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: D
                 model.components[c].id,
                 model.components[c].name,
                 parts.join("; "),
-                if raised.is_empty() {
+                if component_paths[c].is_empty() {
                     "no attack path covers it: add one".to_string()
+                } else if raised.is_empty() {
+                    "the countermeasures on its attack paths hold: no path raised".to_string()
                 } else {
                     format!("paths raised: {}", raised.join(", "))
                 }
