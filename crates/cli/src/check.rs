@@ -522,11 +522,7 @@ fn print_risk(risk: &craft_product::risk::RiskReport) {
         s.threshold,
         s.above_initial,
         s.above_residual,
-        s.by_status
-            .iter()
-            .map(|(k, v)| format!("{v} {k}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        s.statuses()
     );
     println!(
         "  live findings on model components: {}; paths they raise: {}",

@@ -157,8 +157,10 @@ pub fn run(cmd: RiskCommand, ctx: Ctx) -> anyhow::Result<u8> {
                 return Ok(2);
             };
             emit(
+                ctx,
+                "svg",
                 a.output.as_ref(),
-                render::heatmap(&assessment, &tm.tables).as_bytes(),
+                &render::heatmap(&assessment, &tm.tables),
             )?;
             Ok(0)
         }
@@ -172,8 +174,10 @@ pub fn run(cmd: RiskCommand, ctx: Ctx) -> anyhow::Result<u8> {
                 None => product.manifest.product.name.clone(),
             };
             emit(
+                ctx,
+                "markdown",
                 a.output.as_ref(),
-                render::chapter(&m, &assessment, &tm.tables, &name).as_bytes(),
+                &render::chapter(&m, &assessment, &tm.tables, &name),
             )?;
             Ok(0)
         }
@@ -331,10 +335,20 @@ fn load(
     Ok(Some((tm, model, assessment)))
 }
 
-fn emit(path: Option<&PathBuf>, bytes: &[u8]) -> anyhow::Result<()> {
-    match path {
-        Some(p) => output::write_atomic(p, bytes),
-        None => output::write_atomic(std::path::Path::new("-"), bytes),
+/// Write a document (`kind`: `svg`, `markdown`, …) to `path` atomically, or to stdout.
+/// With `--format json` the document on stdout is a JSON string in `{"kind", "text"}`, and
+/// a written file is reported as `{"kind", "file", "bytes"}`.
+fn emit(ctx: Ctx, kind: &str, path: Option<&PathBuf>, text: &str) -> anyhow::Result<()> {
+    match (path, ctx.format) {
+        (Some(p), Format::Json) => {
+            output::write_atomic(p, text.as_bytes())?;
+            output::json(&serde_json::json!({
+                "kind": kind, "file": p.display().to_string(), "bytes": text.len()
+            }))
+        }
+        (Some(p), Format::Human) => output::write_atomic(p, text.as_bytes()),
+        (None, Format::Json) => output::json(&serde_json::json!({"kind": kind, "text": text})),
+        (None, Format::Human) => output::write_atomic(std::path::Path::new("-"), text.as_bytes()),
     }
 }
 
@@ -366,11 +380,7 @@ fn check(a: &CommonArgs, ctx: Ctx) -> anyhow::Result<u8> {
         s.threshold,
         s.above_initial,
         s.above_residual,
-        s.by_status
-            .iter()
-            .map(|(k, v)| format!("{v} {k}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        s.statuses()
     );
     if s.linked_findings > 0 || !a.model_only {
         println!(
@@ -471,12 +481,16 @@ fn register(a: &RegisterArgs, ctx: Ctx) -> anyhow::Result<u8> {
     };
     if a.csv {
         emit(
+            ctx,
+            "csv",
             a.output.as_ref(),
-            render::register_csv(&assessment).as_bytes(),
+            &render::register_csv(&assessment),
         )?;
     } else if ctx.format == Format::Json {
-        let json = serde_json::to_vec_pretty(&assessment.paths)?;
-        emit(a.output.as_ref(), &json)?;
+        match &a.output {
+            Some(p) => output::write_atomic(p, &serde_json::to_vec_pretty(&assessment.paths)?)?,
+            None => output::json(&assessment.paths)?,
+        }
     } else {
         anyhow::ensure!(
             a.output.is_none(),
@@ -502,12 +516,15 @@ fn diagram(a: &DiagramArgs, ctx: Ctx) -> anyhow::Result<u8> {
                 .join(", ")
         );
     }
-    let text = match a.kind {
-        DiagramFormat::Svg => render::svg(&m, &assessment, &tm.tables, &a.paths),
-        DiagramFormat::Mermaid => render::mermaid(&m, &assessment, &tm.tables, &a.paths),
-        DiagramFormat::Dot => render::dot(&m, &assessment, &tm.tables, &a.paths),
+    let (kind, text) = match a.kind {
+        DiagramFormat::Svg => ("svg", render::svg(&m, &assessment, &tm.tables, &a.paths)),
+        DiagramFormat::Mermaid => (
+            "mermaid",
+            render::mermaid(&m, &assessment, &tm.tables, &a.paths),
+        ),
+        DiagramFormat::Dot => ("dot", render::dot(&m, &assessment, &tm.tables, &a.paths)),
     };
-    emit(a.output.as_ref(), text.as_bytes())?;
+    emit(ctx, kind, a.output.as_ref(), &text)?;
     Ok(0)
 }
 

@@ -22,6 +22,7 @@
 //! that matches decides; a rule past its `expires` date decides nothing and is reported.
 
 use crate::{Decision, Justification, Layer, Status};
+use craft_model::glob;
 use serde::Deserialize;
 use std::collections::BTreeSet;
 
@@ -155,27 +156,6 @@ fn severity_rank(score: f64) -> usize {
         s if s < 9.0 => 3,
         _ => 4,
     }
-}
-
-/// Whether `text` matches `pattern`, where `*` stands for any run of characters; case
-/// sensitive, as ids and purls are.
-fn glob(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == text;
-    }
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !text.starts_with(first) || text.len() < first.len() + last.len() || !text.ends_with(last) {
-        return false;
-    }
-    let mut rest = &text[first.len()..text.len() - last.len()];
-    for p in &parts[1..parts.len() - 1] {
-        match rest.find(p) {
-            Some(i) => rest = &rest[i + p.len()..],
-            None => return false,
-        }
-    }
-    true
 }
 
 /// Whether `d` is a real calendar date written `YYYY-MM-DD`.

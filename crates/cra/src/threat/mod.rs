@@ -32,6 +32,7 @@ pub mod rules;
 
 use crate::risk::{Feasibility, Impact, Tables, Vector};
 use crate::Date;
+use craft_model::glob;
 use model::{At, CmStatus, Element, Gate, Model, Node, Property, Treatment};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
@@ -276,6 +277,17 @@ pub struct Summary {
     pub threshold: u8,
 }
 
+impl Summary {
+    /// The paths by status, for people: `5 acceptable, 18 mitigated, 1 unmitigated`.
+    pub fn statuses(&self) -> String {
+        self.by_status
+            .iter()
+            .map(|(k, v)| format!("{v} {k}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// The assessment of a model.
 #[derive(Debug, Clone, Serialize)]
 pub struct Assessment {
@@ -455,26 +467,6 @@ impl Linker {
         }
         out
     }
-}
-
-/// `*` matches any run of characters; everything else literally.
-pub fn glob(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == text;
-    }
-    let (first, last) = (parts[0], parts[parts.len() - 1]);
-    if !text.starts_with(first) || text.len() < first.len() + last.len() || !text.ends_with(last) {
-        return false;
-    }
-    let mut rest = &text[first.len()..text.len() - last.len()];
-    for mid in &parts[1..parts.len() - 1] {
-        match rest.find(mid) {
-            Some(at) => rest = &rest[at + mid.len()..],
-            None => return false,
-        }
-    }
-    true
 }
 
 /// Components reached from production interfaces (through `reaches` and data flows, taken

@@ -596,12 +596,7 @@ pub fn chapter(model: &Model, a: &Assessment, tables: &Tables, product: &str) ->
          after the implemented ones.",
         s.threshold, s.above_initial, s.above_residual
     );
-    let statuses: Vec<String> = s
-        .by_status
-        .iter()
-        .map(|(k, v)| format!("{v} {k}"))
-        .collect();
-    let _ = writeln!(o, "- Paths: {}.", statuses.join(", "));
+    let _ = writeln!(o, "- Paths: {}.", s.statuses());
     let _ = writeln!(
         o,
         "- Candidate threats from craft's rules: {} open errors, {} open warnings, {} \
