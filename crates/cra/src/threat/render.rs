@@ -150,16 +150,40 @@ fn diagram(
                 Node::Step(s) => {
                     let step = &model.steps[s];
                     let mut lines = vec![format!("{}: {}", step.id, step.text)];
-                    let potential: u32 = tables
-                        .factors
-                        .iter()
-                        .zip(&step.rating)
-                        .map(|(f, &l)| f.levels.get(l).map_or(0, |x| x.value))
-                        .sum();
-                    lines.push(format!(
-                        "feasibility {} ({potential})",
-                        feasibility_name(tables.feasibility(potential))
-                    ));
+                    let sum = |levels: &[usize]| -> u32 {
+                        tables
+                            .factors
+                            .iter()
+                            .zip(levels)
+                            .map(|(f, &l)| f.levels.get(l).map_or(0, |x| x.value))
+                            .sum()
+                    };
+                    // The step's own rating, and with its implemented countermeasures (the
+                    // design's; live findings show on the path's rating).
+                    let mut guarded = step.rating.clone();
+                    for &c in &step.countermeasures {
+                        let cm = &model.countermeasures[c];
+                        if cm.status == CmStatus::Implemented {
+                            for &(fi, li) in &cm.raises {
+                                if let Some(x) = guarded.get_mut(fi) {
+                                    *x = (*x).max(li);
+                                }
+                            }
+                        }
+                    }
+                    let (before, after) = (sum(&step.rating), sum(&guarded));
+                    lines.push(if before == after {
+                        format!(
+                            "feasibility {} ({before})",
+                            feasibility_name(tables.feasibility(before))
+                        )
+                    } else {
+                        format!(
+                            "feasibility {} ({before}) → {} ({after})",
+                            feasibility_name(tables.feasibility(before)),
+                            feasibility_name(tables.feasibility(after))
+                        )
+                    });
                     let cms: Vec<String> = step
                         .countermeasures
                         .iter()
@@ -173,7 +197,7 @@ fn diagram(
                         })
                         .collect();
                     if !cms.is_empty() {
-                        lines.push(format!("⛨ {}", cms.join(", ")));
+                        lines.push(format!("countermeasures: {}", cms.join(", ")));
                     }
                     nodes.push(DNode {
                         lines,
@@ -347,7 +371,7 @@ pub fn svg(model: &Model, a: &Assessment, tables: &Tables, only: &[String]) -> S
     let (nodes, roots) = diagram(model, a, tables, only);
     let text: Vec<Vec<String>> = nodes
         .iter()
-        .map(|n| n.lines.iter().flat_map(|l| wrap(l, 36)).collect())
+        .map(|n| n.lines.iter().flat_map(|l| wrap(l, 38)).collect())
         .collect();
     let height = |i: usize| text[i].len() as f64 * LINE_H + 10.0;
     // Post-order placement without recursion: leaves left to right, parents centred.
