@@ -31,10 +31,25 @@ pub enum RiskCommand {
     Chapter(FileArgs),
     /// The rules: ids, what each looks for, the Annex I items it concerns.
     Rules,
+    /// Write a first threat-model.toml from craft.toml's interfaces and the components of
+    /// the last release's SBOMs, for the maker to complete (never replaces one).
+    Init(InitArgs),
     /// The findings the threat model justifies `not_affected` (their component is
     /// reachable from no entry point), as VEX citing the model element: OpenVEX,
     /// CycloneDX VEX or CSAF VEX, or a list without `--openvex`/`--cyclonedx-vex`/`--csaf-vex`.
     Vex(VexArgs),
+}
+
+/// `craft risk init`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  craft risk init .
+  craft risk init . && craft risk check --model-only .   # the rules say what to add first")]
+pub struct InitArgs {
+    /// The product directory.
+    #[arg(default_value = ".")]
+    product: PathBuf,
 }
 
 /// `craft risk vex`.
@@ -184,6 +199,7 @@ pub fn run(cmd: RiskCommand, ctx: Ctx) -> anyhow::Result<u8> {
         RiskCommand::Coverage(a) => coverage(&a, ctx),
         RiskCommand::Rules => rules(ctx),
         RiskCommand::Vex(a) => vex(&a, ctx),
+        RiskCommand::Init(a) => init(&a, ctx),
     }
 }
 
@@ -380,7 +396,11 @@ fn check(a: &CommonArgs, ctx: Ctx) -> anyhow::Result<u8> {
         s.threshold,
         s.above_initial,
         s.above_residual,
-        s.statuses()
+        if s.paths == 0 {
+            "no attack paths yet".to_string()
+        } else {
+            s.statuses()
+        }
     );
     if s.linked_findings > 0 || !a.model_only {
         println!(
@@ -586,5 +606,66 @@ fn rules(ctx: Ctx) -> anyhow::Result<u8> {
         ]);
     }
     println!("{t}");
+    Ok(0)
+}
+
+fn init(a: &InitArgs, ctx: Ctx) -> anyhow::Result<u8> {
+    let product = ProductDir::open(&a.product)?;
+    let file = product.dir.join(THREAT_FILE);
+    anyhow::ensure!(
+        !file.exists(),
+        "`{}` exists already: craft risk init never replaces a model",
+        file.display()
+    );
+    let m = &product.manifest;
+    let mut names = Vec::new();
+    let mut unreadable = Vec::new();
+    if let Some(release) = m.releases.last() {
+        let opts = craft_sbom::ReadOptions {
+            validate_schema: false,
+            ..craft_sbom::ReadOptions::default()
+        };
+        for sbom in &release.sboms {
+            match craft_sbom::read_path(&product.resolve(sbom), &opts) {
+                Ok(loaded) => names.extend(
+                    loaded
+                        .sbom
+                        .components
+                        .iter()
+                        .filter(|c| !c.name.trim().is_empty())
+                        .map(|c| c.name.clone()),
+                ),
+                Err(e) => unreadable.push(format!("{}: {e}", sbom.display())),
+            }
+        }
+    }
+    let text = threat::skeleton::skeleton(&m.product.name, &m.product.interfaces, &names);
+    output::write_new(&file, text.as_bytes())?;
+    let distinct = names
+        .iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    match ctx.format {
+        Format::Json => output::json(&serde_json::json!({
+            "file": file.display().to_string(),
+            "interfaces": m.product.interfaces.len(),
+            "components": distinct.min(threat::skeleton::MAX_COMPONENTS),
+            "unreadable": unreadable,
+        }))?,
+        Format::Human => {
+            for u in &unreadable {
+                anstream::eprintln!("warning: SBOM not read: {u}");
+            }
+            anstream::eprintln!(
+                "wrote `{}`: {} interfaces from craft.toml, {} components from the SBOMs of \
+                 release {}, 4 assets to review; next: `craft risk check --model-only {}`",
+                file.display(),
+                m.product.interfaces.len(),
+                distinct.min(threat::skeleton::MAX_COMPONENTS),
+                m.releases.last().map_or("-", |r| r.version.as_str()),
+                a.product.display()
+            );
+        }
+    }
     Ok(0)
 }

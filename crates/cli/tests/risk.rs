@@ -538,3 +538,63 @@ fn a_product_may_bring_its_own_rating_tables() {
         .code(2)
         .stderr(predicates::str::contains("inside the product directory"));
 }
+
+#[test]
+fn init_writes_a_first_model_the_rules_then_complete() {
+    let (_tmp, dir) = example();
+    let file = dir.join("threat-model.toml");
+    std::fs::remove_file(&file).unwrap();
+    craft()
+        .args(["--quiet", "risk", "init"])
+        .arg(&dir)
+        .assert()
+        .code(0);
+    let text = std::fs::read_to_string(&file).unwrap();
+    // craft.toml's interfaces, mapped; the SBOMs' components, linked by name.
+    for needle in [
+        "kind = \"update\"\nexposure = \"network\"",
+        "kind = \"cellular\"",
+        "kind = \"uart\"",
+        "name = \"dropbear\"\nsbom = [\"dropbear\"]",
+        "name = \"express\"",
+    ] {
+        assert!(text.contains(needle), "{needle} not in:\n{text}");
+    }
+    // It is a valid model; the rules say what to do first.
+    let v = run(
+        craft()
+            .args([
+                "--quiet",
+                "--format",
+                "json",
+                "risk",
+                "check",
+                "--model-only",
+            ])
+            .arg(&dir),
+        1,
+    )
+    .0;
+    let rules: Vec<&str> = v["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["rule"].as_str().unwrap())
+        .collect();
+    for rule in [
+        "risk-unsigned-update",
+        "risk-no-rollback-protection",
+        "risk-interface-without-path",
+        "risk-asset-without-path",
+    ] {
+        assert!(rules.contains(&rule), "{rule} not in {rules:?}");
+    }
+    assert_eq!(v["summary"]["interfaces"], 7);
+    // Never over an existing model.
+    craft()
+        .args(["risk", "init"])
+        .arg(&dir)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("never replaces"));
+}

@@ -29,6 +29,7 @@
 pub mod model;
 pub mod render;
 pub mod rules;
+pub mod skeleton;
 
 use crate::risk::{Feasibility, Impact, Tables, Vector};
 use crate::Date;
