@@ -518,9 +518,12 @@ fn a_new_cve_on_an_exposed_component_raises_its_paths() {
         &[finding("CVE-2099-0003", "gw-agent", false, 5.0)],
     );
     assert_eq!(a.paths[0].residual.potential, 14);
+    assert!(!a.paths[0].raised);
+    assert!(rules_fired(&a).is_empty(), "{:?}", rules_fired(&a));
     let a = assess(&moderate, &[finding("CVE-2099-0004", "busybox", true, 9.8)]);
     assert_eq!(a.paths[0].residual.potential, 14);
     assert_eq!(a.summary.linked_findings, 0);
+    assert!(rules_fired(&a).is_empty());
 }
 
 #[test]
