@@ -6,6 +6,18 @@ use super::{craft, edit, run};
 use crate::check::example;
 use serde_json::Value;
 
+/// `craft --quiet --format json risk ARGS… DIR`, expecting `code`: its JSON.
+fn risk_json(dir: &std::path::Path, args: &[&str], code: i32) -> Value {
+    run(
+        craft()
+            .args(["--quiet", "--format", "json", "risk"])
+            .args(args)
+            .arg(dir),
+        code,
+    )
+    .0
+}
+
 fn path<'a>(v: &'a Value, id: &str) -> &'a Value {
     v["paths"]
         .as_array()
@@ -19,21 +31,7 @@ fn path<'a>(v: &'a Value, id: &str) -> &'a Value {
 fn the_example_model_is_rated_and_live_findings_raise_its_paths() {
     let (_tmp, dir) = example();
     // The model alone: one path waits for its planned countermeasure.
-    let alone = run(
-        craft()
-            .args([
-                "--quiet",
-                "--format",
-                "json",
-                "risk",
-                "check",
-                "--model-only",
-            ])
-            .args(["--today", "2026-11-29"])
-            .arg(&dir),
-        1,
-    )
-    .0;
+    let alone = risk_json(&dir, &["check", "--model-only", "--today", "2026-11-29"], 1);
     let s = &alone["summary"];
     assert!(s["assets"].as_u64().unwrap() >= 8);
     assert!(s["interfaces"].as_u64().unwrap() >= 10);
@@ -46,14 +44,7 @@ fn the_example_model_is_rated_and_live_findings_raise_its_paths() {
     // With the scan: the kernel's known-exploited CVEs (CVE-2024-1086, CVE-2024-36971) cap
     // the VPN exploit and the privilege escalation, and void least-privilege (enforced by
     // the kernel): AP-09 is raised.
-    let live = run(
-        craft()
-            .args(["--quiet", "--format", "json", "risk", "check"])
-            .args(["--today", "2026-11-29"])
-            .arg(&dir),
-        1,
-    )
-    .0;
+    let live = risk_json(&dir, &["check", "--today", "2026-11-29"], 1);
     let ap09 = path(&live, "AP-09");
     let after = ap09["residual"]["potential"].as_u64().unwrap();
     assert!(after < before, "AP-09 not raised: {before} → {after}");
@@ -120,21 +111,7 @@ fn the_example_model_is_rated_and_live_findings_raise_its_paths() {
         "kind = \"filtering\"\nstatus = \"planned\"",
         "kind = \"filtering\"",
     );
-    let v = run(
-        craft()
-            .args([
-                "--quiet",
-                "--format",
-                "json",
-                "risk",
-                "check",
-                "--model-only",
-            ])
-            .args(["--today", "2026-11-29"])
-            .arg(&dir),
-        0,
-    )
-    .0;
+    let v = risk_json(&dir, &["check", "--model-only", "--today", "2026-11-29"], 0);
     assert_eq!(path(&v, "AP-20")["status"], "mitigated");
     // An acceptance past its date fails again.
     run(
@@ -319,20 +296,7 @@ fn the_outputs_render() {
         assert!(md.contains(section), "{section} not in the chapter");
     }
     // The coverage matrix as JSON: 22 items.
-    let v = run(
-        craft()
-            .args([
-                "--quiet",
-                "--format",
-                "json",
-                "risk",
-                "coverage",
-                "--model-only",
-            ])
-            .arg(&dir),
-        0,
-    )
-    .0;
+    let v = risk_json(&dir, &["coverage", "--model-only"], 0);
     assert_eq!(v.as_array().unwrap().len(), 22);
     // The rules, documented.
     let v = run(craft().args(["--format", "json", "risk", "rules"]), 0).0;
@@ -396,13 +360,7 @@ fn findings_on_unreachable_components_are_justified_by_the_model() {
         "[[flow]]\nid = \"provisioning\"\nfrom = \"factory-tools\"\nto = \"agent\"\nencrypted = true\n\n\
          [[flow]]\nid = \"telemetry\"",
     );
-    let v = run(
-        craft()
-            .args(["--quiet", "--format", "json", "risk", "vex"])
-            .arg(&dir),
-        0,
-    )
-    .0;
+    let v = risk_json(&dir, &["vex"], 0);
     assert_eq!(v.as_array().unwrap().len(), 0);
 }
 
@@ -494,20 +452,7 @@ fn a_product_may_bring_its_own_rating_tables() {
         "threshold = 3\n",
         "threshold = 3\ntables = \"lenient.toml\"\n",
     );
-    let v = run(
-        craft()
-            .args([
-                "--quiet",
-                "--format",
-                "json",
-                "risk",
-                "check",
-                "--model-only",
-            ])
-            .arg(&dir),
-        0,
-    )
-    .0;
+    let v = risk_json(&dir, &["check", "--model-only"], 0);
     assert_eq!(v["summary"]["above_initial"], 0);
     assert_eq!(v["summary"]["by_status"]["acceptable"], 27);
     // Tables that are not consistent, or not there, stop every command that reads the model.
@@ -561,20 +506,7 @@ fn init_writes_a_first_model_the_rules_then_complete() {
         assert!(text.contains(needle), "{needle} not in:\n{text}");
     }
     // It is a valid model; the rules say what to do first.
-    let v = run(
-        craft()
-            .args([
-                "--quiet",
-                "--format",
-                "json",
-                "risk",
-                "check",
-                "--model-only",
-            ])
-            .arg(&dir),
-        1,
-    )
-    .0;
+    let v = risk_json(&dir, &["check", "--model-only"], 1);
     let rules: Vec<&str> = v["candidates"]
         .as_array()
         .unwrap()

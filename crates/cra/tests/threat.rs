@@ -92,6 +92,18 @@ property = "integrity"
 steps = ["exploit"]
 "#;
 
+/// Panics unless `svg` is well-formed XML.
+fn well_formed(svg: &str) {
+    let mut reader = quick_xml::Reader::from_str(svg);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("not well-formed XML: {e}\n{svg}"),
+        }
+    }
+}
+
 fn rules_fired(a: &Assessment) -> Vec<&'static str> {
     let mut r: Vec<&'static str> = a
         .candidates
@@ -697,14 +709,7 @@ fn the_diagrams_render() {
     // AP-1: path + step; AP-or: path, or-gate, 2 steps, then; AP-and: path, gate, 2 steps.
     assert_eq!(rects, 2 + 5 + 4);
     let heat = render::heatmap(&a, bundled());
-    let mut reader = quick_xml::Reader::from_str(&heat);
-    loop {
-        match reader.read_event() {
-            Ok(quick_xml::events::Event::Eof) => break,
-            Ok(_) => {}
-            Err(e) => panic!("heat map not well-formed: {e}"),
-        }
-    }
+    well_formed(&heat);
     assert_eq!(heat.matches("<rect").count(), 32);
     // The Mermaid text, as a snapshot.
     let only = vec!["AP-or".to_string()];
@@ -881,14 +886,7 @@ fn ids_are_plain_and_text_is_escaped_in_every_output() {
     let m = model(&text);
     let a = threat::assess(&m, bundled(), &[], today());
     let svg = render::svg(&m, &a, bundled(), &[]);
-    let mut reader = quick_xml::Reader::from_str(&svg);
-    loop {
-        match reader.read_event() {
-            Ok(quick_xml::events::Event::Eof) => break,
-            Ok(_) => {}
-            Err(e) => panic!("SVG not well-formed: {e}"),
-        }
-    }
+    well_formed(&svg);
     assert!(!svg.contains('\u{FFFF}'));
     let mermaid = render::mermaid(&m, &a, bundled(), &[]);
     assert!(
