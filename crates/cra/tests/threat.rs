@@ -914,3 +914,50 @@ fn an_acceptance_needs_a_review_date() {
     .unwrap_err();
     assert!(e.to_string().contains("`expires = YYYY-MM-DD`"), "{e}");
 }
+
+#[test]
+fn a_first_model_parses_whatever_the_names() {
+    let names: Vec<String> = [
+        "dropbear",
+        "a\"b",
+        "x\\y",
+        "line\nbreak",
+        "firmware",
+        "device",
+        "---",
+        "",
+        "é-lib",
+        "a b",
+        "A B",
+        "-lead",
+        "credentials",
+        "tab\tname",
+        "\u{7f}",
+        "ws",
+        "ws",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let interfaces: Vec<String> = ["ethernet", "update-channel", "serial", "debug", "mystery"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let text = threat::skeleton::skeleton("Acme \"X\"\n[[asset]]", &interfaces, &names);
+    let m = model(&text);
+    // One component per distinct name; the empty name is left out (as a pattern it would
+    // match everything).
+    assert_eq!(m.components.len(), 15);
+    assert_eq!(m.interfaces.len(), 5);
+    assert_eq!(m.assets.len(), 4, "the product name cannot inject TOML");
+    let a = threat::assess(&m, bundled(), &[], today());
+    let fired = rules_fired(&a);
+    for rule in [
+        "risk-unsigned-update",
+        "risk-debug-interface",
+        "risk-interface-without-path",
+        "risk-asset-without-path",
+    ] {
+        assert!(fired.contains(&rule), "{rule}: {fired:?}");
+    }
+}

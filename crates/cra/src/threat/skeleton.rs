@@ -86,6 +86,11 @@ pub const MAX_COMPONENTS: usize = 300;
 /// component names of its SBOMs.
 pub fn skeleton(product: &str, interfaces: &[String], components: &[String]) -> String {
     let mut t = String::new();
+    // A comment line: no line break may end it early.
+    let product: String = product
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     let _ = writeln!(
         t,
         "# threat-model.toml for {product}: the cybersecurity risk assessment (CRA Art. 13(2)-(3)),\n\
@@ -137,7 +142,11 @@ pub fn skeleton(product: &str, interfaces: &[String], components: &[String]) -> 
     }
     t.push_str("[[boundary]]\nid = \"device\"\nname = \"The device\"\n\n");
     let mut ids = BTreeSet::new();
-    let mut names: Vec<&String> = components.iter().collect();
+    // A name that is empty or only `*` would be a pattern matching everything.
+    let mut names: Vec<&String> = components
+        .iter()
+        .filter(|n| !n.trim().is_empty() && n.trim().chars().any(|c| c != '*'))
+        .collect();
     names.sort();
     names.dedup();
     let total = names.len();
