@@ -640,9 +640,14 @@ fn init(a: &InitArgs, ctx: Ctx) -> anyhow::Result<u8> {
         }
     }
     let text = threat::skeleton::skeleton(&m.product.name, &m.product.interfaces, &names);
+    // What craft writes, craft must read: checked before the file exists.
+    if let Err(e) = threat::model::parse(THREAT_FILE, &text, craft_cra::risk::bundled()) {
+        anyhow::bail!("craft wrote a first model it cannot read (a bug; please report it):\n{e}");
+    }
     output::write_new(&file, text.as_bytes())?;
     let distinct = names
         .iter()
+        .filter(|n| threat::skeleton::usable(n))
         .collect::<std::collections::BTreeSet<_>>()
         .len();
     match ctx.format {

@@ -362,6 +362,20 @@ fn findings_on_unreachable_components_are_justified_by_the_model() {
     );
     let v = risk_json(&dir, &["vex"], 0);
     assert_eq!(v.as_array().unwrap().len(), 0);
+    // A glob on a reachable component that takes in the same package withdraws the claim
+    // too (no flow this time).
+    edit(
+        &dir.join("threat-model.toml"),
+        "[[flow]]\nid = \"provisioning\"\nfrom = \"factory-tools\"\nto = \"agent\"\nencrypted = true\n\n",
+        "",
+    );
+    assert!(!risk_json(&dir, &["vex"], 0).as_array().unwrap().is_empty());
+    edit(
+        &dir.join("threat-model.toml"),
+        "sbom = [\"gw-agent\",",
+        "sbom = [\"urllib*\", \"gw-agent\",",
+    );
+    assert!(risk_json(&dir, &["vex"], 0).as_array().unwrap().is_empty());
 }
 
 #[test]
@@ -522,6 +536,17 @@ fn init_writes_a_first_model_the_rules_then_complete() {
         assert!(rules.contains(&rule), "{rule} not in {rules:?}");
     }
     assert_eq!(v["summary"]["interfaces"], 7);
+    // A first model claims no component unreachable: craft check dismisses nothing by it.
+    let check = run(
+        craft()
+            .args(["--quiet", "--format", "json", "check"])
+            .arg(&dir),
+        1,
+    )
+    .0;
+    for r in check["releases"].as_array().unwrap() {
+        assert_eq!(r["dismissed_by_threat_model"], 0, "{}", r["version"]);
+    }
     // Never over an existing model.
     craft()
         .args(["risk", "init"])

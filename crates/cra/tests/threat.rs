@@ -939,17 +939,29 @@ fn a_first_model_parses_whatever_the_names() {
     .iter()
     .map(|s| s.to_string())
     .collect();
-    let interfaces: Vec<String> = ["ethernet", "update-channel", "serial", "debug", "mystery"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let interfaces: Vec<String> = [
+        "ethernet",
+        "update-channel",
+        "serial",
+        "debug",
+        "mystery",
+        "firmware",
+        "device",
+        "User Data",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     let text = threat::skeleton::skeleton("Acme \"X\"\n[[asset]]", &interfaces, &names);
     let m = model(&text);
     // One component per distinct name; the empty name is left out (as a pattern it would
     // match everything).
     assert_eq!(m.components.len(), 15);
-    assert_eq!(m.interfaces.len(), 5);
+    assert_eq!(m.interfaces.len(), 8);
     assert_eq!(m.assets.len(), 4, "the product name cannot inject TOML");
+    // Interfaces that reach nothing yet: nothing may be claimed unreachable.
+    assert!(!threat::states_reachability(&m));
+    assert!(threat::unreachable_components(&m).iter().all(|u| !u));
     let a = threat::assess(&m, bundled(), &[], today());
     let fired = rules_fired(&a);
     for rule in [
@@ -960,4 +972,41 @@ fn a_first_model_parses_whatever_the_names() {
     ] {
         assert!(fired.contains(&rule), "{rule}: {fired:?}");
     }
+}
+
+#[test]
+fn an_enforcer_is_reachable_and_a_voided_countermeasure_is_reported_off_path_too() {
+    let text = format!(
+        "{BASE}\n[[component]]\nid = \"verifier\"\nname = \"Verifier\"\nsbom = [\"verifierd\"]\n\
+         [[countermeasure]]\nid = \"sig\"\nname = \"Signature check\"\nkind = \"signed-updates\"\n\
+         raises = {{ knowledge = \"strictly-confidential\" }}\nby = [\"verifier\"]\n\
+         [[component]]\nid = \"logger\"\nname = \"Logger\"\nsbom = [\"loggerd\"]\n\
+         [[countermeasure]]\nid = \"audit\"\nname = \"Audit log\"\nkind = \"monitoring\"\n\
+         protects = [\"fw\"]\nby = [\"logger\"]\n"
+    )
+    .replace(
+        "countermeasures = [\"hardening\"]",
+        "countermeasures = [\"hardening\", \"sig\"]",
+    );
+    let m = model(&text);
+    let un = threat::unreachable_components(&m);
+    let idx = |id: &str| m.components.iter().position(|c| c.id == id).unwrap();
+    // The verifier enforces a countermeasure on a step: it handles the attacker's input.
+    assert!(!un[idx("verifier")]);
+    // The logger enforces one on no step, and nothing else reaches it.
+    assert!(un[idx("logger")]);
+    let a = threat::assess(
+        &m,
+        bundled(),
+        &[
+            finding("CVE-2099-0011", "verifierd", true, 9.8),
+            finding("CVE-2099-0012", "loggerd", true, 9.8),
+        ],
+        today(),
+    );
+    assert_eq!(a.paths[0].voided, ["sig"]);
+    // Voided wherever it is: on a path or not.
+    assert_eq!(a.voided, ["sig", "audit"]);
+    assert_eq!(a.unreachable.len(), 1);
+    assert_eq!(a.unreachable[0].component, "logger");
 }

@@ -742,10 +742,14 @@ fn check_release(
             {
                 continue;
             }
-            let linked = linker.exact_components(&rf.finding.component_name, &rf.ids);
-            if linked.is_empty() || !linked.iter().all(|&c| unreachable[c]) {
+            // An exact link to an unreachable component, and no link at all (exact or glob)
+            // to a reachable one.
+            let exact = linker.exact_components(&rf.finding.component_name, &rf.ids);
+            let all = linker.components(&rf.finding.component_name, &rf.ids);
+            if exact.is_empty() || !all.iter().all(|&c| unreachable[c]) {
                 continue;
             }
+            let linked = exact;
             let c = &model.components[*linked.first().expect("not empty")];
             rf.triage = Some(Decision {
                 status: Status::NotAffected,

@@ -159,13 +159,7 @@ pub fn report(tm: &ThreatModel, releases: &[ReleaseReport], today: Date) -> Risk
             file,
             errors: Vec::new(),
             failed: a.failed(),
-            voided: a
-                .paths
-                .iter()
-                .flat_map(|p| p.voided.iter().cloned())
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect(),
+            voided: a.voided.clone(),
             open: a
                 .candidates
                 .iter()

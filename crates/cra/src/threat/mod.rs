@@ -83,7 +83,7 @@ pub struct Rated {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PathStatus {
-    /// Its initial risk is within the threshold.
+    /// Its initial and its residual risk are within the threshold.
     Acceptable,
     /// The implemented countermeasures bring it within the threshold.
     Mitigated,
@@ -306,6 +306,8 @@ pub struct Assessment {
     pub coverage: Vec<Coverage>,
     /// Components no entry point reaches that have findings.
     pub unreachable: Vec<Unreachable>,
+    /// Countermeasures a live finding voids (on a path or not).
+    pub voided: Vec<String>,
 }
 
 impl Assessment {
@@ -470,9 +472,11 @@ impl Linker {
     }
 }
 
-/// Components reached from production interfaces (through `reaches` and data flows, taken
-/// both ways: a response travels back along a flow), plus every component an attack step
-/// targets. `only` restricts the start to interfaces of those exposures.
+/// Components reached from production interfaces through `reaches` and data flows (taken
+/// both ways: a response travels back along a flow). Without `only`, the search also
+/// starts from every path's entry, every component a step attacks and every component that
+/// enforces a countermeasure on a step (it handles the attacker's input). With `only`, it
+/// starts from the production interfaces of those exposures alone.
 fn reachable(model: &Model, only: Option<&[Vector]>) -> Vec<bool> {
     let n = model.components.len();
     let mut seen = vec![false; n];
@@ -494,9 +498,15 @@ fn reachable(model: &Model, only: Option<&[Vector]>) -> Vec<bool> {
             }
         }
         for s in &model.steps {
-            if let Some(c) = s.component.filter(|&c| !seen[c]) {
-                seen[c] = true;
-                queue.push_back(Element::Component(c));
+            let enforcers = s
+                .countermeasures
+                .iter()
+                .flat_map(|&k| model.countermeasures[k].by.iter().copied());
+            for c in s.component.into_iter().chain(enforcers) {
+                if !seen[c] {
+                    seen[c] = true;
+                    queue.push_back(Element::Component(c));
+                }
             }
         }
     }
@@ -539,11 +549,24 @@ fn reachable(model: &Model, only: Option<&[Vector]>) -> Vec<bool> {
     seen
 }
 
-/// The components no production entry point reaches (`true`): no interface reaches them,
-/// no data flow connects them (either way) to one that is reached, no attack step targets
-/// them. A finding on such a component cannot be triggered by an adversary.
+/// The components the model shows unreachable (`true`): no interface reaches them, no data
+/// flow connects them (either way) to one that is reached, no attack step targets them, and
+/// none enforces a countermeasure on a step. The claim needs a model that says what every
+/// entry reaches: while a production interface has an empty `reaches` (a first model, say),
+/// nothing is claimed unreachable (all `false`).
 pub fn unreachable_components(model: &Model) -> Vec<bool> {
+    if !states_reachability(model) {
+        return vec![false; model.components.len()];
+    }
     reachable(model, None).into_iter().map(|r| !r).collect()
+}
+
+/// Whether every production interface says which components it reaches.
+pub fn states_reachability(model: &Model) -> bool {
+    model
+        .interfaces
+        .iter()
+        .all(|i| !i.production || !i.reaches.is_empty())
 }
 
 /// Assess a model: rate every path, run the rules, link the findings, derive objectives and
@@ -1096,7 +1119,7 @@ pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: D
         .collect();
 
     // Components no entry point reaches, with their findings.
-    let reached = reachable(model, None);
+    let reached: Vec<bool> = unreachable_components(model).iter().map(|u| !u).collect();
     let unreachable: Vec<Unreachable> = model
         .components
         .iter()
@@ -1163,6 +1186,13 @@ pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: D
         objectives,
         coverage,
         unreachable,
+        voided: model
+            .countermeasures
+            .iter()
+            .zip(&voided)
+            .filter(|(_, v)| **v)
+            .map(|(c, _)| c.id.clone())
+            .collect(),
     }
 }
 

@@ -78,6 +78,21 @@ fn quoted(s: &str) -> String {
     out
 }
 
+/// Whether a component name is written into a first model: not empty, and without `*`
+/// (an `sbom` pattern with `*` is a glob and would link other packages).
+pub fn usable(name: &str) -> bool {
+    !name.trim().is_empty() && !name.contains('*')
+}
+
+/// The ids a first model gives its assets and its boundary.
+const RESERVED: [&str; 5] = [
+    "firmware",
+    "credentials",
+    "user-data",
+    "essential-function",
+    "device",
+];
+
 /// The most components a first model lists (a Yocto image has hundreds; the rest can be
 /// added by hand).
 pub const MAX_COMPONENTS: usize = 300;
@@ -142,11 +157,7 @@ pub fn skeleton(product: &str, interfaces: &[String], components: &[String]) -> 
     }
     t.push_str("[[boundary]]\nid = \"device\"\nname = \"The device\"\n\n");
     let mut ids = BTreeSet::new();
-    // A name that is empty or only `*` would be a pattern matching everything.
-    let mut names: Vec<&String> = components
-        .iter()
-        .filter(|n| !n.trim().is_empty() && n.trim().chars().any(|c| c != '*'))
-        .collect();
+    let mut names: Vec<&String> = components.iter().filter(|n| usable(n)).collect();
     names.sort();
     names.dedup();
     let total = names.len();
@@ -159,12 +170,7 @@ pub fn skeleton(product: &str, interfaces: &[String], components: &[String]) -> 
         let mut id = id_of(name);
         let base = id.clone();
         let mut n = 2;
-        while !ids.insert(id.clone())
-            || matches!(
-                id.as_str(),
-                "firmware" | "credentials" | "user-data" | "essential-function" | "device"
-            )
-        {
+        while RESERVED.contains(&id.as_str()) || !ids.insert(id.clone()) {
             id = format!("{base}-{n}");
             n += 1;
         }
@@ -177,7 +183,8 @@ pub fn skeleton(product: &str, interfaces: &[String], components: &[String]) -> 
     }
     t.push_str(
         "# --- Interfaces from craft.toml: say which components each reaches (`reaches`) and how\n\
-         # callers authenticate (`authentication`). ---\n\n",
+         # callers authenticate (`authentication`). Until every interface on production units\n\
+         # lists what it reaches, craft claims no component unreachable. ---\n\n",
     );
     let mut seen = BTreeSet::new();
     for name in interfaces {
@@ -185,7 +192,7 @@ pub fn skeleton(product: &str, interfaces: &[String], components: &[String]) -> 
         let mut id = id_of(name);
         let base = id.clone();
         let mut n = 2;
-        while !seen.insert(id.clone()) || ids.contains(&id) {
+        while RESERVED.contains(&id.as_str()) || ids.contains(&id) || !seen.insert(id.clone()) {
             id = format!("{base}-{n}");
             n += 1;
         }
