@@ -145,3 +145,15 @@ pub fn now_rfc3339() -> String {
         .map_or(0, |d| d.as_secs());
     craft_model::rfc3339_from_unix(secs)
 }
+
+/// Today (UTC), as the CRA's dates count it.
+pub fn today() -> craft_cra::Date {
+    craft_cra::Date::from_unix(craft_model::unix_from_rfc3339(&now_rfc3339()).unwrap_or(0))
+}
+
+/// A `--today`-style argument: a day `YYYY-MM-DD` (not a month).
+pub fn parse_day(s: &str) -> Result<craft_cra::Date, String> {
+    craft_cra::Date::parse(s)
+        .filter(|d| d.to_string().len() == 10)
+        .ok_or_else(|| format!("`{s}` is not a day (YYYY-MM-DD)"))
+}

@@ -94,8 +94,8 @@ pub struct CommonArgs {
     #[arg(long, value_name = "DIR")]
     pub db: Option<PathBuf>,
     /// The day expiries are judged on (`YYYY-MM-DD`; default today, UTC).
-    #[arg(long, value_name = "DATE")]
-    pub today: Option<String>,
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = output::parse_day)]
+    pub today: Option<Date>,
 }
 
 /// `craft risk register`.
@@ -168,31 +168,31 @@ pub fn run(cmd: RiskCommand, ctx: Ctx) -> anyhow::Result<u8> {
         RiskCommand::Register(a) => register(&a, ctx),
         RiskCommand::Diagram(a) => diagram(&a, ctx),
         RiskCommand::Heatmap(a) => {
-            let Some((tm, _, assessment)) = load(&a.common, ctx)? else {
+            let Some(l) = load(&a.common, ctx)? else {
                 return Ok(2);
             };
             emit(
                 ctx,
                 "svg",
                 a.output.as_ref(),
-                &render::heatmap(&assessment, &tm.tables),
+                &render::heatmap(&l.assessment, &l.threat().tables),
             )?;
             Ok(0)
         }
         RiskCommand::Chapter(a) => {
-            let product = ProductDir::open(&a.common.product)?;
-            let Some((tm, m, assessment)) = load(&a.common, ctx)? else {
+            let Some(l) = load(&a.common, ctx)? else {
                 return Ok(2);
             };
-            let name = match &product.manifest.product.model {
-                Some(model) => format!("{} ({model})", product.manifest.product.name),
-                None => product.manifest.product.name.clone(),
+            let p = &l.product.manifest.product;
+            let name = match &p.model {
+                Some(model) => format!("{} ({model})", p.name),
+                None => p.name.clone(),
             };
             emit(
                 ctx,
                 "markdown",
                 a.output.as_ref(),
-                &render::chapter(&m, &assessment, &tm.tables, &name),
+                &render::chapter(l.model(), &l.assessment, &l.threat().tables, &name),
             )?;
             Ok(0)
         }
@@ -296,14 +296,29 @@ fn vex(a: &VexArgs, ctx: Ctx) -> anyhow::Result<u8> {
     Ok(0)
 }
 
+/// A product whose valid threat model has been assessed.
+struct Loaded {
+    product: ProductDir,
+    assessment: Assessment,
+}
+
+impl Loaded {
+    /// The threat model ([`load`] checked there is one).
+    fn threat(&self) -> &ThreatModel {
+        self.product.threat.as_ref().expect("load checked it")
+    }
+
+    /// The model ([`load`] checked it is valid).
+    fn model(&self) -> &craft_cra::threat::model::Model {
+        self.threat().model.as_ref().expect("load checked it")
+    }
+}
+
 /// Read the product's model and assess it: `None` (after printing every model error) when
 /// the model has errors.
-fn load(
-    a: &CommonArgs,
-    ctx: Ctx,
-) -> anyhow::Result<Option<(ThreatModel, craft_cra::threat::model::Model, Assessment)>> {
+fn load(a: &CommonArgs, ctx: Ctx) -> anyhow::Result<Option<Loaded>> {
     let product = ProductDir::open(&a.product)?;
-    let Some(tm) = product.threat.clone() else {
+    let Some(tm) = &product.threat else {
         anyhow::bail!(
             "`{}` has no {THREAT_FILE}: write one (docs/risk.md; examples/gateway/{THREAT_FILE} \
              is a complete example)",
@@ -311,7 +326,7 @@ fn load(
         );
     };
     let model = match &tm.model {
-        Ok(m) => m.clone(),
+        Ok(m) => m,
         Err(errors) => {
             match ctx.format {
                 Format::Json => output::json(&serde_json::json!({
@@ -333,27 +348,20 @@ fn load(
             return Ok(None);
         }
     };
-    let today = match &a.today {
-        Some(t) => Date::parse(t)
-            .filter(|d| d.to_string().len() == 10)
-            .ok_or_else(|| anyhow::anyhow!("--today `{t}`: write a day YYYY-MM-DD"))?,
-        None => {
-            Date::from_unix(craft_model::unix_from_rfc3339(&output::now_rfc3339()).unwrap_or(0))
-        }
-    };
+    let today = a.today.unwrap_or_else(output::today);
     let findings = if a.model_only {
         Vec::new()
     } else {
         let report = crate::check::check_product(&product, a.db.as_deref(), Vec::new(), None, ctx)?;
         craft_product::risk::live_findings(&report.releases)
     };
-    let assessment = threat::assess(&model, &tm.tables, &findings, today);
-    Ok(Some((tm, model, assessment)))
+    let assessment = threat::assess(model, &tm.tables, &findings, today);
+    Ok(Some(Loaded {
+        product,
+        assessment,
+    }))
 }
 
-/// Write a document (`kind`: `svg`, `markdown`, …) to `path` atomically, or to stdout.
-/// With `--format json` the document on stdout is a JSON string in `{"kind", "text"}`, and
-/// a written file is reported as `{"kind", "file", "bytes"}`.
 fn emit(ctx: Ctx, kind: &str, path: Option<&PathBuf>, text: &str) -> anyhow::Result<()> {
     match (path, ctx.format) {
         (Some(p), Format::Json) => {
@@ -369,7 +377,7 @@ fn emit(ctx: Ctx, kind: &str, path: Option<&PathBuf>, text: &str) -> anyhow::Res
 }
 
 fn check(a: &CommonArgs, ctx: Ctx) -> anyhow::Result<u8> {
-    let Some((_, _, assessment)) = load(a, ctx)? else {
+    let Some(Loaded { assessment, .. }) = load(a, ctx)? else {
         return Ok(2);
     };
     let code = u8::from(assessment.failed());
@@ -496,7 +504,7 @@ fn print_candidates(a: &Assessment) {
 }
 
 fn register(a: &RegisterArgs, ctx: Ctx) -> anyhow::Result<u8> {
-    let Some((_, _, assessment)) = load(&a.common, ctx)? else {
+    let Some(Loaded { assessment, .. }) = load(&a.common, ctx)? else {
         return Ok(2);
     };
     if a.csv {
@@ -522,9 +530,10 @@ fn register(a: &RegisterArgs, ctx: Ctx) -> anyhow::Result<u8> {
 }
 
 fn diagram(a: &DiagramArgs, ctx: Ctx) -> anyhow::Result<u8> {
-    let Some((tm, m, assessment)) = load(&a.common, ctx)? else {
+    let Some(l) = load(&a.common, ctx)? else {
         return Ok(2);
     };
+    let (m, tables, assessment) = (l.model(), &l.threat().tables, &l.assessment);
     for p in &a.paths {
         anyhow::ensure!(
             m.paths.iter().any(|x| &x.id == p),
@@ -537,19 +546,16 @@ fn diagram(a: &DiagramArgs, ctx: Ctx) -> anyhow::Result<u8> {
         );
     }
     let (kind, text) = match a.kind {
-        DiagramFormat::Svg => ("svg", render::svg(&m, &assessment, &tm.tables, &a.paths)),
-        DiagramFormat::Mermaid => (
-            "mermaid",
-            render::mermaid(&m, &assessment, &tm.tables, &a.paths),
-        ),
-        DiagramFormat::Dot => ("dot", render::dot(&m, &assessment, &tm.tables, &a.paths)),
+        DiagramFormat::Svg => ("svg", render::svg(m, assessment, tables, &a.paths)),
+        DiagramFormat::Mermaid => ("mermaid", render::mermaid(m, assessment, tables, &a.paths)),
+        DiagramFormat::Dot => ("dot", render::dot(m, assessment, tables, &a.paths)),
     };
     emit(ctx, kind, a.output.as_ref(), &text)?;
     Ok(0)
 }
 
 fn coverage(a: &CommonArgs, ctx: Ctx) -> anyhow::Result<u8> {
-    let Some((_, _, assessment)) = load(a, ctx)? else {
+    let Some(Loaded { assessment, .. }) = load(a, ctx)? else {
         return Ok(2);
     };
     if ctx.format == Format::Json {

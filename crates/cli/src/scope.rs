@@ -45,7 +45,7 @@ pub struct ScopeArgs {
     #[arg(long, value_name = "FILE")]
     markdown: Option<PathBuf>,
     /// Judge what is past and what is due as of this day (default: today, UTC).
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = output::parse_day)]
     today: Option<Date>,
     /// List the ids craft knows instead (functions, interfaces, categories, exclusions).
     #[arg(long, value_name = "WHAT")]
@@ -65,12 +65,6 @@ enum List {
     Exclusions,
 }
 
-fn parse_day(s: &str) -> Result<Date, String> {
-    Date::parse(s)
-        .filter(|d| d.to_string().len() == 10)
-        .ok_or_else(|| format!("`{s}` is not a day (YYYY-MM-DD)"))
-}
-
 /// Run `craft scope`.
 pub fn run(args: ScopeArgs, ctx: Ctx) -> anyhow::Result<u8> {
     if let Some(what) = args.list {
@@ -79,9 +73,7 @@ pub fn run(args: ScopeArgs, ctx: Ctx) -> anyhow::Result<u8> {
     }
     let product = ProductDir::open(&args.product)?;
     let mut answers = product.scope_answers.clone().unwrap_or_default();
-    let today = args.today.unwrap_or_else(|| {
-        Date::from_unix(craft_model::unix_from_rfc3339(&output::now_rfc3339()).unwrap_or(0))
-    });
+    let today = args.today.unwrap_or_else(output::today);
     if args.interactive {
         let open = scope::unanswered(&product.scope_input(answers.clone(), today));
         if !open.is_empty() {

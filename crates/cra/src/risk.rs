@@ -297,6 +297,16 @@ impl Tables {
             .collect()
     }
 
+    /// The attack potential of a rating given as a level index per factor (in the tables'
+    /// factor order); an index out of range counts 0.
+    pub fn potential_of(&self, levels: &[usize]) -> u32 {
+        self.factors
+            .iter()
+            .zip(levels)
+            .map(|(f, &l)| f.levels.get(l).map_or(0, |x| x.value))
+            .sum()
+    }
+
     /// The feasibility rating of an attack-potential sum (Table G.7).
     pub fn feasibility(&self, sum: u32) -> Feasibility {
         self.feasibility

@@ -318,37 +318,31 @@ impl Assessment {
     }
 }
 
-/// Rating computation over the tables: levels are indices into each factor's levels.
-struct Rater<'a> {
-    tables: &'a Tables,
-}
-
-impl Rater<'_> {
-    fn rated(&self, levels: &[usize], impact: Impact) -> Rated {
-        let mut potential = 0;
-        let mut named = BTreeMap::new();
-        for (f, &l) in self.tables.factors.iter().zip(levels) {
-            if let Some(level) = f.levels.get(l) {
-                potential += level.value;
-                named.insert(f.id.clone(), level.id.clone());
-            }
-        }
-        let feasibility = self.tables.feasibility(potential);
-        Rated {
-            levels: named,
-            potential,
-            feasibility,
-            risk: self.tables.risk(impact, feasibility),
+/// A rating (a level index per factor) rated: the level ids, the attack potential, the
+/// feasibility and the risk for `impact`.
+fn rated(tables: &Tables, levels: &[usize], impact: Impact) -> Rated {
+    let mut named = BTreeMap::new();
+    for (f, &l) in tables.factors.iter().zip(levels) {
+        if let Some(level) = f.levels.get(l) {
+            named.insert(f.id.clone(), level.id.clone());
         }
     }
+    let potential = tables.potential_of(levels);
+    let feasibility = tables.feasibility(potential);
+    Rated {
+        levels: named,
+        potential,
+        feasibility,
+        risk: tables.risk(impact, feasibility),
+    }
+}
 
-    fn potential(&self, levels: &[usize]) -> u32 {
-        self.tables
-            .factors
-            .iter()
-            .zip(levels)
-            .map(|(f, &l)| f.levels.get(l).map_or(0, |x| x.value))
-            .sum()
+/// Raise `levels` to at least the levels a countermeasure names.
+pub(crate) fn raise(levels: &mut [usize], cm: &model::Countermeasure) {
+    for &(fi, li) in &cm.raises {
+        if let Some(x) = levels.get_mut(fi) {
+            *x = (*x).max(li);
+        }
     }
 }
 
@@ -393,7 +387,7 @@ fn tree_order(model: &Model) -> Vec<usize> {
 
 /// Combine children: AND takes per factor the hardest level, OR the easiest child.
 fn combine<'a>(
-    rater: &Rater<'_>,
+    tables: &Tables,
     gate: Gate,
     children: impl Iterator<Item = &'a Vec<usize>>,
     width: usize,
@@ -409,7 +403,7 @@ fn combine<'a>(
             out
         }
         Gate::Or => children
-            .min_by_key(|c| rater.potential(c))
+            .min_by_key(|c| tables.potential_of(c))
             .cloned()
             .unwrap_or_else(|| vec![0; width]),
     }
@@ -572,7 +566,6 @@ pub fn states_reachability(model: &Model) -> bool {
 /// Assess a model: rate every path, run the rules, link the findings, derive objectives and
 /// the Annex I coverage. `today` judges expiries.
 pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: Date) -> Assessment {
-    let rater = Rater { tables };
     let width = tables.factors.len();
     // Findings per model component.
     let linker = Linker::new(model);
@@ -632,9 +625,7 @@ pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: D
                         let cm = &model.countermeasures[c];
                         let counts = cm.status == CmStatus::Implemented || mode == Mode::Target;
                         if counts && !(live && voided[c]) {
-                            for &(fi, li) in &cm.raises {
-                                l[fi] = l[fi].max(li);
-                            }
+                            raise(&mut l, cm);
                         }
                     }
                 }
@@ -652,7 +643,7 @@ pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: D
                     Node::Tree(k) => &trees[k],
                 })
                 .collect();
-            trees[t] = combine(&rater, tree.gate, kids.into_iter(), width);
+            trees[t] = combine(tables, tree.gate, kids.into_iter(), width);
         }
         (steps, trees)
     };
@@ -662,7 +653,7 @@ pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: D
     let designed = evaluate(Mode::Residual, false);
     let path_levels = |p: &model::Path, (steps, trees): &(Vec<Vec<usize>>, Vec<Vec<usize>>)| {
         combine(
-            &rater,
+            tables,
             Gate::And,
             p.steps.iter().map(|n| match *n {
                 Node::Step(s) => &steps[s],
@@ -732,12 +723,12 @@ pub fn assess(model: &Model, tables: &Tables, findings: &[VulnFinding], today: D
             }
         }
 
-        let i = rater.rated(&path_levels(p, &initial), p.impact);
-        let r = rater.rated(&path_levels(p, &residual), p.impact);
+        let i = rated(tables, &path_levels(p, &initial), p.impact);
+        let r = rated(tables, &path_levels(p, &residual), p.impact);
         // Raised: the findings make the path easier than the design alone does.
-        let raised = r.potential < rater.potential(&path_levels(p, &designed));
+        let raised = r.potential < tables.potential_of(&path_levels(p, &designed));
         raised_paths += usize::from(raised);
-        let t = rater.rated(&path_levels(p, &target), p.impact);
+        let t = rated(tables, &path_levels(p, &target), p.impact);
         let expired = p
             .expires
             .as_deref()

@@ -1617,12 +1617,4 @@ impl Model {
         }
         .unwrap_or_default()
     }
-
-    /// The id of a tree node.
-    pub fn node_id(&self, n: Node) -> &str {
-        match n {
-            Node::Step(i) => &self.steps[i].id,
-            Node::Tree(i) => &self.trees[i].id,
-        }
-    }
 }

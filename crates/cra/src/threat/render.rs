@@ -150,28 +150,20 @@ fn diagram(
                 Node::Step(s) => {
                     let step = &model.steps[s];
                     let mut lines = vec![format!("{}: {}", step.id, step.text)];
-                    let sum = |levels: &[usize]| -> u32 {
-                        tables
-                            .factors
-                            .iter()
-                            .zip(levels)
-                            .map(|(f, &l)| f.levels.get(l).map_or(0, |x| x.value))
-                            .sum()
-                    };
+
                     // The step's own rating, and with its implemented countermeasures (the
                     // design's; live findings show on the path's rating).
                     let mut guarded = step.rating.clone();
                     for &c in &step.countermeasures {
                         let cm = &model.countermeasures[c];
                         if cm.status == CmStatus::Implemented {
-                            for &(fi, li) in &cm.raises {
-                                if let Some(x) = guarded.get_mut(fi) {
-                                    *x = (*x).max(li);
-                                }
-                            }
+                            super::raise(&mut guarded, cm);
                         }
                     }
-                    let (before, after) = (sum(&step.rating), sum(&guarded));
+                    let (before, after) = (
+                        tables.potential_of(&step.rating),
+                        tables.potential_of(&guarded),
+                    );
                     lines.push(if before == after {
                         format!(
                             "feasibility {} ({before})",
