@@ -201,58 +201,86 @@ impl Judged {
 
 /// A range read for evaluation.
 enum Parsed {
-    /// An OSV `affected[]` entry.
+    /// An OSV `affected[]` entry, read straight from its text.
     Osv(osv::Affected),
     /// An NVD applicability statement, or why it cannot be read.
-    Nvd(Result<Vec<nvd::Configuration>, String>),
-    /// Evaluated from its JSON (CVE 5 product entries).
+    Nvd(Result<nvd::Configuration, String>),
+    /// Evaluated from its JSON value (CVE 5 product entries).
     Json,
 }
 
-/// The ranges the database states under one key, read once per matcher: OSV entries parsed
-/// for evaluation, and each range's one-line summary and fixed versions made when a finding
-/// first needs them.
+/// The ranges the database states under one key, read once per matcher: each parsed into
+/// the form its evaluation needs, its JSON value made only when something needs it (a
+/// summary, the fixed versions, a CVE 5 evaluation), and each range's one-line summary and
+/// fixed versions made when a finding first needs them.
 struct KeyRanges {
     list: Vec<KeyRange>,
     parsed: Vec<Parsed>,
+    value: Vec<OnceCell<Value>>,
     summary: Vec<OnceCell<String>>,
     fixed: Vec<OnceCell<Vec<String>>>,
 }
 
 impl KeyRanges {
-    fn new(list: Vec<KeyRange>) -> KeyRanges {
-        let parsed = list
-            .iter()
-            .map(|r| match r.form.as_str() {
-                "osv" => Parsed::Osv(osv::Affected::from_value(&r.range)),
-                "nvd" => Parsed::Nvd(
-                    nvd::configurations(&Value::Array(vec![r.range.clone()]))
-                        .map_err(|e| e.to_string()),
-                ),
-                _ => Parsed::Json,
-            })
-            .collect();
-        let n = list.len();
-        KeyRanges {
-            list,
-            parsed,
-            summary: (0..n).map(|_| OnceCell::new()).collect(),
-            fixed: (0..n).map(|_| OnceCell::new()).collect(),
+    /// The ranges of `list` that read as JSON, and how many did not (damaged).
+    fn new(list: Vec<KeyRange>) -> (KeyRanges, usize) {
+        let mut out = KeyRanges {
+            list: Vec::with_capacity(list.len()),
+            parsed: Vec::with_capacity(list.len()),
+            value: Vec::with_capacity(list.len()),
+            summary: Vec::new(),
+            fixed: Vec::new(),
+        };
+        let mut damaged = 0;
+        for r in list {
+            let value = OnceCell::new();
+            let parsed = if r.form == "osv" {
+                osv::Affected::from_json(&r.body).map(Parsed::Osv)
+            } else {
+                serde_json::from_str::<Value>(&r.body).ok().map(|v| {
+                    let parsed = match r.form.as_str() {
+                        "nvd" => Parsed::Nvd(nvd::configuration(&v).map_err(|e| e.to_string())),
+                        _ => Parsed::Json,
+                    };
+                    let _ = value.set(v);
+                    parsed
+                })
+            };
+            let Some(parsed) = parsed else {
+                damaged += 1;
+                continue;
+            };
+            out.list.push(r);
+            out.parsed.push(parsed);
+            out.value.push(value);
         }
+        let n = out.list.len();
+        out.summary = (0..n).map(|_| OnceCell::new()).collect();
+        out.fixed = (0..n).map(|_| OnceCell::new()).collect();
+        (out, damaged)
+    }
+
+    /// The JSON value of range `at` (its text read as JSON when [`KeyRanges::new`] did).
+    fn value(&self, at: usize) -> &Value {
+        self.value[at].get_or_init(|| self.list[at].range())
     }
 
     fn summary(&self, at: usize) -> String {
-        let r = &self.list[at];
         self.summary[at]
-            .get_or_init(|| range_summary(&r.form, &r.range))
+            .get_or_init(|| range_summary(&self.list[at].form, self.value(at)))
             .clone()
     }
 
     fn fixed(&self, at: usize) -> Vec<String> {
-        let r = &self.list[at];
         self.fixed[at]
-            .get_or_init(|| fixed_versions(&r.form, &r.range))
+            .get_or_init(|| fixed_versions(&self.list[at].form, self.value(at)))
             .clone()
+    }
+
+    /// Whether range `at` is about the component (see [`names_this_package`]); only a
+    /// range whose text names a `packageName` is read for it.
+    fn names_this_package(&self, at: usize, id: &Identity, c: &craft_model::Component) -> bool {
+        !self.list[at].body.contains("\"packageName\"") || names_this_package(self.value(at), id, c)
     }
 }
 
@@ -431,8 +459,8 @@ fn semver_four_part_bounds(
 /// Whether a range is about the component: a CVE 5 entry that names a `packageName` under a
 /// platform's CPE (Red Hat's `libtiff` in `cpe:/o:redhat:enterprise_linux:8`) is about that
 /// package, not about an operating-system component matched by the platform's CPE.
-fn names_this_package(r: &KeyRange, id: &Identity, c: &craft_model::Component) -> bool {
-    let Some(pkg) = r.range.get("packageName").and_then(Value::as_str) else {
+fn names_this_package(range: &Value, id: &Identity, c: &craft_model::Component) -> bool {
+    let Some(pkg) = range.get("packageName").and_then(Value::as_str) else {
         return true;
     };
     if id.key.starts_with("purl:") {
@@ -628,9 +656,10 @@ impl<'a> Matcher<'a> {
         if let Some(r) = self.ranges.get(key) {
             return Ok(Rc::clone(r));
         }
-        let (list, damaged) = self.store.ranges_for_key(key)?;
-        self.damaged += damaged;
-        let rc = Rc::new(KeyRanges::new(list));
+        let (list, unreadable) = self.store.ranges_for_key(key)?;
+        let (ranges, damaged) = KeyRanges::new(list);
+        self.damaged += unreadable + damaged;
+        let rc = Rc::new(ranges);
         self.ranges.insert(key.to_string(), Rc::clone(&rc));
         Ok(rc)
     }
@@ -649,19 +678,22 @@ impl<'a> Matcher<'a> {
     /// otherwise than in the identity's scheme.
     fn evaluate(
         id: &Identity,
-        r: &KeyRange,
-        parsed: &Parsed,
+        ranges: &KeyRanges,
+        at: usize,
         platform: &Platform,
     ) -> (Verdict, Option<String>) {
+        let (r, parsed) = (&ranges.list[at], &ranges.parsed[at]);
         let scheme = match r.form.as_str() {
             "osv" => osv::ecosystem_scheme(&r.ecosystem).unwrap_or(id.scheme),
             _ => id.scheme,
         };
         let v = match parsed {
             Parsed::Osv(a) => a.evaluate(&id.version, scheme),
-            Parsed::Nvd(Ok(configs)) => nvd_verdict(configs, id, scheme, platform),
+            Parsed::Nvd(Ok(config)) => {
+                nvd_verdict(std::slice::from_ref(config), id, scheme, platform)
+            }
             Parsed::Nvd(Err(e)) => Verdict::Unknown(e.clone()),
-            Parsed::Json => Self::evaluate_in(id, &r.form, &r.range, scheme, platform),
+            Parsed::Json => Self::evaluate_in(id, &r.form, ranges.value(at), scheme, platform),
         };
         // A bound the scheme rejects (npm records with `fixed: 2.0.0.4`), while the
         // component's version is valid: in a SemVer scheme a fourth number is read as a
@@ -676,7 +708,8 @@ impl<'a> Matcher<'a> {
         {
             return (v, None);
         }
-        if let Some((range, rewritten)) = semver_four_part_bounds(&r.form, &r.range, scheme) {
+        if let Some((range, rewritten)) = semver_four_part_bounds(&r.form, ranges.value(at), scheme)
+        {
             let s = Self::evaluate_in(id, &r.form, &range, scheme, platform);
             if !matches!(s, Verdict::Unknown(_)) {
                 let note = format!(
@@ -686,7 +719,7 @@ impl<'a> Matcher<'a> {
                 return (s, Some(note));
             }
         }
-        let g = Self::evaluate_in(id, &r.form, &r.range, Scheme::Generic, platform);
+        let g = Self::evaluate_in(id, &r.form, ranges.value(at), Scheme::Generic, platform);
         if matches!(g, Verdict::Unknown(_)) {
             return (v, None);
         }
@@ -704,8 +737,8 @@ impl<'a> Matcher<'a> {
         match form {
             "osv" => osv::evaluate(range, &id.version, scheme),
             "cve5" => cve5::evaluate(range, &id.version, scheme),
-            "nvd" => match nvd::configurations(&Value::Array(vec![range.clone()])) {
-                Ok(configs) => nvd_verdict(&configs, id, scheme, platform),
+            "nvd" => match nvd::configuration(range) {
+                Ok(config) => nvd_verdict(std::slice::from_ref(&config), id, scheme, platform),
                 Err(e) => Verdict::Unknown(e.to_string()),
             },
             other => Verdict::Unknown(format!("a range of the unknown form `{other}`")),
@@ -771,10 +804,10 @@ impl<'a> Matcher<'a> {
                     if id.distro_package && !release_matches(&r.ecosystem, id.distro.as_deref()) {
                         continue;
                     }
-                    if !names_this_package(r, id, c) {
+                    if !ranges.names_this_package(at, id, c) {
                         continue;
                     }
-                    let (verdict, note) = Self::evaluate(id, r, &ranges.parsed[at], &platform);
+                    let (verdict, note) = Self::evaluate(id, ranges, at, &platform);
                     let k = (r.vuln.as_str(), r.record.as_str(), r.source);
                     let better = per_record
                         .get(&k)

@@ -77,12 +77,12 @@ pub struct ConfigError {
     pub reason: String,
 }
 
-fn operator(v: Option<&Value>, at: &str) -> Result<Operator, ConfigError> {
+fn operator(v: Option<&Value>, at: &dyn Fn() -> String) -> Result<Operator, ConfigError> {
     match v.and_then(Value::as_str) {
         None | Some("OR") => Ok(Operator::Or),
         Some("AND") => Ok(Operator::And),
         Some(other) => Err(ConfigError {
-            pointer: at.to_string(),
+            pointer: at(),
             reason: format!("operator `{other}` (expected AND or OR)"),
         }),
     }
@@ -97,52 +97,63 @@ pub fn configurations(v: &Value) -> Result<Vec<Configuration>, ConfigError> {
     let list = v
         .as_array()
         .ok_or_else(|| err(String::new(), "not an array"))?;
-    let mut out = Vec::with_capacity(list.len());
-    for (i, c) in list.iter().enumerate() {
-        let at = format!("/{i}");
-        let nodes_v = c
-            .get("nodes")
+    list.iter()
+        .enumerate()
+        .map(|(i, c)| read_configuration(c, &format!("/{i}")))
+        .collect()
+}
+
+/// Read one configuration (an element of a `configurations` array).
+pub fn configuration(c: &Value) -> Result<Configuration, ConfigError> {
+    read_configuration(c, "")
+}
+
+fn read_configuration(c: &Value, at: &str) -> Result<Configuration, ConfigError> {
+    // Pointers are made only for an error (a matcher reads thousands of configurations).
+    let err = |pointer: String, reason: &str| ConfigError {
+        pointer,
+        reason: reason.to_string(),
+    };
+    let nodes_v = c
+        .get("nodes")
+        .and_then(Value::as_array)
+        .ok_or_else(|| err(at.to_string(), "no `nodes` array"))?;
+    let mut nodes = Vec::with_capacity(nodes_v.len());
+    for (j, n) in nodes_v.iter().enumerate() {
+        let nat = || format!("{at}/nodes/{j}");
+        let ms = n
+            .get("cpeMatch")
             .and_then(Value::as_array)
-            .ok_or_else(|| err(at.clone(), "no `nodes` array"))?;
-        let mut nodes = Vec::with_capacity(nodes_v.len());
-        for (j, n) in nodes_v.iter().enumerate() {
-            let nat = format!("{at}/nodes/{j}");
-            let ms = n
-                .get("cpeMatch")
-                .and_then(Value::as_array)
-                .ok_or_else(|| err(nat.clone(), "no `cpeMatch` array"))?;
-            let mut matches = Vec::with_capacity(ms.len());
-            for (k, m) in ms.iter().enumerate() {
-                let mat = format!("{nat}/cpeMatch/{k}");
-                let criteria = m
-                    .get("criteria")
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| err(mat.clone(), "no `criteria`"))?;
-                let criteria =
-                    Wfn::parse(criteria).map_err(|e| err(mat.clone(), &e.to_string()))?;
-                let s = |key: &str| m.get(key).and_then(Value::as_str).map(str::to_string);
-                matches.push(CpeMatch {
-                    vulnerable: m.get("vulnerable").and_then(Value::as_bool).unwrap_or(true),
-                    criteria,
-                    start_including: s("versionStartIncluding"),
-                    start_excluding: s("versionStartExcluding"),
-                    end_including: s("versionEndIncluding"),
-                    end_excluding: s("versionEndExcluding"),
-                });
-            }
-            nodes.push(Node {
-                operator: operator(n.get("operator"), &nat)?,
-                negate: n.get("negate").and_then(Value::as_bool).unwrap_or(false),
-                matches,
+            .ok_or_else(|| err(nat(), "no `cpeMatch` array"))?;
+        let mut matches = Vec::with_capacity(ms.len());
+        for (k, m) in ms.iter().enumerate() {
+            let mat = || format!("{}/cpeMatch/{k}", nat());
+            let criteria = m
+                .get("criteria")
+                .and_then(Value::as_str)
+                .ok_or_else(|| err(mat(), "no `criteria`"))?;
+            let criteria = Wfn::parse(criteria).map_err(|e| err(mat(), &e.to_string()))?;
+            let s = |key: &str| m.get(key).and_then(Value::as_str).map(str::to_string);
+            matches.push(CpeMatch {
+                vulnerable: m.get("vulnerable").and_then(Value::as_bool).unwrap_or(true),
+                criteria,
+                start_including: s("versionStartIncluding"),
+                start_excluding: s("versionStartExcluding"),
+                end_including: s("versionEndIncluding"),
+                end_excluding: s("versionEndExcluding"),
             });
         }
-        out.push(Configuration {
-            operator: operator(c.get("operator"), &at)?,
-            negate: c.get("negate").and_then(Value::as_bool).unwrap_or(false),
-            nodes,
+        nodes.push(Node {
+            operator: operator(n.get("operator"), &nat)?,
+            negate: n.get("negate").and_then(Value::as_bool).unwrap_or(false),
+            matches,
         });
     }
-    Ok(out)
+    Ok(Configuration {
+        operator: operator(c.get("operator"), &|| at.to_string())?,
+        negate: c.get("negate").and_then(Value::as_bool).unwrap_or(false),
+        nodes,
+    })
 }
 
 /// Three-valued truth: a version that cannot be compared leaves the answer unknown.

@@ -123,6 +123,21 @@ impl Affected {
         out
     }
 
+    /// Read an `affected[]` entry from its JSON text, as [`Affected::from_value`] reads
+    /// it, without building a `serde_json::Value` (a matcher reads thousands). `None` when
+    /// the text is not JSON.
+    pub fn from_json(text: &str) -> Option<Affected> {
+        match serde_json::from_str::<Plain<'_>>(text) {
+            Ok(plain) => plain.into_affected(),
+            Err(_) => None,
+        }
+        .or_else(|| {
+            serde_json::from_str::<Value>(text)
+                .ok()
+                .map(|v| Affected::from_value(&v))
+        })
+    }
+
     /// Evaluate this entry for `version` in `scheme` (see [`evaluate`]).
     pub fn evaluate(&self, version: &str, scheme: Scheme) -> Verdict {
         let version = go_prefixed(scheme, version);
@@ -155,6 +170,69 @@ impl Affected {
             ),
             None => Verdict::NotAffected,
         }
+    }
+}
+
+/// The common shape of an `affected[]` entry, read directly from its text: string
+/// versions, ranges with a string `type` and events of exactly one known kind. Anything
+/// else is read through a `Value` by [`Affected::from_value`], whose reading is the
+/// reference (a test holds the two equal).
+#[derive(serde::Deserialize)]
+struct Plain<'a> {
+    #[serde(default, borrow)]
+    versions: Vec<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    ranges: Vec<PlainRange<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+struct PlainRange<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    events: Vec<PlainEvent<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlainEvent<'a> {
+    #[serde(borrow)]
+    introduced: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    fixed: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    last_affected: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    limit: Option<Cow<'a, str>>,
+}
+
+impl Plain<'_> {
+    /// The entry, or `None` when an event does not have exactly one kind (left to the
+    /// general reading).
+    fn into_affected(self) -> Option<Affected> {
+        let mut out = Affected {
+            versions: self.versions.into_iter().map(Cow::into_owned).collect(),
+            ..Affected::default()
+        };
+        for range in self.ranges {
+            if range.kind.as_deref() == Some("GIT") {
+                out.git = true;
+                continue;
+            }
+            let mut events = Vec::with_capacity(range.events.len());
+            for e in range.events {
+                let event = match (e.introduced, e.fixed, e.last_affected, e.limit) {
+                    (Some(v), None, None, None) => Event::Introduced(v.into_owned()),
+                    (None, Some(v), None, None) => Event::Fixed(v.into_owned()),
+                    (None, None, Some(v), None) => Event::LastAffected(v.into_owned()),
+                    (None, None, None, Some(v)) => Event::Limit(v.into_owned()),
+                    _ => return None,
+                };
+                events.push(event);
+            }
+            out.ranges.push(events);
+        }
+        Some(out)
     }
 }
 
@@ -290,6 +368,56 @@ mod tests {
             let want = if walk(&ev, version) { Verdict::Affected } else { Verdict::NotAffected };
             proptest::prop_assert_eq!(evaluate(&a, version, Scheme::Semver), want);
         }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn reading_the_text_agrees_with_reading_the_value(
+            events in proptest::collection::vec(
+                proptest::collection::vec((0usize..6, 0usize..4), 0..3), 0..6),
+            kinds in proptest::collection::vec(0usize..4, 0..3),
+            versions in proptest::collection::vec(0usize..4, 0..3),
+        ) {
+            // Event kinds, the known ones and two the general reading must decide on; values
+            // of several JSON types; range types present, absent, GIT or not a string.
+            let names = ["introduced", "fixed", "last_affected", "limit", "aaa", "zzz"];
+            let values = [json!("1.0.0"), json!("0"), json!(2), json!(null)];
+            let types = [json!("SEMVER"), json!("GIT"), json!(7), Value::Null];
+            let ranges: Vec<Value> = kinds
+                .iter()
+                .enumerate()
+                .map(|(i, k)| {
+                    let evs: Vec<Value> = events
+                        .get(i)
+                        .into_iter()
+                        .flatten()
+                        .map(|(n, v)| json!({ names[*n]: values[*v].clone() }))
+                        .chain(events.get(i + 3).map(|e| {
+                            let mut o = serde_json::Map::new();
+                            for (n, v) in e {
+                                o.insert(names[*n].to_string(), values[*v].clone());
+                            }
+                            Value::Object(o)
+                        }))
+                        .collect();
+                    let mut r = json!({ "events": evs });
+                    if !types[*k].is_null() {
+                        r["type"] = types[*k].clone();
+                    }
+                    r
+                })
+                .collect();
+            let vs: Vec<Value> = versions.iter().map(|v| values[*v].clone()).collect();
+            let a = json!({"versions": vs, "ranges": ranges, "package": {"name": "x"}});
+            let text = a.to_string();
+            proptest::prop_assert_eq!(Affected::from_json(&text), Some(Affected::from_value(&a)));
+        }
+    }
+
+    #[test]
+    fn text_that_is_not_json_is_not_an_entry() {
+        assert_eq!(Affected::from_json("{\"ranges\": ["), None);
+        assert_eq!(Affected::from_json("[1]"), Some(Affected::default()));
     }
 
     #[test]

@@ -17,6 +17,7 @@
 
 pub mod bundle;
 pub mod cve5;
+mod derived;
 pub mod enrich;
 pub mod fetch;
 pub mod group;

@@ -1,7 +1,7 @@
 //! The store: the [`Store`] trait every backend implements, and [`SqliteStore`], the
 //! embedded default (one SQLite file, `craft.sqlite`, in the database directory).
 //!
-//! ## Layout (schema version 2)
+//! ## Layout (schema version 3)
 //!
 //! | table | one row per | indexed by |
 //! |---|---|---|
@@ -14,6 +14,8 @@
 //! `affected` column, so neither table needs a second index.
 //! | `vuln` | name → the canonical id of its merged vulnerability; the canonical id's row also lists the group's other names (`members`, JSON), so no second index is kept (recomputed at each import, only changed rows written) | `name` |
 //! | `kev`, `epss` | CVE | `cve` |
+//! | `keyed` | lookup key → every range stated under it with its record's id, source, assigner, status and vulnerability, in one value (derived: see [`crate::derived`]) | `key` |
+//! | `briefed` | vulnerability → its names and what a finding shows of each record (derived) | `vuln` |
 //! | `run` | import: when, what, the report | |
 //!
 //! ## Atomicity
@@ -37,7 +39,7 @@ use std::path::{Path, PathBuf};
 pub const DB_FILE: &str = "craft.sqlite";
 
 /// The schema version this build reads and writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// What every backend offers: import, and the reads the CLI and the matcher need.
 pub trait Store {
@@ -90,8 +92,17 @@ pub struct KeyRange {
     pub ecosystem: String,
     /// `osv`, `cve5` or `nvd`.
     pub form: String,
-    /// The range as stated.
-    pub range: serde_json::Value,
+    /// The range as stated: its JSON text, read by whoever knows its form (a matcher
+    /// parses thousands of ranges straight into typed forms; [`KeyRange::range`] gives the
+    /// generic value).
+    pub body: String,
+}
+
+impl KeyRange {
+    /// The range as a JSON value (`Null` when its text is not JSON).
+    pub fn range(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
+    }
 }
 
 /// The embedded SQLite store.
@@ -123,6 +134,8 @@ CREATE TABLE IF NOT EXISTS kev(
   product TEXT, name TEXT, action TEXT, catalog TEXT, run INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS epss(
   cve TEXT PRIMARY KEY, score REAL NOT NULL, percentile REAL NOT NULL, date TEXT, run INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS keyed(key TEXT PRIMARY KEY, ranges BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS briefed(vuln TEXT PRIMARY KEY, body BLOB NOT NULL) WITHOUT ROWID;
 ";
 
 impl SqliteStore {
@@ -152,7 +165,11 @@ impl SqliteStore {
                     )
                     .map_err(|e| Error::db(dir, "write the schema version", e))?;
             }
-            Some(v) if v == "1" => store.migrate_from_1()?,
+            Some(v) if v == "1" => {
+                store.migrate_from_1()?;
+                store.migrate_from_2()?;
+            }
+            Some(v) if v == "2" => store.migrate_from_2()?,
             Some(v) => store.check_version(&v)?,
         }
         Ok(store)
@@ -173,6 +190,21 @@ impl SqliteStore {
         )
         .map_err(db("upgrade the schema"))?;
         crate::group::rebuild(&tx, dir, &mut crate::report::ImportReport::default())?;
+        tx.commit().map_err(db("upgrade the schema"))
+    }
+
+    /// Schema 2 had no lookup tables (`keyed`, `briefed`; the schema made them empty):
+    /// build them, in one transaction.
+    fn migrate_from_2(&self) -> Result<(), Error> {
+        let dir = &self.dir;
+        let db = |what: &'static str| move |e| Error::db(dir, what, e);
+        let tx = self
+            .conn
+            .unchecked_transaction()
+            .map_err(db("upgrade the schema"))?;
+        crate::derived::rebuild(&tx, dir)?;
+        tx.execute("UPDATE meta SET value='3' WHERE key='schema'", [])
+            .map_err(db("upgrade the schema"))?;
         tx.commit().map_err(db("upgrade the schema"))
     }
 
@@ -263,42 +295,45 @@ impl SqliteStore {
         let db = |e| Error::db(dir, "look up a key", e);
         let mut st = self
             .conn
-            .prepare_cached(
-                "SELECT r.id, r.source, r.assigner, r.status, coalesce(v.vuln, r.id), a.ecosystem, g.form, g.body
-                 FROM affected a JOIN record r ON r.rid = a.rid JOIN range g ON g.range_id = a.range_id
-                 LEFT JOIN vuln v ON v.name = r.id
-                 WHERE a.key = ?1 ORDER BY a.rid, a.range_id",
-            )
+            .prepare_cached("SELECT ranges FROM keyed WHERE key = ?1")
             .map_err(db)?;
         let mut rows = st.query([key]).map_err(db)?;
         let (mut out, mut damaged) = (Vec::new(), 0);
-        while let Some(row) = rows.next().map_err(db)? {
-            let source: String = row.get(1).map_err(db)?;
-            let status: String = row.get(3).map_err(db)?;
-            let blob = row.get_ref(7).map_err(db)?;
-            let range = blob
-                .as_blob()
-                .ok()
-                .and_then(unpack)
-                .and_then(|b| serde_json::from_slice(&b).ok());
-            let (Some(source), Some(status), Some(range)) = (
-                Source::from_name(&source),
-                Status::from_name(&status),
-                range,
-            ) else {
+        let Some(row) = rows.next().map_err(db)? else {
+            return Ok((out, damaged));
+        };
+        let Ok(value) = row.get_ref(0).map_err(db)?.as_blob() else {
+            return Ok((out, 1));
+        };
+        let mut fields = crate::derived::Fields::new(value);
+        let text = crate::derived::utf8;
+        while !fields.is_empty() {
+            let Some(f) = fields.entry::<{ crate::derived::KEYED_FIELDS }>() else {
+                // Cut short: what remains cannot be placed.
                 damaged += 1;
-                continue;
+                break;
             };
-            out.push(KeyRange {
-                record: row.get(0).map_err(db)?,
-                source,
-                assigner: row.get(2).map_err(db)?,
-                status,
-                vuln: row.get(4).map_err(db)?,
-                ecosystem: row.get(5).map_err(db)?,
-                form: row.get(6).map_err(db)?,
-                range,
-            });
+            let [record, source, assigner, status, vuln, ecosystem, form, body] = f;
+            // The text only: its JSON is read by the matcher, in the form it needs.
+            let body = body
+                .and_then(unpack)
+                .and_then(|b| String::from_utf8(b.into_owned()).ok());
+            let entry = (|| {
+                Some(KeyRange {
+                    record: text(record)?.to_string(),
+                    source: Source::from_name(text(source)?)?,
+                    assigner: text(assigner)?.to_string(),
+                    status: Status::from_name(text(status)?)?,
+                    vuln: text(vuln)?.to_string(),
+                    ecosystem: text(ecosystem)?.to_string(),
+                    form: text(form)?.to_string(),
+                    body: body?,
+                })
+            })();
+            match entry {
+                Some(e) => out.push(e),
+                None => damaged += 1,
+            }
         }
         Ok((out, damaged))
     }
@@ -365,6 +400,15 @@ impl Store for SqliteStore {
             }
         }
         crate::group::rebuild(&tx, &dir, &mut report)?;
+        // The lookup tables follow the records (and the groups, which follow the records'
+        // aliases); KEV and EPSS are joined when read, so an import of only those, or of
+        // records already stored, leaves them as they are.
+        let records_changed = report.sources.iter().any(|(name, s)| {
+            ![Source::Kev.name(), Source::Epss.name()].contains(name) && s.imported + s.updated > 0
+        });
+        if records_changed {
+            crate::derived::rebuild(&tx, &dir)?;
+        }
         report.finish();
         tx.execute(
             "UPDATE run SET finished=?1, report=?2 WHERE run=?3",

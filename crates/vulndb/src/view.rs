@@ -292,43 +292,57 @@ pub struct Brief {
     pub epss: Option<EpssEntry>,
 }
 
-/// The brief of the vulnerability `name` belongs to.
+/// The brief of the vulnerability `name` belongs to: one statement (its group's row of
+/// the `briefed` lookup table, KEV and EPSS).
 pub(crate) fn brief(
     store: &SqliteStore,
     name: &str,
     p: &Precedence,
 ) -> Result<Option<Brief>, Error> {
     let dir = store.dir();
-    let db = |what: &'static str| move |e| Error::db(dir, what, e);
-    let Some((canonical, names)) = group_of(store, name)? else {
-        return Ok(None);
-    };
-    let names_json = serde_json::to_string(&names).unwrap_or_default();
+    let db = |e| Error::db(dir, "read a vulnerability", e);
     let mut st = store
         .conn()
         .prepare_cached(
-            "SELECT r.source, r.assigner, r.summary, r.severities, r.cwes, r.status
-             FROM json_each(?1) v JOIN record r ON r.id = v.value
-             ORDER BY r.source, r.assigner, r.id",
+            "SELECT v.vuln, b.body, k.cve, k.date_added, k.due_date, k.ransomware, k.vendor,
+                    k.product, k.name, k.action, k.catalog, e.cve, e.score, e.percentile, e.date
+             FROM vuln v LEFT JOIN briefed b ON b.vuln = v.vuln
+             LEFT JOIN kev k ON k.cve = v.vuln LEFT JOIN epss e ON e.cve = v.vuln
+             WHERE v.name = ?1",
         )
-        .map_err(db("read records"))?;
-    let mut q = st.query([&names_json]).map_err(db("read records"))?;
-    let mut summary: Option<(usize, String)> = None;
+        .map_err(db)?;
+    let mut rows = st.query([name]).map_err(db)?;
+    let Some(row) = rows.next().map_err(db)? else {
+        return Ok(None);
+    };
+    let canonical: String = row.get(0).map_err(db)?;
+    let (kev, epss) = kev_epss(row, 2).map_err(db)?;
+    let body = row.get_ref(1).map_err(db)?;
+    let mut fields = crate::derived::Fields::new(body.as_blob().unwrap_or_default());
+    let text = crate::derived::utf8;
+    let members = fields.next_field().flatten();
+    let mut names: Vec<String> = vec![canonical.clone()];
+    names.extend(
+        serde_json::from_str::<Vec<String>>(text(members).unwrap_or("[]")).unwrap_or_default(),
+    );
+    let mut summary: Option<(usize, &str)> = None;
     let mut severities: Vec<(usize, Severity)> = Vec::new();
     let mut cwes: Vec<String> = Vec::new();
     let mut status: Option<(usize, Status)> = None;
-    while let Some(r) = q.next().map_err(db("read records"))? {
-        let source: String = r.get(0).map_err(db("read records"))?;
-        let Some(source) = Source::from_name(&source) else {
+    // A row cut short ends the list: the records read whole still count.
+    while let Some(f) = fields.entry::<{ crate::derived::BRIEFED_FIELDS }>() {
+        let [source, assigner, summary_text, severities_json, cwes_json, stated] = f;
+        let Some(source) = text(source).and_then(Source::from_name) else {
             continue;
         };
-        let assigner: String = r.get(1).map_err(db("read records"))?;
-        let stated: String = r.get(5).map_err(db("read records"))?;
-        let stated = Status::from_name(&stated).unwrap_or(Status::Published);
+        let assigner = text(assigner).unwrap_or_default();
+        let stated = text(stated)
+            .and_then(Status::from_name)
+            .unwrap_or(Status::Published);
         // The best-ranked source decides; among its records, one that stands keeps the
         // vulnerability: an OSV database withdrawing its own advisory (PyPA's copy of a Rust
         // crate's CVE) does not withdraw another database's advisory of it.
-        let rank = Precedence::rank(&p.status, source, &assigner);
+        let rank = Precedence::rank(&p.status, source, assigner);
         if status.is_none_or(|(best, s)| {
             rank < best || (rank == best && s != Status::Published && stated == Status::Published)
         }) {
@@ -337,33 +351,29 @@ pub(crate) fn brief(
         if stated != Status::Published {
             continue;
         }
-        if let Some(text) = r.get::<_, Option<String>>(2).map_err(db("read records"))? {
-            let rank = Precedence::rank(&p.description, source, &assigner);
-            if summary.as_ref().is_none_or(|(best, _)| rank < *best) {
-                summary = Some((rank, text));
+        if let Some(t) = text(summary_text) {
+            let rank = Precedence::rank(&p.description, source, assigner);
+            if summary.is_none_or(|(best, _)| rank < best) {
+                summary = Some((rank, t));
             }
         }
-        let rank = Precedence::rank(&p.severity, source, &assigner);
+        let rank = Precedence::rank(&p.severity, source, assigner);
         let list: Vec<Severity> =
-            serde_json::from_str(&r.get::<_, String>(3).map_err(db("read records"))?)
-                .unwrap_or_default();
+            serde_json::from_str(text(severities_json).unwrap_or("[]")).unwrap_or_default();
         severities.extend(list.into_iter().map(|s| (rank, s)));
         cwes.extend(
-            serde_json::from_str::<Vec<String>>(
-                &r.get::<_, String>(4).map_err(db("read records"))?,
-            )
-            .unwrap_or_default(),
+            serde_json::from_str::<Vec<String>>(text(cwes_json).unwrap_or("[]"))
+                .unwrap_or_default(),
         );
     }
     severities.sort_by_key(|(rank, _)| *rank);
     cwes.sort();
     cwes.dedup();
-    let (kev, epss) = load_kev_epss(store, &canonical)?;
     Ok(Some(Brief {
         aliases: names.into_iter().skip(1).collect(),
         status: status.map_or(Status::Published, |(_, s)| s),
         id: canonical,
-        summary: summary.map(|(_, t)| t),
+        summary: summary.map(|(_, t)| t.to_string()),
         severities: severities.into_iter().map(|(_, s)| s).collect(),
         cwes,
         kev,
@@ -655,35 +665,41 @@ fn load_kev_epss(
              FROM (SELECT ?1 AS cve) q LEFT JOIN kev k ON k.cve = q.cve
              LEFT JOIN epss e ON e.cve = q.cve",
         )
-        .and_then(|mut st| {
-            st.query_row([cve], |r| {
-                let kev = match r.get::<_, Option<String>>(0)? {
-                    Some(cve) => Some(KevEntry {
-                        cve,
-                        date_added: r.get(1)?,
-                        due_date: r.get(2)?,
-                        ransomware: r.get(3)?,
-                        vendor: r.get(4)?,
-                        product: r.get(5)?,
-                        name: r.get(6)?,
-                        action: r.get(7)?,
-                        catalog: r.get(8)?,
-                    }),
-                    None => None,
-                };
-                let epss = match r.get::<_, Option<String>>(9)? {
-                    Some(cve) => Some(EpssEntry {
-                        cve,
-                        score: r.get(10)?,
-                        percentile: r.get(11)?,
-                        date: r.get(12)?,
-                    }),
-                    None => None,
-                };
-                Ok((kev, epss))
-            })
-        })
+        .and_then(|mut st| st.query_row([cve], |r| kev_epss(r, 0)))
         .map_err(|e| Error::db(store.dir(), "read KEV and EPSS", e))
+}
+
+/// The KEV entry and EPSS score in the thirteen columns of `r` from `at`: the KEV row's
+/// `cve`, `date_added`, `due_date`, `ransomware`, `vendor`, `product`, `name`, `action`,
+/// `catalog`, then the EPSS row's `cve`, `score`, `percentile`, `date` (NULL when absent).
+fn kev_epss(
+    r: &rusqlite::Row<'_>,
+    at: usize,
+) -> rusqlite::Result<(Option<KevEntry>, Option<EpssEntry>)> {
+    let kev = match r.get::<_, Option<String>>(at)? {
+        Some(cve) => Some(KevEntry {
+            cve,
+            date_added: r.get(at + 1)?,
+            due_date: r.get(at + 2)?,
+            ransomware: r.get(at + 3)?,
+            vendor: r.get(at + 4)?,
+            product: r.get(at + 5)?,
+            name: r.get(at + 6)?,
+            action: r.get(at + 7)?,
+            catalog: r.get(at + 8)?,
+        }),
+        None => None,
+    };
+    let epss = match r.get::<_, Option<String>>(at + 9)? {
+        Some(cve) => Some(EpssEntry {
+            cve,
+            score: r.get(at + 10)?,
+            percentile: r.get(at + 11)?,
+            date: r.get(at + 12)?,
+        }),
+        None => None,
+    };
+    Ok((kev, epss))
 }
 
 /// A one-line reading of a range in its source's form, for people: OSV events, CVE 5

@@ -574,3 +574,133 @@ fn a_schema_1_database_is_upgraded_by_the_next_import() {
     assert_eq!(v.aliases, ["GHSA-aaaa-bbbb-cccc", "GO-2024-0001"]);
     assert_eq!(store.status().unwrap().vulnerabilities, 1);
 }
+
+/// The lookup tables a matcher reads, for the key of the first range of `name`: the record
+/// ids and bodies under the key, and the brief's summary and aliases.
+fn looked_up(
+    store: &SqliteStore,
+    name: &str,
+) -> (Vec<(String, String)>, Option<String>, Vec<String>) {
+    let p = Precedence::default();
+    let v = store.vulnerability(name, &p).unwrap().unwrap();
+    let (ranges, damaged) = store.ranges_for_key(&v.affected[0].key).unwrap();
+    assert_eq!(damaged, 0);
+    let brief = store.brief(name, &p).unwrap().unwrap();
+    (
+        ranges.into_iter().map(|r| (r.record, r.body)).collect(),
+        brief.summary,
+        brief.aliases,
+    )
+}
+
+#[test]
+fn the_lookup_tables_follow_every_import() {
+    let db = tempfile::tempdir().unwrap();
+    let v1 = tree(&[("a.json", OSV_GHSA)]);
+    import(db.path(), &[v1.path().to_path_buf()]);
+    let (ranges, summary, aliases) = looked_up(
+        &SqliteStore::open(db.path()).unwrap(),
+        "GHSA-aaaa-bbbb-cccc",
+    );
+    assert_eq!(ranges.len(), 1);
+    assert_eq!(ranges[0].0, "GHSA-aaaa-bbbb-cccc");
+    assert!(ranges[0].1.contains("\"fixed\""), "{}", ranges[0].1);
+    assert_eq!(summary.as_deref(), Some("Heap overflow in libfoo"));
+
+    // A newer copy with another fix and summary replaces both.
+    let newer = OSV_GHSA
+        .replace("2024-03-01T00:00:00Z", "2024-04-01T00:00:00Z")
+        .replace(
+            "Heap overflow in libfoo",
+            "Heap overflow in libfoo (revised)",
+        )
+        .replace("\"fixed\": \"1.2.3\"", "\"fixed\": \"1.2.4\"");
+    assert!(newer.contains("1.2.4"), "the fixture states fixed 1.2.3");
+    let v2 = tree(&[("a.json", &newer)]);
+    import(db.path(), &[v2.path().to_path_buf()]);
+    let (ranges2, summary2, _) = looked_up(
+        &SqliteStore::open(db.path()).unwrap(),
+        "GHSA-aaaa-bbbb-cccc",
+    );
+    assert!(ranges2[0].1.contains("1.2.4"), "{}", ranges2[0].1);
+    assert_eq!(
+        summary2.as_deref(),
+        Some("Heap overflow in libfoo (revised)")
+    );
+
+    // A record of another source joins the group: the brief names it, by either name.
+    let go = tree(&[("GO.json", OSV_GO)]);
+    import(db.path(), &[go.path().to_path_buf()]);
+    let store = SqliteStore::open(db.path()).unwrap();
+    let (_, _, aliases2) = looked_up(&store, "GO-2024-0001");
+    assert_eq!(aliases2, ["GHSA-aaaa-bbbb-cccc", "GO-2024-0001"]);
+    assert!(aliases.len() < aliases2.len());
+    let (_, _, aliases3) = looked_up(&store, "GHSA-aaaa-bbbb-cccc");
+    assert_eq!(aliases2, aliases3);
+
+    // KEV only: the lookup tables stay, and the brief shows the listing.
+    let kev = tree(&[("kev/known_exploited_vulnerabilities.json", KEV)]);
+    import(db.path(), &[kev.path().to_path_buf()]);
+    let store = SqliteStore::open(db.path()).unwrap();
+    let (ranges3, summary3, _) = looked_up(&store, "GHSA-aaaa-bbbb-cccc");
+    assert_eq!((ranges2, summary2), (ranges3, summary3));
+    let brief = store
+        .brief("CVE-2024-0001", &Precedence::default())
+        .unwrap()
+        .unwrap();
+    assert!(brief.kev.is_some(), "KEV is joined when read");
+}
+
+#[test]
+fn a_schema_2_database_gets_its_lookup_tables_at_the_next_import() {
+    let db = tempfile::tempdir().unwrap();
+    let both = tree(&[("GO.json", OSV_GO), ("GHSA.json", OSV_GHSA)]);
+    import(db.path(), &[both.path().to_path_buf()]);
+    let want = looked_up(&SqliteStore::open(db.path()).unwrap(), "GO-2024-0001");
+    {
+        let c = rusqlite::Connection::open(db.path().join("craft.sqlite")).unwrap();
+        c.execute_batch(
+            "DROP TABLE keyed; DROP TABLE briefed; UPDATE meta SET value='2' WHERE key='schema';",
+        )
+        .unwrap();
+    }
+    let err = SqliteStore::open(db.path())
+        .err()
+        .expect("schema 2 is refused");
+    assert!(err.to_string().contains("schema version 2"), "{err}");
+    drop(SqliteStore::create(db.path()).expect("upgrade"));
+    let store = SqliteStore::open(db.path()).unwrap();
+    assert_eq!(looked_up(&store, "GO-2024-0001"), want);
+}
+
+#[test]
+fn a_damaged_lookup_row_is_counted_not_trusted() {
+    let db = tempfile::tempdir().unwrap();
+    let v1 = tree(&[("a.json", OSV_GHSA)]);
+    import(db.path(), &[v1.path().to_path_buf()]);
+    let store = SqliteStore::open(db.path()).unwrap();
+    let key = store
+        .vulnerability("GHSA-aaaa-bbbb-cccc", &Precedence::default())
+        .unwrap()
+        .unwrap()
+        .affected[0]
+        .key
+        .clone();
+    drop(store);
+    let c = rusqlite::Connection::open(db.path().join("craft.sqlite")).unwrap();
+    // Cut the row's value short, then make it text.
+    c.execute(
+        "UPDATE keyed SET ranges = substr(ranges, 1, length(ranges) - 3) WHERE key = ?1",
+        [&key],
+    )
+    .unwrap();
+    let store = SqliteStore::open(db.path()).unwrap();
+    let (ranges, damaged) = store.ranges_for_key(&key).unwrap();
+    assert!(ranges.is_empty());
+    assert_eq!(damaged, 1);
+    c.execute("UPDATE keyed SET ranges = 'text' WHERE key = ?1", [&key])
+        .unwrap();
+    let (ranges, damaged) = store.ranges_for_key(&key).unwrap();
+    assert!(ranges.is_empty());
+    assert_eq!(damaged, 1);
+}
