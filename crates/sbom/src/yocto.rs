@@ -187,73 +187,118 @@ struct Member {
     diags: Vec<Diagnostic>,
 }
 
+/// What one archive entry reads as: a member document, a problem to report, or nothing
+/// (Yocto's `index.json`, a document without a model).
+enum Read1 {
+    Member(Box<Member>),
+    Problem(Diagnostic),
+    Nothing,
+}
+
+/// Read one entry of the archive or directory.
+fn read_entry(path: &Path, e: Entry, opts: &ReadOptions) -> Read1 {
+    let doc_path = path.join(&e.name);
+    let bump = bumpalo::Bump::new();
+    let parsed = utf8(&doc_path, &e.bytes)
+        .and_then(|t| parse_json(&doc_path, t, &bump))
+        .map(|v| (v.get("spdxVersion").is_some(), v));
+    let value = match parsed {
+        Ok((true, v)) => v,
+        // Yocto writes an `index.json` beside the documents; anything else that is not
+        // SPDX is reported and skipped.
+        Ok((false, _)) => {
+            if e.name.ends_with("index.json") {
+                return Read1::Nothing;
+            }
+            return Read1::Problem(entry_diag(&e.name, "not an SPDX 2 document; skipped"));
+        }
+        Err(err) => return Read1::Problem(entry_diag(&e.name, &format!("{err}; skipped"))),
+    };
+    let loaded = match from_dom(
+        &doc_path,
+        &value,
+        Some(e.name.clone()),
+        opts.validate_schema,
+    ) {
+        Ok(l) => l,
+        Err(err) => return Read1::Problem(entry_diag(&e.name, &format!("{err}; skipped"))),
+    };
+    let Some(document) = loaded.documents.into_iter().next() else {
+        return Read1::Nothing;
+    };
+    let refs = value
+        .get("externalDocumentRefs")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|r| {
+                    Some((
+                        r.get("externalDocumentId")?.as_str()?.to_string(),
+                        r.get("spdxDocument")?.as_str()?.to_string(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Read1::Member(Box::new(Member {
+        name: loaded
+            .sbom
+            .document
+            .name
+            .clone()
+            .unwrap_or_else(|| e.name.trim_end_matches(".spdx.json").to_string()),
+        namespace: loaded.sbom.document.namespace.clone(),
+        refs,
+        sbom: loaded.sbom,
+        document,
+        diags: loaded.diagnostics,
+        entry: e.name,
+    }))
+}
+
+/// Read every entry, on two threads when there are many (a Yocto image has thousands of
+/// small documents): the first half on a second thread, the second here; the results in
+/// the entries' order either way.
+fn read_entries(path: &Path, mut entries: Vec<Entry>, opts: &ReadOptions) -> Vec<Read1> {
+    const SPLIT_ABOVE: usize = 64;
+    let two = entries.len() > SPLIT_ABOVE
+        && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    if !two {
+        return entries
+            .into_iter()
+            .map(|e| read_entry(path, e, opts))
+            .collect();
+    }
+    let second = entries.split_off(entries.len() / 2);
+    std::thread::scope(|s| {
+        let first = s.spawn(move || {
+            entries
+                .into_iter()
+                .map(|e| read_entry(path, e, opts))
+                .collect::<Vec<_>>()
+        });
+        let rest: Vec<Read1> = second
+            .into_iter()
+            .map(|e| read_entry(path, e, opts))
+            .collect();
+        // A panic in the reader is a bug; it surfaces here as it would on one thread.
+        let mut out = first
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        out.extend(rest);
+        out
+    })
+}
+
 fn join(path: &Path, entries: Vec<Entry>, opts: &ReadOptions) -> Result<Loaded, ReadError> {
     let mut members = Vec::new();
     let mut diagnostics = Vec::new();
-    for e in entries {
-        let doc_path = path.join(&e.name);
-        let bump = bumpalo::Bump::new();
-        let parsed = utf8(&doc_path, &e.bytes)
-            .and_then(|t| parse_json(&doc_path, t, &bump))
-            .map(|v| (v.get("spdxVersion").is_some(), v));
-        let value = match parsed {
-            Ok((true, v)) => v,
-            // Yocto writes an `index.json` beside the documents; anything else that is not
-            // SPDX is reported and skipped.
-            Ok((false, _)) => {
-                if !e.name.ends_with("index.json") {
-                    diagnostics.push(entry_diag(&e.name, "not an SPDX 2 document; skipped"));
-                }
-                continue;
-            }
-            Err(err) => {
-                diagnostics.push(entry_diag(&e.name, &format!("{err}; skipped")));
-                continue;
-            }
-        };
-        let loaded = match from_dom(
-            &doc_path,
-            &value,
-            Some(e.name.clone()),
-            opts.validate_schema,
-        ) {
-            Ok(l) => l,
-            Err(err) => {
-                diagnostics.push(entry_diag(&e.name, &format!("{err}; skipped")));
-                continue;
-            }
-        };
-        let Some(document) = loaded.documents.into_iter().next() else {
-            continue;
-        };
-        let refs = value
-            .get("externalDocumentRefs")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|r| {
-                        Some((
-                            r.get("externalDocumentId")?.as_str()?.to_string(),
-                            r.get("spdxDocument")?.as_str()?.to_string(),
-                        ))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        members.push(Member {
-            name: loaded
-                .sbom
-                .document
-                .name
-                .clone()
-                .unwrap_or_else(|| e.name.trim_end_matches(".spdx.json").to_string()),
-            namespace: loaded.sbom.document.namespace.clone(),
-            refs,
-            sbom: loaded.sbom,
-            document,
-            diags: loaded.diagnostics,
-            entry: e.name,
-        });
+    for r in read_entries(path, entries, opts) {
+        match r {
+            Read1::Member(m) => members.push(*m),
+            Read1::Problem(d) => diagnostics.push(d),
+            Read1::Nothing => {}
+        }
     }
     if members.is_empty() {
         return Err(ReadError::Archive {
