@@ -315,10 +315,10 @@ fn join(path: &Path, entries: Vec<Entry>, opts: &ReadOptions) -> Result<Loaded, 
             seen.insert(m.name.clone());
         }
     }
-    let by_ns: HashMap<&str, usize> = members
+    let by_ns: HashMap<String, usize> = members
         .iter()
         .enumerate()
-        .filter_map(|(i, m)| Some((m.namespace.as_deref()?, i)))
+        .filter_map(|(i, m)| Some((m.namespace.clone()?, i)))
         .collect();
     let referenced: HashSet<usize> = members
         .iter()
@@ -328,7 +328,9 @@ fn join(path: &Path, entries: Vec<Entry>, opts: &ReadOptions) -> Result<Loaded, 
 
     let mut out = Sbom::default();
     let mut unresolved = BTreeSet::new();
-    let qualify = |m: &Member, id: &str, unresolved: &mut BTreeSet<String>| -> String {
+    // An id of member `m`, qualified by its document's name (or the referenced one's).
+    let qualify = |members: &[Member], m: usize, id: &str, unresolved: &mut BTreeSet<String>| {
+        let m = &members[m];
         if let Some((docref, local)) = id.split_once(':') {
             if docref.starts_with("DocumentRef-") {
                 if let Some(target) = m.refs.get(docref).and_then(|ns| by_ns.get(ns.as_str())) {
@@ -341,33 +343,9 @@ fn join(path: &Path, entries: Vec<Entry>, opts: &ReadOptions) -> Result<Loaded, 
         format!("{}:{id}", m.name)
     };
     let mut documents = Vec::new();
-    let mut tops = Vec::new();
-    for (i, m) in members.iter().enumerate() {
-        for c in &m.sbom.components {
-            let mut c = c.clone();
-            c.id = qualify(m, &c.id, &mut unresolved);
-            out.components.push(c);
-        }
-        for r in &m.sbom.relationships {
-            out.relationships.push(Relationship {
-                from: qualify(m, &r.from, &mut unresolved),
-                kind: r.kind.clone(),
-                to: qualify(m, &r.to, &mut unresolved),
-            });
-        }
-        for s in &m.sbom.dependencies_stated {
-            out.dependencies_stated
-                .insert(qualify(m, s, &mut unresolved));
-        }
-        if !referenced.contains(&i) {
-            tops.push(i);
-        }
-        for d in &m.diags {
-            let mut d = d.clone();
-            d.location.entry = Some(m.entry.clone());
-            diagnostics.push(d);
-        }
-    }
+    let tops: Vec<usize> = (0..members.len())
+        .filter(|i| !referenced.contains(i))
+        .collect();
     // The image document is the one no other document references; prefer rootfs/image ones.
     let image: Vec<usize> = {
         let named: Vec<usize> = tops
@@ -384,15 +362,14 @@ fn join(path: &Path, entries: Vec<Entry>, opts: &ReadOptions) -> Result<Loaded, 
             named
         }
     };
-    let mut doc = craft_model::DocumentInfo::default();
-    // Subjects already taken (a set: a `contains` per subject was quadratic in their number).
-    let mut taken = HashSet::new();
-    for i in &image {
-        let m = &members[*i];
-        let mut subjects = m.sbom.document.subjects.clone();
-        if subjects.is_empty() {
-            // Some Yocto releases write the image document without `DESCRIBES`: its
-            // packages that nothing in it contains are then its subjects.
+    // Some Yocto releases write the image document without `DESCRIBES`: its packages that
+    // nothing in it contains are then its subjects (found before the members' components
+    // move into the whole).
+    let inferred: HashMap<usize, Vec<String>> = image
+        .iter()
+        .filter(|i| members[**i].sbom.document.subjects.is_empty())
+        .map(|&i| {
+            let m = &members[i];
             let contained: HashSet<&str> = m
                 .sbom
                 .relationships
@@ -400,7 +377,7 @@ fn join(path: &Path, entries: Vec<Entry>, opts: &ReadOptions) -> Result<Loaded, 
                 .filter(|r| r.kind == craft_model::RelationshipKind::Contains)
                 .map(|r| r.to.as_str())
                 .collect();
-            subjects = m
+            let subjects = m
                 .sbom
                 .components
                 .iter()
@@ -408,6 +385,44 @@ fn join(path: &Path, entries: Vec<Entry>, opts: &ReadOptions) -> Result<Loaded, 
                 .filter(|c| !contained.contains(c.id.as_str()))
                 .map(|c| c.id.clone())
                 .collect();
+            (i, subjects)
+        })
+        .collect();
+    // Each member's components, relationships and diagnostics move into the whole.
+    for i in 0..members.len() {
+        let m = &mut members[i];
+        let components = std::mem::take(&mut m.sbom.components);
+        let relationships = std::mem::take(&mut m.sbom.relationships);
+        let stated = std::mem::take(&mut m.sbom.dependencies_stated);
+        let diags = std::mem::take(&mut m.diags);
+        for mut c in components {
+            c.id = qualify(&members, i, &c.id, &mut unresolved);
+            out.components.push(c);
+        }
+        for r in relationships {
+            out.relationships.push(Relationship {
+                from: qualify(&members, i, &r.from, &mut unresolved),
+                kind: r.kind,
+                to: qualify(&members, i, &r.to, &mut unresolved),
+            });
+        }
+        for s in &stated {
+            out.dependencies_stated
+                .insert(qualify(&members, i, s, &mut unresolved));
+        }
+        for mut d in diags {
+            d.location.entry = Some(members[i].entry.clone());
+            diagnostics.push(d);
+        }
+    }
+    let mut doc = craft_model::DocumentInfo::default();
+    // Subjects already taken (a set: a `contains` per subject was quadratic in their number).
+    let mut taken = HashSet::new();
+    for i in &image {
+        let m = &members[*i];
+        let mut subjects = m.sbom.document.subjects.clone();
+        if subjects.is_empty() {
+            subjects = inferred.get(i).cloned().unwrap_or_default();
             if !subjects.is_empty() {
                 diagnostics.push(Diagnostic::new(
                     "read-inferred-subject",
@@ -425,7 +440,7 @@ fn join(path: &Path, entries: Vec<Entry>, opts: &ReadOptions) -> Result<Loaded, 
             }
         }
         for s in &subjects {
-            let q = qualify(m, s, &mut unresolved);
+            let q = qualify(&members, *i, s, &mut unresolved);
             if taken.insert(q.clone()) {
                 doc.subjects.push(q);
             }
