@@ -8,7 +8,7 @@ use craft_version::cpe::Wfn;
 use craft_version::identity::Table;
 use craft_version::range::Verdict;
 use craft_version::{cve5, nvd, osv, Scheme};
-use craft_vulndb::view::range_summary;
+use craft_vulndb::view::{osv_summary_and_fixed, range_summary};
 use craft_vulndb::{KeyRange, Precedence, Source, SqliteStore, Status};
 use serde::Serialize;
 use serde_json::Value;
@@ -265,13 +265,29 @@ impl KeyRanges {
         self.value[at].get_or_init(|| self.list[at].range())
     }
 
+    /// Make range `at`'s summary and fixed versions: an OSV entry's straight from its text
+    /// when it has the plain shape, any other from its JSON value.
+    fn describe(&self, at: usize) {
+        let r = &self.list[at];
+        if r.form == "osv" && self.summary[at].get().is_none() {
+            if let Some((summary, mut fixed)) = osv_summary_and_fixed(&r.body) {
+                fixed.sort();
+                fixed.dedup();
+                let _ = self.summary[at].set(summary);
+                let _ = self.fixed[at].set(fixed);
+            }
+        }
+    }
+
     fn summary(&self, at: usize) -> String {
+        self.describe(at);
         self.summary[at]
             .get_or_init(|| range_summary(&self.list[at].form, self.value(at)))
             .clone()
     }
 
     fn fixed(&self, at: usize) -> Vec<String> {
+        self.describe(at);
         self.fixed[at]
             .get_or_init(|| fixed_versions(&self.list[at].form, self.value(at)))
             .clone()
@@ -966,6 +982,7 @@ impl<'a> Matcher<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn distribution_releases_must_agree() {
@@ -992,6 +1009,67 @@ mod tests {
         let plain =
             serde_json::json!({"ranges": [{"type": "SEMVER", "events": [{"fixed": "1.2.3"}]}]});
         assert!(semver_four_part_bounds("osv", &plain, Scheme::Npm).is_none());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn an_osv_summary_read_from_text_is_the_one_read_from_the_value(
+            ranges in proptest::collection::vec(
+                (0usize..5, proptest::collection::vec(
+                    proptest::collection::vec((0usize..5, 0usize..5), 0..3), 0..4)),
+                0..3),
+            versions in 0usize..3,
+        ) {
+            // Range types (absent, null, GIT, SEMVER, not a string); events of zero, one or
+            // several entries, of known and unknown kinds, with string, escaped, commit,
+            // null and number values.
+            let types = [None, Some(Value::Null), Some(json!("GIT")), Some(json!("SEMVER")), Some(json!(3))];
+            let kinds = ["introduced", "fixed", "last_affected", "limit", "zzz"];
+            let values = [json!("1.2.3"), json!("a\"b"), json!("0123456789abcdef0123456789abcdef01234567"), Value::Null, json!(7)];
+            let rs: Vec<Value> = ranges
+                .iter()
+                .map(|(t, events)| {
+                    let evs: Vec<Value> = events
+                        .iter()
+                        .map(|entries| {
+                            let mut o = serde_json::Map::new();
+                            for (k, v) in entries {
+                                o.insert(kinds[*k].to_string(), values[*v].clone());
+                            }
+                            Value::Object(o)
+                        })
+                        .collect();
+                    let mut r = json!({"events": evs});
+                    if let Some(t) = &types[*t] {
+                        r["type"] = t.clone();
+                    }
+                    r
+                })
+                .collect();
+            let mut entry = json!({"package": {"name": "x"}, "ranges": rs});
+            match versions {
+                1 => entry["versions"] = json!(["1.0", 2]),
+                2 => entry["versions"] = Value::Null,
+                _ => {}
+            }
+            let text = entry.to_string();
+            if let Some((summary, fixed)) = osv_summary_and_fixed(&text) {
+                proptest::prop_assert_eq!(summary, range_summary("osv", &entry));
+                let mut fixed = fixed;
+                fixed.sort();
+                fixed.dedup();
+                proptest::prop_assert_eq!(fixed, fixed_versions("osv", &entry));
+            }
+        }
+    }
+
+    #[test]
+    fn a_plain_osv_entry_is_summarised_from_its_text() {
+        let text = r#"{"ranges": [{"type": "GIT", "events": [{"introduced": "0"}, {"fixed": "0123456789abcdef0123456789abcdef01234567"}]}, {"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.0"}]}], "versions": ["1.0"]}"#;
+        let (summary, fixed) = osv_summary_and_fixed(text).expect("plain");
+        assert_eq!(summary, "GIT: introduced 0, fixed 0123456789ab; ECOSYSTEM: introduced 0, fixed 2.0; 1 listed versions");
+        assert_eq!(fixed, ["2.0"]);
+        assert!(osv_summary_and_fixed(r#"{"ranges": [{"events": [{"fixed": null}]}]}"#).is_none());
     }
 
     #[test]

@@ -702,18 +702,96 @@ fn kev_epss(
     Ok((kev, epss))
 }
 
+/// A version as a summary shows it: a 40-digit commit id cut to its first 12 digits.
+fn short_commit(v: &str) -> &str {
+    if v.len() == 40 && v.bytes().all(|b| b.is_ascii_hexdigit()) {
+        &v[..12]
+    } else {
+        v
+    }
+}
+
+/// An OSV `affected[]` entry's one-line summary (as [`range_summary`] writes it) and the
+/// versions its non-`GIT` ranges name as `fixed`, in the record's order, read straight from
+/// its text. `None` when the entry is not of the plain shape — an event that is not one
+/// string entry, a `type` that is not a string, a version with escapes — which the caller
+/// reads as a value instead (a matcher summarises thousands of ranges; a test holds the
+/// two readings equal).
+pub fn osv_summary_and_fixed(text: &str) -> Option<(String, Vec<String>)> {
+    use std::fmt::Write as _;
+    #[derive(Deserialize)]
+    struct Entry<'a> {
+        #[serde(default, borrow)]
+        ranges: Option<Vec<Range<'a>>>,
+        #[serde(default)]
+        versions: Option<Vec<serde::de::IgnoredAny>>,
+    }
+    #[derive(Deserialize)]
+    struct Range<'a> {
+        #[serde(rename = "type", default, borrow)]
+        kind: Option<&'a str>,
+        #[serde(default, borrow)]
+        events: Option<Vec<Event<'a>>>,
+    }
+    /// An event: an object of exactly one entry whose value is a string.
+    struct Event<'a>(&'a str, &'a str);
+    impl<'de: 'a, 'a> Deserialize<'de> for Event<'a> {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct One<'a>(std::marker::PhantomData<&'a ()>);
+            impl<'de: 'a, 'a> serde::de::Visitor<'de> for One<'a> {
+                type Value = Event<'a>;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("an object of one string entry")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut m: A,
+                ) -> Result<Event<'a>, A::Error> {
+                    let Some((k, v)) = m.next_entry::<&'de str, &'de str>()? else {
+                        return Err(serde::de::Error::custom("an empty event"));
+                    };
+                    if m.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                        return Err(serde::de::Error::custom("an event of several entries"));
+                    }
+                    Ok(Event(k, v))
+                }
+            }
+            d.deserialize_map(One(std::marker::PhantomData))
+        }
+    }
+    let entry: Entry<'_> = serde_json::from_str(text).ok()?;
+    let mut summary = String::new();
+    let mut fixed = Vec::new();
+    for r in entry.ranges.iter().flatten() {
+        if !summary.is_empty() {
+            summary.push_str("; ");
+        }
+        let _ = write!(summary, "{}: ", r.kind.unwrap_or_default());
+        for (i, Event(k, v)) in r.events.iter().flatten().enumerate() {
+            if i > 0 {
+                summary.push_str(", ");
+            }
+            let _ = write!(summary, "{k} {}", short_commit(v));
+            if *k == "fixed" && r.kind != Some("GIT") {
+                fixed.push((*v).to_string());
+            }
+        }
+    }
+    if let Some(n) = entry.versions.map(|v| v.len()) {
+        if !summary.is_empty() {
+            summary.push_str("; ");
+        }
+        let _ = write!(summary, "{n} listed versions");
+    }
+    Some((summary, fixed))
+}
+
 /// A one-line reading of a range in its source's form, for people: OSV events, CVE 5
 /// version entries (a kernel stable branch's fix as `6.1: fixed in 6.1.83`), NVD criteria
 /// with their bounds and platform conditions.
 pub fn range_summary(form: &str, range: &Value) -> String {
     let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-    let short = |v: String| {
-        if v.len() == 40 && v.bytes().all(|b| b.is_ascii_hexdigit()) {
-            v[..12].to_string()
-        } else {
-            v
-        }
-    };
+    let short = |v: String| short_commit(&v).to_string();
     let mut parts: Vec<String> = Vec::new();
     match form {
         "osv" => {
