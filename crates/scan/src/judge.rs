@@ -680,6 +680,56 @@ impl<'a> Matcher<'a> {
         Ok(rc)
     }
 
+    /// Read the ranges of every key of `keys` not cached yet, in batches.
+    fn prefetch<'k>(&mut self, keys: impl Iterator<Item = &'k str>) -> Result<(), Error> {
+        const BATCH: usize = 4096;
+        let mut wanted: Vec<&str> = keys.filter(|k| !self.ranges.contains_key(*k)).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        for batch in wanted.chunks(BATCH) {
+            for (key, list, unreadable) in self.store.ranges_for_keys(batch)? {
+                let (ranges, damaged) = KeyRanges::new(list);
+                self.damaged += unreadable + damaged;
+                self.ranges.insert(key, Rc::new(ranges));
+            }
+            // Keys the database does not know have no ranges.
+            for key in batch {
+                if !self.ranges.contains_key(*key) {
+                    let (none, _) = KeyRanges::new(Vec::new());
+                    self.ranges.insert((*key).to_string(), Rc::new(none));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Read the briefs of every vulnerability of `names` not cached yet, in batches.
+    fn prefetch_enrichment<'n>(
+        &mut self,
+        names: impl Iterator<Item = &'n str>,
+    ) -> Result<(), Error> {
+        const BATCH: usize = 4096;
+        let mut wanted: Vec<&str> = names
+            .filter(|n| !self.enrichment.contains_key(*n))
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        for batch in wanted.chunks(BATCH) {
+            for (name, brief) in self.store.briefs(batch, self.precedence)? {
+                let e = Rc::new(priority::Enrichment::of(Some(&brief)));
+                self.enrichment.insert(name, e);
+            }
+            // Names the database does not know have no brief.
+            for name in batch {
+                if !self.enrichment.contains_key(*name) {
+                    let e = Rc::new(priority::Enrichment::of(None));
+                    self.enrichment.insert((*name).to_string(), e);
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn enrichment(&mut self, id: &str) -> Result<Rc<priority::Enrichment>, Error> {
         if let Some(e) = self.enrichment.get(id) {
             return Ok(Rc::clone(e));
@@ -778,13 +828,32 @@ impl<'a> Matcher<'a> {
             ..ScanReport::default()
         };
         let platform = Platform::of(sbom, &self.declared_platform);
-        for c in &sbom.components {
-            if c.kind == craft_model::ComponentKind::File && c.purls.is_empty() && c.cpes.is_empty()
-            {
+        // Every component's identities first (a file is matched only by a purl or CPE),
+        // then the ranges of all their keys not cached yet, in one statement per batch.
+        let identities: Vec<Option<identity::Identities>> = sbom
+            .components
+            .iter()
+            .map(|c| {
+                let file = c.kind == craft_model::ComponentKind::File
+                    && c.purls.is_empty()
+                    && c.cpes.is_empty();
+                (!file).then(|| identity::of_component(c, &self.table))
+            })
+            .collect();
+        self.prefetch(
+            identities
+                .iter()
+                .flatten()
+                .flat_map(|ids| ids.list.iter().map(|i| i.key.as_str())),
+        )?;
+        // Pass 1: judge every component; a pair whose deciding record says affected or
+        // unknown waits for its vulnerability's brief (read for all of them at once).
+        let mut pending: Vec<Pending> = Vec::new();
+        for (at, (c, ids)) in sbom.components.iter().zip(&identities).enumerate() {
+            let Some(ids) = ids else {
                 report.files += 1;
                 continue;
-            }
-            let ids = identity::of_component(c, &self.table);
+            };
             if let Some(reason) = ids.unidentified.clone() {
                 report.unidentified.push(Unidentified {
                     component: c.id.clone(),
@@ -847,7 +916,15 @@ impl<'a> Matcher<'a> {
                 }
             }
             for (vuln, judged) in per_vuln {
-                self.decide(c, &ids.list, vuln, judged, &mut report)?;
+                pending.extend(self.choose(at, c, &ids.list, vuln, judged, &mut report));
+            }
+        }
+        // Pass 2: the findings, with their vulnerabilities' briefs.
+        self.prefetch_enrichment(pending.iter().map(|p| p.vuln.as_str()))?;
+        for p in pending {
+            let c = &sbom.components[p.component];
+            if let Some(ids) = &identities[p.component] {
+                self.finding(c, &ids.list, p, &mut report)?;
             }
         }
         report.damaged_ranges = self.damaged;
@@ -881,23 +958,26 @@ impl<'a> Matcher<'a> {
         Ok(report)
     }
 
-    /// Decide one (component, vulnerability) from its judged records.
-    fn decide(
-        &mut self,
+    /// Decide one (component, vulnerability) from its judged records: withdrawn and not
+    /// affected are counted here; an affected or unknown answer is returned, to become a
+    /// finding once its vulnerability's brief is read ([`Matcher::finding`]).
+    fn choose(
+        &self,
+        component: usize,
         c: &craft_model::Component,
         ids: &[Identity],
         vuln: &str,
         judged: Vec<Judged>,
         report: &mut ScanReport,
-    ) -> Result<(), Error> {
-        let (live, void): (Vec<Judged>, Vec<Judged>) = judged
+    ) -> Option<Pending> {
+        let (mut live, void): (Vec<Judged>, Vec<Judged>) = judged
             .into_iter()
             .partition(|j| j.status == Status::Published);
         if live.is_empty() {
             if !void.is_empty() {
                 report.withdrawn += 1;
             }
-            return Ok(());
+            return None;
         }
         let rank = |j: &Judged| {
             Precedence::rank(
@@ -908,14 +988,18 @@ impl<'a> Matcher<'a> {
         };
         // The best-ranked source with a definite answer decides; else the best-ranked
         // unknown stands.
-        let decider = live
+        let at = live
             .iter()
-            .filter(|j| !matches!(j.verdict, Verdict::Unknown(_)))
-            .min_by_key(|j| (rank(j), verdict_rank(&j.verdict), j.record_key()))
-            .or_else(|| live.iter().min_by_key(|j| (rank(j), j.record_key())));
-        let Some(d) = decider else {
-            return Ok(());
-        };
+            .enumerate()
+            .filter(|(_, j)| !matches!(j.verdict, Verdict::Unknown(_)))
+            .min_by_key(|(_, j)| (rank(j), verdict_rank(&j.verdict), j.record_key()))
+            .or_else(|| {
+                live.iter()
+                    .enumerate()
+                    .min_by_key(|(_, j)| (rank(j), j.record_key()))
+            })
+            .map(|(at, _)| at)?;
+        let d = &live[at];
         let (status, reason) = match &d.verdict {
             Verdict::Affected => (FindingStatus::Affected, None),
             Verdict::Unknown(why) => (FindingStatus::Unknown, Some(why.clone())),
@@ -932,28 +1016,48 @@ impl<'a> Matcher<'a> {
                         disagreements: disagreements(&live, d),
                     });
                 }
-                return Ok(());
+                return None;
             }
         };
-        // A vulnerability its deciding source rejected (the kernel CNA's `rejected/` folder)
-        // makes no finding, whatever an older copy elsewhere still says.
-        let e = self.enrichment(vuln)?;
+        let disagreements = disagreements(&live, d);
+        Some(Pending {
+            component,
+            vuln: vuln.to_string(),
+            status,
+            reason,
+            disagreements,
+            decider: live.swap_remove(at),
+        })
+    }
+
+    /// The finding of a pair [`Matcher::choose`] left pending; none when its vulnerability
+    /// is void (a vulnerability its deciding source rejected — the kernel CNA's
+    /// `rejected/` folder — makes no finding, whatever an older copy elsewhere still says).
+    fn finding(
+        &mut self,
+        c: &craft_model::Component,
+        ids: &[Identity],
+        p: Pending,
+        report: &mut ScanReport,
+    ) -> Result<(), Error> {
+        let e = self.enrichment(&p.vuln)?;
         if e.void {
             report.withdrawn += 1;
             return Ok(());
         }
+        let d = &p.decider;
         let range = d.ranges.summary(d.at);
         let fixed = d.ranges.fixed(d.at);
-        let prio = priority::priority(status, &e);
+        let prio = priority::priority(p.status, &e);
         *report
             .by_source
             .entry(d.range().source.name().to_string())
             .or_default() += 1;
         report.findings.push(Finding {
-            id: vuln.to_string(),
+            id: p.vuln,
             aliases: e.aliases.clone(),
-            status,
-            reason,
+            status: p.status,
+            reason: p.reason,
             component: c.id.clone(),
             component_name: c.name.clone(),
             component_version: c.version.clone(),
@@ -961,7 +1065,7 @@ impl<'a> Matcher<'a> {
             decided_by: d.record(),
             range,
             fixed,
-            disagreements: disagreements(&live, d),
+            disagreements: p.disagreements,
             note: d.note.clone().or_else(|| {
                 ids[d.identity].upstream_of_distro.then(|| {
                     "judged by the upstream software's ranges (the database has no advisory of this distribution for it): the distribution may have backported the fix".to_string()
@@ -977,6 +1081,18 @@ impl<'a> Matcher<'a> {
         });
         Ok(())
     }
+}
+
+/// A (component, vulnerability) whose deciding record says affected or unknown, waiting
+/// for its vulnerability's brief.
+struct Pending {
+    /// The component's index in the SBOM.
+    component: usize,
+    vuln: String,
+    status: FindingStatus,
+    reason: Option<String>,
+    disagreements: Vec<String>,
+    decider: Judged,
 }
 
 #[cfg(test)]

@@ -263,6 +263,19 @@ impl SqliteStore {
         crate::view::brief(self, name, precedence)
     }
 
+    /// The briefs of the vulnerabilities `names` belong to (see [`SqliteStore::brief`]), by
+    /// name, in one statement; names the database does not know are left out.
+    ///
+    /// # Errors
+    /// The database cannot be read.
+    pub fn briefs(
+        &self,
+        names: &[&str],
+        precedence: &crate::view::Precedence,
+    ) -> Result<Vec<(String, crate::view::Brief)>, Error> {
+        crate::view::briefs(self, names, precedence)
+    }
+
     /// SQLite's `data_version`: changes when another connection commits to the database,
     /// so a reader can tell that what it cached is stale.
     pub fn data_version(&self) -> Result<i64, Error> {
@@ -298,44 +311,46 @@ impl SqliteStore {
             .prepare_cached("SELECT ranges FROM keyed WHERE key = ?1")
             .map_err(db)?;
         let mut rows = st.query([key]).map_err(db)?;
-        let (mut out, mut damaged) = (Vec::new(), 0);
         let Some(row) = rows.next().map_err(db)? else {
-            return Ok((out, damaged));
+            return Ok((Vec::new(), 0));
         };
-        let Ok(value) = row.get_ref(0).map_err(db)?.as_blob() else {
-            return Ok((out, 1));
+        let (out, damaged) = match row.get_ref(0).map_err(db)?.as_blob() {
+            Ok(value) => decode_keyed(value),
+            Err(_) => (Vec::new(), 1),
         };
-        let mut fields = crate::derived::Fields::new(value);
-        let text = crate::derived::utf8;
-        while !fields.is_empty() {
-            let Some(f) = fields.entry::<{ crate::derived::KEYED_FIELDS }>() else {
-                // Cut short: what remains cannot be placed.
-                damaged += 1;
-                break;
-            };
-            let [record, source, assigner, status, vuln, ecosystem, form, body] = f;
-            // The text only: its JSON is read by the matcher, in the form it needs.
-            let body = body
-                .and_then(unpack)
-                .and_then(|b| String::from_utf8(b.into_owned()).ok());
-            let entry = (|| {
-                Some(KeyRange {
-                    record: text(record)?.to_string(),
-                    source: Source::from_name(text(source)?)?,
-                    assigner: text(assigner)?.to_string(),
-                    status: Status::from_name(text(status)?)?,
-                    vuln: text(vuln)?.to_string(),
-                    ecosystem: text(ecosystem)?.to_string(),
-                    form: text(form)?.to_string(),
-                    body: body?,
-                })
-            })();
-            match entry {
-                Some(e) => out.push(e),
-                None => damaged += 1,
-            }
-        }
         Ok((out, damaged))
+    }
+
+    /// The ranges of each of `keys` (see [`SqliteStore::ranges_for_key`]), in one
+    /// statement: a scan asks for the keys of all its components at once. Keys the
+    /// database does not know are left out of the answer.
+    ///
+    /// # Errors
+    /// The database cannot be read.
+    pub fn ranges_for_keys(
+        &self,
+        keys: &[&str],
+    ) -> Result<Vec<(String, Vec<KeyRange>, usize)>, Error> {
+        let dir = &self.dir;
+        let db = |e| Error::db(dir, "look up keys", e);
+        let list = serde_json::to_string(keys).unwrap_or_else(|_| "[]".to_string());
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT k.key, k.ranges FROM json_each(?1) j JOIN keyed k ON k.key = j.value",
+            )
+            .map_err(db)?;
+        let mut rows = st.query([list]).map_err(db)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(db)? {
+            let key: String = row.get(0).map_err(db)?;
+            let (ranges, damaged) = match row.get_ref(1).map_err(db)?.as_blob() {
+                Ok(value) => decode_keyed(value),
+                Err(_) => (Vec::new(), 1),
+            };
+            out.push((key, ranges, damaged));
+        }
+        Ok(out)
     }
 
     /// The directory of this database.
@@ -925,6 +940,42 @@ pub(crate) fn unpack(blob: &[u8]) -> Option<std::borrow::Cow<'_, [u8]>> {
     } else {
         Some(std::borrow::Cow::Borrowed(blob))
     }
+}
+
+/// The ranges of one `keyed` row, and how many entries did not read back (damaged).
+fn decode_keyed(value: &[u8]) -> (Vec<KeyRange>, usize) {
+    let (mut out, mut damaged) = (Vec::new(), 0);
+    let mut fields = crate::derived::Fields::new(value);
+    let text = crate::derived::utf8;
+    while !fields.is_empty() {
+        let Some(f) = fields.entry::<{ crate::derived::KEYED_FIELDS }>() else {
+            // Cut short: what remains cannot be placed.
+            damaged += 1;
+            break;
+        };
+        let [record, source, assigner, status, vuln, ecosystem, form, body] = f;
+        // The text only: its JSON is read by the matcher, in the form it needs.
+        let body = body
+            .and_then(unpack)
+            .and_then(|b| String::from_utf8(b.into_owned()).ok());
+        let entry = (|| {
+            Some(KeyRange {
+                record: text(record)?.to_string(),
+                source: Source::from_name(text(source)?)?,
+                assigner: text(assigner)?.to_string(),
+                status: Status::from_name(text(status)?)?,
+                vuln: text(vuln)?.to_string(),
+                ecosystem: text(ecosystem)?.to_string(),
+                form: text(form)?.to_string(),
+                body: body?,
+            })
+        })();
+        match entry {
+            Some(e) => out.push(e),
+            None => damaged += 1,
+        }
+    }
+    (out, damaged)
 }
 
 /// JSON text of the small lists stored in columns.

@@ -315,9 +315,45 @@ pub(crate) fn brief(
     let Some(row) = rows.next().map_err(db)? else {
         return Ok(None);
     };
-    let canonical: String = row.get(0).map_err(db)?;
-    let (kev, epss) = kev_epss(row, 2).map_err(db)?;
-    let body = row.get_ref(1).map_err(db)?;
+    brief_of_row(row, 0, p).map(Some).map_err(db)
+}
+
+/// The briefs of the vulnerabilities `names` belong to, by name, in one statement (names
+/// the database does not know are left out).
+pub(crate) fn briefs(
+    store: &SqliteStore,
+    names: &[&str],
+    p: &Precedence,
+) -> Result<Vec<(String, Brief)>, Error> {
+    let dir = store.dir();
+    let db = |e| Error::db(dir, "read vulnerabilities", e);
+    let list = serde_json::to_string(names).unwrap_or_else(|_| "[]".to_string());
+    let mut st = store
+        .conn()
+        .prepare_cached(
+            "SELECT j.value, v.vuln, b.body, k.cve, k.date_added, k.due_date, k.ransomware,
+                    k.vendor, k.product, k.name, k.action, k.catalog, e.cve, e.score,
+                    e.percentile, e.date
+             FROM json_each(?1) j JOIN vuln v ON v.name = j.value
+             LEFT JOIN briefed b ON b.vuln = v.vuln
+             LEFT JOIN kev k ON k.cve = v.vuln LEFT JOIN epss e ON e.cve = v.vuln",
+        )
+        .map_err(db)?;
+    let mut rows = st.query([list]).map_err(db)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(db)? {
+        let name: String = row.get(0).map_err(db)?;
+        out.push((name, brief_of_row(row, 1, p).map_err(db)?));
+    }
+    Ok(out)
+}
+
+/// A brief from the columns of `row` from `at`: the canonical id, the `briefed` row's
+/// value, then the KEV and EPSS columns of [`kev_epss`].
+fn brief_of_row(row: &rusqlite::Row<'_>, at: usize, p: &Precedence) -> rusqlite::Result<Brief> {
+    let canonical: String = row.get(at)?;
+    let (kev, epss) = kev_epss(row, at + 2)?;
+    let body = row.get_ref(at + 1)?;
     let mut fields = crate::derived::Fields::new(body.as_blob().unwrap_or_default());
     let text = crate::derived::utf8;
     let members = fields.next_field().flatten();
@@ -369,7 +405,7 @@ pub(crate) fn brief(
     severities.sort_by_key(|(rank, _)| *rank);
     cwes.sort();
     cwes.dedup();
-    Ok(Some(Brief {
+    Ok(Brief {
         aliases: names.into_iter().skip(1).collect(),
         status: status.map_or(Status::Published, |(_, s)| s),
         id: canonical,
@@ -378,7 +414,7 @@ pub(crate) fn brief(
         cwes,
         kev,
         epss,
-    }))
+    })
 }
 
 /// Load the vulnerability `name` belongs to.

@@ -585,6 +585,19 @@ fn looked_up(
     let v = store.vulnerability(name, &p).unwrap().unwrap();
     let (ranges, damaged) = store.ranges_for_key(&v.affected[0].key).unwrap();
     assert_eq!(damaged, 0);
+    // The batched lookup answers the same, and leaves out a key it does not know.
+    let batch = store
+        .ranges_for_keys(&[v.affected[0].key.as_str(), "purl:npm/no-such-package"])
+        .unwrap();
+    assert_eq!(batch.len(), 1);
+    assert_eq!(batch[0].0, v.affected[0].key);
+    let same = |a: &[craft_vulndb::KeyRange], b: &[craft_vulndb::KeyRange]| {
+        a.len() == b.len()
+            && a.iter().zip(b).all(|(x, y)| {
+                (&x.record, &x.vuln, &x.body, x.status) == (&y.record, &y.vuln, &y.body, y.status)
+            })
+    };
+    assert!(same(&batch[0].1, &ranges));
     let brief = store.brief(name, &p).unwrap().unwrap();
     (
         ranges.into_iter().map(|r| (r.record, r.body)).collect(),
