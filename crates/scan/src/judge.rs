@@ -840,12 +840,31 @@ impl<'a> Matcher<'a> {
                 (!file).then(|| identity::of_component(c, &self.table))
             })
             .collect();
-        self.prefetch(
-            identities
+        self.prefetch(identities.iter().flatten().flat_map(|ids| {
+            ids.list
                 .iter()
-                .flatten()
-                .flat_map(|ids| ids.list.iter().map(|i| i.key.as_str())),
-        )?;
+                .filter(|i| !i.upstream_of_distro)
+                .map(|i| i.key.as_str())
+        }))?;
+        // The upstream identities of a distribution package only where the database has no
+        // advisory of the distribution for it (as the judging below decides).
+        let upstream: Vec<&str> = identities
+            .iter()
+            .flatten()
+            .filter(|ids| {
+                !ids.list
+                    .iter()
+                    .filter(|i| i.distro_package)
+                    .any(|i| self.ranges.get(&i.key).is_some_and(|r| !r.list.is_empty()))
+            })
+            .flat_map(|ids| {
+                ids.list
+                    .iter()
+                    .filter(|i| i.upstream_of_distro)
+                    .map(|i| i.key.as_str())
+            })
+            .collect();
+        self.prefetch(upstream.into_iter())?;
         // Pass 1: judge every component; a pair whose deciding record says affected or
         // unknown waits for its vulnerability's brief (read for all of them at once).
         let mut pending: Vec<Pending> = Vec::new();
@@ -1186,6 +1205,16 @@ mod tests {
         assert_eq!(summary, "GIT: introduced 0, fixed 0123456789ab; ECOSYSTEM: introduced 0, fixed 2.0; 1 listed versions");
         assert_eq!(fixed, ["2.0"]);
         assert!(osv_summary_and_fixed(r#"{"ranges": [{"events": [{"fixed": null}]}]}"#).is_none());
+        // Arrays in place of objects: never read as one.
+        for text in [
+            r#"{"ranges": [["ECOSYSTEM", [{"introduced": "0"}]]]}"#,
+            r#"[[["ECOSYSTEM", [{"fixed": "1"}]]]]"#,
+        ] {
+            let v: Value = serde_json::from_str(text).unwrap();
+            if let Some((summary, _)) = osv_summary_and_fixed(text) {
+                assert_eq!(summary, range_summary("osv", &v), "{text}");
+            }
+        }
     }
 
     #[test]

@@ -103,9 +103,10 @@ pub fn configurations(v: &Value) -> Result<Vec<Configuration>, ConfigError> {
         .collect()
 }
 
-/// Read one configuration (an element of a `configurations` array).
+/// Read one configuration, as the only element of a `configurations` array (its errors
+/// point into `/0`).
 pub fn configuration(c: &Value) -> Result<Configuration, ConfigError> {
-    read_configuration(c, "")
+    read_configuration(c, "/0")
 }
 
 fn read_configuration(c: &Value, at: &str) -> Result<Configuration, ConfigError> {

@@ -127,8 +127,8 @@ impl Affected {
     /// it, without building a `serde_json::Value` (a matcher reads thousands). `None` when
     /// the text is not JSON.
     pub fn from_json(text: &str) -> Option<Affected> {
-        match serde_json::from_str::<Plain<'_>>(text) {
-            Ok(plain) => plain.into_affected(),
+        match serde_json::from_str::<Object<Plain<'_>>>(text) {
+            Ok(Object(plain)) => plain.into_affected(),
             Err(_) => None,
         }
         .or_else(|| {
@@ -182,7 +182,27 @@ struct Plain<'a> {
     #[serde(default, borrow)]
     versions: Vec<Cow<'a, str>>,
     #[serde(default, borrow)]
-    ranges: Vec<PlainRange<'a>>,
+    ranges: Vec<Object<PlainRange<'a>>>,
+}
+
+/// A value that must be a JSON object: a derived `Deserialize` also reads a struct from an
+/// array of its fields in order, which the general reading (by key) never does.
+pub struct Object<T>(pub T);
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Object<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Map<T>(std::marker::PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Map<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, m: A) -> Result<T, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(m))
+            }
+        }
+        d.deserialize_map(Map(std::marker::PhantomData)).map(Object)
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -193,17 +213,33 @@ struct PlainRange<'a> {
     events: Vec<PlainEvent<'a>>,
 }
 
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PlainEvent<'a> {
-    #[serde(borrow)]
-    introduced: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    fixed: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    last_affected: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    limit: Option<Cow<'a, str>>,
+/// An event of exactly one entry whose value is a string (which kind it is does not then
+/// depend on how a map orders its keys).
+struct PlainEvent<'a>(Cow<'a, str>, Cow<'a, str>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for PlainEvent<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct One<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for One<'a> {
+            type Value = PlainEvent<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of one string entry")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<PlainEvent<'a>, A::Error> {
+                let Some((k, v)) = m.next_entry::<&'de str, &'de str>()? else {
+                    return Err(serde::de::Error::custom("an empty event"));
+                };
+                if m.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(serde::de::Error::custom("an event of several entries"));
+                }
+                Ok(PlainEvent(Cow::Borrowed(k), Cow::Borrowed(v)))
+            }
+        }
+        d.deserialize_map(One(std::marker::PhantomData))
+    }
 }
 
 impl Plain<'_> {
@@ -214,18 +250,19 @@ impl Plain<'_> {
             versions: self.versions.into_iter().map(Cow::into_owned).collect(),
             ..Affected::default()
         };
-        for range in self.ranges {
+        for Object(range) in self.ranges {
             if range.kind.as_deref() == Some("GIT") {
                 out.git = true;
                 continue;
             }
             let mut events = Vec::with_capacity(range.events.len());
-            for e in range.events {
-                let event = match (e.introduced, e.fixed, e.last_affected, e.limit) {
-                    (Some(v), None, None, None) => Event::Introduced(v.into_owned()),
-                    (None, Some(v), None, None) => Event::Fixed(v.into_owned()),
-                    (None, None, Some(v), None) => Event::LastAffected(v.into_owned()),
-                    (None, None, None, Some(v)) => Event::Limit(v.into_owned()),
+            for PlainEvent(kind, v) in range.events {
+                let v = v.into_owned();
+                let event = match kind.as_ref() {
+                    "introduced" => Event::Introduced(v),
+                    "fixed" => Event::Fixed(v),
+                    "last_affected" => Event::LastAffected(v),
+                    "limit" => Event::Limit(v),
                     _ => return None,
                 };
                 events.push(event);
@@ -411,6 +448,31 @@ mod tests {
             let a = json!({"versions": vs, "ranges": ranges, "package": {"name": "x"}});
             let text = a.to_string();
             proptest::prop_assert_eq!(Affected::from_json(&text), Some(Affected::from_value(&a)));
+        }
+    }
+
+    #[test]
+    fn arrays_in_place_of_objects_are_read_as_the_value_reads_them() {
+        // A derived reader would take `["ECOSYSTEM", [...]]` as a range; the value reading
+        // ignores anything but an object.
+        for text in [
+            r#"{"ranges": [["ECOSYSTEM", [{"introduced": "0"}]]]}"#,
+            r#"{"ranges": [{"type": "ECOSYSTEM", "events": [["0"]]}]}"#,
+            r#"[["1.0"], [["ECOSYSTEM", [{"introduced": "0"}]]]]"#,
+        ] {
+            let v: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(
+                Affected::from_json(text),
+                Some(Affected::from_value(&v)),
+                "{text}"
+            );
+            assert_eq!(
+                Affected::from_json(text)
+                    .unwrap()
+                    .evaluate("1.0.0", Scheme::Semver),
+                Verdict::NotAffected,
+                "{text}"
+            );
         }
     }
 

@@ -1,9 +1,9 @@
 //! The lookup tables a matcher reads: one row per lookup key (`keyed`: every range stated
 //! under the key, with its record's id, source, assigner, status and vulnerability) and one
 //! row per vulnerability (`briefed`: its names and, per record, what a finding shows). Both
-//! are derived from `record`, `affected`, `range` and `vuln`, and rebuilt inside every
-//! import's transaction after the groups are, so a reader never sees them disagree with the
-//! records.
+//! are derived from `record`, `affected`, `range` and `vuln`, and rebuilt inside the
+//! transaction of every import that changes a record, after the groups are, so a reader
+//! never sees them disagree with the records (KEV and EPSS are joined when read).
 //!
 //! Why: a scan looks up every identity of every component and the brief of every
 //! vulnerability it finds. Joined from the normalised tables that is a seek into `record`,
@@ -12,8 +12,8 @@
 //! times faster (docs/BENCHMARKS.md).
 //!
 //! A row's value is a list of fields, each a little-endian `u32` length and its bytes, or
-//! `u32::MAX` for NULL ([`Fields`]). A row that does not read back whole is reported as
-//! damaged by its reader, never trusted in part.
+//! `u32::MAX` for NULL ([`Fields`]). A row that does not read back whole is never trusted
+//! in part: a `keyed` row's ranges are all counted damaged, a `briefed` row is an error.
 
 use crate::Error;
 use rusqlite::types::ValueRef;
@@ -110,6 +110,7 @@ pub(crate) fn rebuild(tx: &Transaction, dir: &Path) -> Result<(), Error> {
                 g.form, g.body
          FROM affected a JOIN record r ON r.rid = a.rid JOIN range g ON g.range_id = a.range_id
          LEFT JOIN vuln v ON v.name = r.id
+         WHERE typeof(a.key) = 'text'
          ORDER BY a.key, a.rid, a.range_id",
         "INSERT INTO keyed(key, ranges) VALUES (?1, ?2)",
         0,
@@ -146,7 +147,10 @@ fn group_into(
     let mut current: Option<Vec<u8>> = None;
     let mut value = Vec::new();
     while let Some(row) = rows.next().map_err(db)? {
-        let Some(key) = bytes(row.get_ref(0).map_err(db)?) else {
+        // A key that is not text (a damaged row: no lookup by text finds it) is left out.
+        let Some(key) =
+            bytes(row.get_ref(0).map_err(db)?).filter(|k| std::str::from_utf8(k).is_ok())
+        else {
             continue;
         };
         if current.as_deref() != Some(key) {
@@ -169,8 +173,7 @@ fn group_into(
     Ok(())
 }
 
-/// A key as text (keys and ids are stored as text; a damaged one is kept as its bytes
-/// would read).
+/// A key as text (only keys that are UTF-8 reach here).
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }

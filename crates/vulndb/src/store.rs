@@ -175,37 +175,39 @@ impl SqliteStore {
         Ok(store)
     }
 
+    /// Run one schema upgrade in its own transaction.
+    fn upgrade(&self, step: impl FnOnce(&Transaction) -> Result<(), Error>) -> Result<(), Error> {
+        let dir = &self.dir;
+        let db = |e| Error::db(dir, "upgrade the schema", e);
+        let tx = self.conn.unchecked_transaction().map_err(db)?;
+        step(&tx)?;
+        tx.commit().map_err(db)
+    }
+
     /// Schema 1 kept a second index on `vuln(vuln)` instead of the canonical row's
-    /// `members`: drop it, add the column and fill it, in one transaction.
+    /// `members`: drop it, add the column and fill it.
     fn migrate_from_1(&self) -> Result<(), Error> {
         let dir = &self.dir;
-        let db = |what: &'static str| move |e| Error::db(dir, what, e);
-        let tx = self
-            .conn
-            .unchecked_transaction()
-            .map_err(db("upgrade the schema"))?;
-        tx.execute_batch(
-            "DROP INDEX IF EXISTS vuln_vuln; ALTER TABLE vuln ADD COLUMN members TEXT;
-             UPDATE meta SET value='2' WHERE key='schema';",
-        )
-        .map_err(db("upgrade the schema"))?;
-        crate::group::rebuild(&tx, dir, &mut crate::report::ImportReport::default())?;
-        tx.commit().map_err(db("upgrade the schema"))
+        self.upgrade(|tx| {
+            tx.execute_batch(
+                "DROP INDEX IF EXISTS vuln_vuln; ALTER TABLE vuln ADD COLUMN members TEXT;
+                 UPDATE meta SET value='2' WHERE key='schema';",
+            )
+            .map_err(|e| Error::db(dir, "upgrade the schema", e))?;
+            crate::group::rebuild(tx, dir, &mut crate::report::ImportReport::default())
+        })
     }
 
     /// Schema 2 had no lookup tables (`keyed`, `briefed`; the schema made them empty):
-    /// build them, in one transaction.
+    /// build them.
     fn migrate_from_2(&self) -> Result<(), Error> {
         let dir = &self.dir;
-        let db = |what: &'static str| move |e| Error::db(dir, what, e);
-        let tx = self
-            .conn
-            .unchecked_transaction()
-            .map_err(db("upgrade the schema"))?;
-        crate::derived::rebuild(&tx, dir)?;
-        tx.execute("UPDATE meta SET value='3' WHERE key='schema'", [])
-            .map_err(db("upgrade the schema"))?;
-        tx.commit().map_err(db("upgrade the schema"))
+        self.upgrade(|tx| {
+            crate::derived::rebuild(tx, dir)?;
+            tx.execute("UPDATE meta SET value='3' WHERE key='schema'", [])
+                .map(drop)
+                .map_err(|e| Error::db(dir, "upgrade the schema", e))
+        })
     }
 
     /// Open an existing database in `dir` (for reads): a clear error when there is none.
@@ -302,7 +304,8 @@ impl SqliteStore {
     /// Every range stated under the lookup `key` (see [`crate::key`]), with its record and
     /// the vulnerability the record belongs to, in record order: what the matcher evaluates
     /// for a component with that identity. Ranges that cannot be read back (a damaged
-    /// blob) are left out and counted in the second value.
+    /// blob, a row cut short: then all of the row's) are left out and counted in the second
+    /// value; a range's text is not checked to be JSON here (the reader of its form does).
     pub fn ranges_for_key(&self, key: &str) -> Result<(Vec<KeyRange>, usize), Error> {
         let dir = &self.dir;
         let db = |e| Error::db(dir, "look up a key", e);
@@ -949,8 +952,9 @@ fn decode_keyed(value: &[u8]) -> (Vec<KeyRange>, usize) {
     let text = crate::derived::utf8;
     while !fields.is_empty() {
         let Some(f) = fields.entry::<{ crate::derived::KEYED_FIELDS }>() else {
-            // Cut short: what remains cannot be placed.
-            damaged += 1;
+            // Cut short: the row is damaged, none of it is trusted.
+            damaged += out.len() + 1;
+            out.clear();
             break;
         };
         let [record, source, assigner, status, vuln, ecosystem, form, body] = f;

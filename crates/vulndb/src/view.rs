@@ -365,8 +365,15 @@ fn brief_of_row(row: &rusqlite::Row<'_>, at: usize, p: &Precedence) -> rusqlite:
     let mut severities: Vec<(usize, Severity)> = Vec::new();
     let mut cwes: Vec<String> = Vec::new();
     let mut status: Option<(usize, Status)> = None;
-    // A row cut short ends the list: the records read whole still count.
-    while let Some(f) = fields.entry::<{ crate::derived::BRIEFED_FIELDS }>() {
+    while !fields.is_empty() {
+        // A row cut short is not trusted in part (a lost rejection would read as published).
+        let Some(f) = fields.entry::<{ crate::derived::BRIEFED_FIELDS }>() else {
+            return Err(rusqlite::Error::FromSqlConversionFailure(
+                at + 1,
+                rusqlite::types::Type::Blob,
+                "a lookup row (`briefed`) is cut short: the database is damaged".into(),
+            ));
+        };
         let [source, assigner, summary_text, severities_json, cwes_json, stated] = f;
         let Some(source) = text(source).and_then(Source::from_name) else {
             continue;
@@ -754,11 +761,12 @@ fn short_commit(v: &str) -> &str {
 /// reads as a value instead (a matcher summarises thousands of ranges; a test holds the
 /// two readings equal).
 pub fn osv_summary_and_fixed(text: &str) -> Option<(String, Vec<String>)> {
+    use craft_version::osv::Object;
     use std::fmt::Write as _;
     #[derive(Deserialize)]
     struct Entry<'a> {
         #[serde(default, borrow)]
-        ranges: Option<Vec<Range<'a>>>,
+        ranges: Option<Vec<Object<Range<'a>>>>,
         #[serde(default)]
         versions: Option<Vec<serde::de::IgnoredAny>>,
     }
@@ -795,10 +803,10 @@ pub fn osv_summary_and_fixed(text: &str) -> Option<(String, Vec<String>)> {
             d.deserialize_map(One(std::marker::PhantomData))
         }
     }
-    let entry: Entry<'_> = serde_json::from_str(text).ok()?;
+    let Object(entry): Object<Entry<'_>> = serde_json::from_str(text).ok()?;
     let mut summary = String::new();
     let mut fixed = Vec::new();
-    for r in entry.ranges.iter().flatten() {
+    for Object(r) in entry.ranges.iter().flatten() {
         if !summary.is_empty() {
             summary.push_str("; ");
         }

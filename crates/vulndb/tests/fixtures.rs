@@ -716,4 +716,14 @@ fn a_damaged_lookup_row_is_counted_not_trusted() {
     let (ranges, damaged) = store.ranges_for_key(&key).unwrap();
     assert!(ranges.is_empty());
     assert_eq!(damaged, 1);
+    // A brief cut short is an error, not a brief of the records before the cut.
+    let p = Precedence::default();
+    assert!(store.brief("GHSA-aaaa-bbbb-cccc", &p).unwrap().is_some());
+    c.execute(
+        "UPDATE briefed SET body = substr(body, 1, length(body) - 2)",
+        [],
+    )
+    .unwrap();
+    let err = store.brief("GHSA-aaaa-bbbb-cccc", &p).unwrap_err();
+    assert!(format!("{err:?}").contains("cut short"), "{err:?}");
 }
