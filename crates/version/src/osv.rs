@@ -210,32 +210,34 @@ struct PlainRange<'a> {
     #[serde(rename = "type", borrow)]
     kind: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
-    events: Vec<PlainEvent<'a>>,
+    events: Vec<OneEntry<'a>>,
 }
 
-/// An event of exactly one entry whose value is a string (which kind it is does not then
-/// depend on how a map orders its keys).
-struct PlainEvent<'a>(Cow<'a, str>, Cow<'a, str>);
+/// A JSON object of exactly one entry whose value is a string, borrowed from the text
+/// (an OSV event: which kind it is does not then depend on how a map orders its keys).
+/// Anything else — no entry, several, a value that is not a string or has escapes — is
+/// an error, for the caller to read the general way.
+pub struct OneEntry<'a>(pub &'a str, pub &'a str);
 
-impl<'de: 'a, 'a> serde::Deserialize<'de> for PlainEvent<'a> {
+impl<'de: 'a, 'a> serde::Deserialize<'de> for OneEntry<'a> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct One<'a>(std::marker::PhantomData<&'a ()>);
         impl<'de: 'a, 'a> serde::de::Visitor<'de> for One<'a> {
-            type Value = PlainEvent<'a>;
+            type Value = OneEntry<'a>;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an object of one string entry")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut m: A,
-            ) -> Result<PlainEvent<'a>, A::Error> {
+            ) -> Result<OneEntry<'a>, A::Error> {
                 let Some((k, v)) = m.next_entry::<&'de str, &'de str>()? else {
-                    return Err(serde::de::Error::custom("an empty event"));
+                    return Err(serde::de::Error::custom("an empty object"));
                 };
                 if m.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    return Err(serde::de::Error::custom("an event of several entries"));
+                    return Err(serde::de::Error::custom("an object of several entries"));
                 }
-                Ok(PlainEvent(Cow::Borrowed(k), Cow::Borrowed(v)))
+                Ok(OneEntry(k, v))
             }
         }
         d.deserialize_map(One(std::marker::PhantomData))
@@ -256,9 +258,9 @@ impl Plain<'_> {
                 continue;
             }
             let mut events = Vec::with_capacity(range.events.len());
-            for PlainEvent(kind, v) in range.events {
-                let v = v.into_owned();
-                let event = match kind.as_ref() {
+            for OneEntry(kind, v) in range.events {
+                let v = v.to_string();
+                let event = match kind {
                     "introduced" => Event::Introduced(v),
                     "fixed" => Event::Fixed(v),
                     "last_affected" => Event::LastAffected(v),

@@ -761,7 +761,7 @@ fn short_commit(v: &str) -> &str {
 /// reads as a value instead (a matcher summarises thousands of ranges; a test holds the
 /// two readings equal).
 pub fn osv_summary_and_fixed(text: &str) -> Option<(String, Vec<String>)> {
-    use craft_version::osv::Object;
+    use craft_version::osv::{Object, OneEntry as Event};
     use std::fmt::Write as _;
     #[derive(Deserialize)]
     struct Entry<'a> {
@@ -776,32 +776,6 @@ pub fn osv_summary_and_fixed(text: &str) -> Option<(String, Vec<String>)> {
         kind: Option<&'a str>,
         #[serde(default, borrow)]
         events: Option<Vec<Event<'a>>>,
-    }
-    /// An event: an object of exactly one entry whose value is a string.
-    struct Event<'a>(&'a str, &'a str);
-    impl<'de: 'a, 'a> Deserialize<'de> for Event<'a> {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct One<'a>(std::marker::PhantomData<&'a ()>);
-            impl<'de: 'a, 'a> serde::de::Visitor<'de> for One<'a> {
-                type Value = Event<'a>;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("an object of one string entry")
-                }
-                fn visit_map<A: serde::de::MapAccess<'de>>(
-                    self,
-                    mut m: A,
-                ) -> Result<Event<'a>, A::Error> {
-                    let Some((k, v)) = m.next_entry::<&'de str, &'de str>()? else {
-                        return Err(serde::de::Error::custom("an empty event"));
-                    };
-                    if m.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                        return Err(serde::de::Error::custom("an event of several entries"));
-                    }
-                    Ok(Event(k, v))
-                }
-            }
-            d.deserialize_map(One(std::marker::PhantomData))
-        }
     }
     let Object(entry): Object<Entry<'_>> = serde_json::from_str(text).ok()?;
     let mut summary = String::new();
