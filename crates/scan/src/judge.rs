@@ -216,6 +216,8 @@ enum Parsed {
 struct KeyRanges {
     list: Vec<KeyRange>,
     parsed: Vec<Parsed>,
+    /// Whether each range's text names a `packageName` (a CVE 5 entry under a platform).
+    package_named: Vec<bool>,
     value: Vec<OnceCell<Value>>,
     summary: Vec<OnceCell<String>>,
     fixed: Vec<OnceCell<Vec<String>>>,
@@ -227,6 +229,7 @@ impl KeyRanges {
         let mut out = KeyRanges {
             list: Vec::with_capacity(list.len()),
             parsed: Vec::with_capacity(list.len()),
+            package_named: Vec::with_capacity(list.len()),
             value: Vec::with_capacity(list.len()),
             summary: Vec::new(),
             fixed: Vec::new(),
@@ -250,6 +253,7 @@ impl KeyRanges {
                 damaged += 1;
                 continue;
             };
+            out.package_named.push(r.body.contains("\"packageName\""));
             out.list.push(r);
             out.parsed.push(parsed);
             out.value.push(value);
@@ -294,9 +298,9 @@ impl KeyRanges {
     }
 
     /// Whether range `at` is about the component (see [`names_this_package`]); only a
-    /// range whose text names a `packageName` is read for it.
+    /// range whose text names a `packageName` (found once, when read) is read for it.
     fn names_this_package(&self, at: usize, id: &Identity, c: &craft_model::Component) -> bool {
-        !self.list[at].body.contains("\"packageName\"") || names_this_package(self.value(at), id, c)
+        !self.package_named[at] || names_this_package(self.value(at), id, c)
     }
 }
 

@@ -144,21 +144,19 @@ fn group_into(
     let columns = read.column_count();
     let mut write = tx.prepare(insert).map_err(db)?;
     let mut rows = read.query([]).map_err(db)?;
-    let mut current: Option<Vec<u8>> = None;
+    let mut current: Option<String> = None;
     let mut value = Vec::new();
     while let Some(row) = rows.next().map_err(db)? {
         // A key that is not text (a damaged row: no lookup by text finds it) is left out.
-        let Some(key) =
-            bytes(row.get_ref(0).map_err(db)?).filter(|k| std::str::from_utf8(k).is_ok())
-        else {
+        let Some(key) = utf8(bytes(row.get_ref(0).map_err(db)?)) else {
             continue;
         };
         if current.as_deref() != Some(key) {
             if let Some(done) = current.take() {
-                write.execute((text(&done), &value)).map_err(db)?;
+                write.execute((done, &value)).map_err(db)?;
             }
             value.clear();
-            current = Some(key.to_vec());
+            current = Some(key.to_string());
             for i in 1..=header {
                 put(&mut value, bytes(row.get_ref(i).map_err(db)?));
             }
@@ -168,14 +166,9 @@ fn group_into(
         }
     }
     if let Some(done) = current {
-        write.execute((text(&done), &value)).map_err(db)?;
+        write.execute((done, &value)).map_err(db)?;
     }
     Ok(())
-}
-
-/// A key as text (only keys that are UTF-8 reach here).
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 #[cfg(test)]
